@@ -1,0 +1,67 @@
+/**
+ * The error catalogue: every code an HTTP answer or a WebSocket `error` frame can carry.
+ * Codes are stable strings, never reused; messages are for humans and may change.
+ * `docs/errors.md` lists exactly these codes (a test proves it).
+ */
+export const ErrorCodes = {
+  BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  VALIDATION_FAILED: { status: 400, message: 'The request failed validation.' },
+  INVALID_USERNAME: {
+    status: 400,
+    message: 'Usernames are 3 to 32 characters of letters, digits and underscore.',
+  },
+  PASSWORD_TOO_SHORT: { status: 400, message: 'Passwords must be at least 8 characters long.' },
+  PASSWORD_TOO_LONG: {
+    status: 400,
+    message: 'Passwords must be at most 72 bytes of UTF-8 (bcrypt reads no more).',
+  },
+  PASSWORD_TOO_COMMON: {
+    status: 400,
+    message: 'This password is on a list of commonly used passwords. Choose another.',
+  },
+  USERNAME_TAKEN: { status: 409, message: 'That username is already taken.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Wrong username or password.' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
+  TOKEN_INVALID: { status: 401, message: 'The access token is invalid or expired.' },
+  TOKEN_IN_QUERY: {
+    status: 400,
+    message: 'Tokens are never accepted in the URL. Use the subprotocol or the Authorization header.',
+  },
+  FINGERPRINT_MISMATCH: {
+    status: 401,
+    message: 'The access token is not bound to this device.',
+  },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'This Origin is not allowed.' },
+  FORBIDDEN: { status: 403, message: 'You may not do that.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  ROOM_NOT_FOUND: { status: 404, message: 'No such room.' },
+  NOT_IN_ROOM: { status: 403, message: 'Join the room first.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON (Content-Type: application/json).' },
+  MESSAGE_EMPTY: { status: 400, message: 'A message needs some text.' },
+  MESSAGE_TOO_LONG: { status: 400, message: 'The message is too long.' },
+  INVALID_FRAME: { status: 400, message: 'The frame is not valid JSON of a known type.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Try again later.' },
+  UPGRADE_REQUIRED: { status: 426, message: 'This endpoint speaks WebSocket only.' },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    message: 'The database is unavailable; nothing was stored. Try again shortly.',
+  },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export const ERROR_CODE_LIST = Object.keys(ErrorCodes) as ErrorCode[];
+
+/** The one error body shape, for HTTP answers. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; retryAfter?: number };
+}
+
+export function errorBody(code: ErrorCode, message?: string, retryAfter?: number): ErrorBody {
+  const body: ErrorBody = { error: { code, message: message ?? ErrorCodes[code].message } };
+  if (retryAfter !== undefined) body.error.retryAfter = retryAfter;
+  return body;
+}

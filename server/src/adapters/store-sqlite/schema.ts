@@ -1,0 +1,36 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them. Times are ISO 8601 strings (UTC). */
+export interface Database {
+  users: {
+    id: string;
+    username: string;
+    username_key: string;
+    password_hash: string;
+    created_at: string;
+  };
+  sessions: {
+    id: string;
+    user_id: string;
+    fingerprint_hash: string;
+    created_at: string;
+    last_seen_at: string;
+    ip: string;
+    user_agent: string;
+    revoked_at: string | null;
+  };
+  rooms: {
+    name: string;
+    last_seq: Generated<number>;
+    created_at: string;
+  };
+  messages: {
+    id: string;
+    room: string;
+    seq: number;
+    user_id: string;
+    client_msg_id: string;
+    text: string;
+    created_at: string;
+  };
+}

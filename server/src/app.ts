@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import { errorBody } from '../../protocol/index.js';
+import type { Config } from './config.js';
+import { Accounts } from './core/accounts/accounts.js';
+import { ChatCore } from './core/chat-core.js';
+import { AccessTokens } from './edge/auth/access-tokens.js';
+import { createAuthenticator } from './edge/auth/authenticate.js';
+import { authRoutes } from './edge/http/auth-routes.js';
+import { chatRoutes } from './edge/http/chat-routes.js';
+import { registerErrorHandling } from './edge/http/errors.js';
+import { healthRoutes } from './edge/http/health-routes.js';
+import { requireAuth } from './edge/http/require-auth.js';
+import { registerSecurityHeaders } from './edge/http/security-headers.js';
+import { Gateway } from './edge/ws/gateway.js';
+import type { Bus } from './ports/bus.js';
+import type { Clock } from './ports/clock.js';
+import type { PasswordHasher } from './ports/password-hasher.js';
+import type { Presence } from './ports/presence.js';
+import type { Store } from './ports/store.js';
+
+export interface AppDeps {
+  store: Store;
+  bus: Bus;
+  presence: Presence;
+  hasher: PasswordHasher;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  commonPasswords: ReadonlySet<string>;
+  nodeId: string;
+}
+
+export interface ParleyApp {
+  http: FastifyInstance;
+  core: ChatCore;
+  gateway: Gateway;
+  /** Listens and returns the base URL (port 0 picks a free port). */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Graceful: stop accepting, close sockets with 1001, close the database. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_ROOM = 'general';
+
+/** Builds a ready server that does not listen yet; main.ts and tests both start here. */
+export async function buildApp(config: Config & { jwtSecret: string }, deps: AppDeps): Promise<ParleyApp> {
+  const http = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: config.httpBodyLimit,
+    trustProxy: parseTrustProxy(config.trustProxy),
+    return503OnClosing: true,
+  });
+
+  await deps.store.ensureRoom(DEFAULT_ROOM, new Date(deps.clock.now()).toISOString());
+
+  const accounts = new Accounts({
+    store: deps.store,
+    hasher: deps.hasher,
+    clock: deps.clock,
+    commonPasswords: deps.commonPasswords,
+    dummyHash: await deps.hasher.hash(globalThis.crypto.randomUUID()),
+    newId: () => globalThis.crypto.randomUUID(),
+  });
+  const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock);
+  const authenticator = createAuthenticator(tokens, accounts, config.cookieSecure);
+  const core = new ChatCore({
+    store: deps.store,
+    bus: deps.bus,
+    presence: deps.presence,
+    clock: deps.clock,
+    logger: deps.logger,
+    nodeId: deps.nodeId,
+    limits: {
+      messageMaxChars: config.messageMaxChars,
+      maxBufferedBytes: config.wsMaxBufferedBytes,
+      presenceCoalesceMs: 50,
+      typingIntervalMs: 1000,
+    },
+  });
+
+  let ownOrigins = new Set<string>();
+  const gateway = new Gateway({
+    core,
+    authenticator,
+    logger: deps.logger,
+    allowedOrigins: () => (config.allowedOrigins ? new Set(config.allowedOrigins) : ownOrigins),
+    maxPayload: config.wsMaxPayload,
+    heartbeatMs: config.wsHeartbeatMs,
+  });
+  gateway.attach(http.server);
+
+  await registerSecurityHeaders(http);
+  registerErrorHandling(http);
+  healthRoutes(http, deps.store);
+  authRoutes(http, { accounts, tokens, secureCookies: config.cookieSecure });
+  chatRoutes(http, core, requireAuth(authenticator));
+  http.get('/api/v1/ws', (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
+
+  const publicDir = resolve(config.publicDir);
+  if (existsSync(resolve(publicDir, 'index.html'))) {
+    await http.register(fastifyStatic, { root: publicDir, dotfiles: 'deny', index: ['index.html'], wildcard: false });
+  } else {
+    deps.logger.warn({ publicDir }, 'web client not built; run `npm run build:web` to serve it');
+  }
+
+  let closed = false;
+  return {
+    http,
+    core,
+    gateway,
+    async listen(port = config.port, host = config.host) {
+      await http.listen({ port, host });
+      const address = http.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      ownOrigins = new Set([
+        `http://localhost:${actualPort}`,
+        `http://127.0.0.1:${actualPort}`,
+        `http://[::1]:${actualPort}`,
+        `https://localhost:${actualPort}`,
+      ]);
+      return `http://127.0.0.1:${actualPort}`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      gateway.close();
+      await http.close();
+      await deps.bus.close();
+      await deps.presence.close();
+      await deps.store.close();
+    },
+  };
+}
+
+/** TRUST_PROXY: unset or false trusts no proxy; a number trusts that many hops; else IPs or CIDRs. */
+function parseTrustProxy(value: string | undefined): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value;
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/**
+ * Every option, read once from the environment and validated; an unknown or malformed value stops
+ * the server with a message naming the variable. Each option says its unit and default here and in
+ * `.env.example`.
+ */
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const EnvSchema = z.object({
+  /** TCP port to listen on. Default 3000; 0 picks a free port. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to bind. Default 127.0.0.1 (local only); set 0.0.0.0 or :: to accept remote clients. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** development | production | test. Production refuses weak or missing secrets. */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Where local state lives (SQLite file, generated development secret). Default ./data. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** `sqlite:<path>` or `sqlite::memory:`. Default: sqlite:<DATA_DIR>/parley.db. */
+  DATABASE_URL: z.string().optional(),
+  /** HMAC key for access tokens, >= 32 characters. Development generates one if unset. */
+  JWT_SECRET: z.string().optional(),
+  /** Access token lifetime in seconds. Default 900 (15 minutes). */
+  ACCESS_TOKEN_TTL: seconds(900, 30, 86_400),
+  /** bcrypt cost factor, 4-15. Default 12. */
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  /** Comma-separated exact origins allowed to open WebSockets. Default: this server's own origins. */
+  ALLOWED_ORIGINS: z.string().optional(),
+  /** Set the fingerprint cookie Secure with the __Host- prefix (serve over HTTPS). Default false. */
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  /** Trust X-Forwarded-* from this proxy (Fastify trustProxy: an IP, CIDR list or hop count). Default: trust none. */
+  TRUST_PROXY: z.string().optional(),
+  /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Longest message, in characters after trimming. Default 4000. */
+  MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).max(4000).default(4000),
+  /** Largest WebSocket frame accepted, in bytes. Default 65536; larger closes with 1009. */
+  WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(1_048_576).default(65_536),
+  /** Heartbeat interval in ms; a socket that misses one ping is dropped. Default 30000. */
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  /** Unsent bytes allowed per socket before it is closed as a slow consumer (4408). Default 1 MiB. */
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).max(67_108_864).default(1_048_576),
+  /** Largest HTTP request body, in bytes. Default 16384. */
+  HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
+  /** Directory of the built web client. Default web/dist. */
+  PUBLIC_DIR: z.string().default('web/dist'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  env: 'development' | 'production' | 'test';
+  dataDir: string;
+  database: { kind: 'sqlite'; filename: string };
+  /** Undefined until resolved: development generates one at startup. */
+  jwtSecret: string | undefined;
+  accessTokenTtlSeconds: number;
+  bcryptCost: number;
+  /** Explicit allow-list; undefined means "this server's own origins", computed once listening. */
+  allowedOrigins: string[] | undefined;
+  cookieSecure: boolean;
+  trustProxy: string | undefined;
+  logLevel: string;
+  messageMaxChars: number;
+  wsMaxPayload: number;
+  wsHeartbeatMs: number;
+  wsMaxBufferedBytes: number;
+  httpBodyLimit: number;
+  publicDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    env: e.NODE_ENV,
+    dataDir: e.DATA_DIR,
+    database: parseDatabaseUrl(e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/parley.db`),
+    jwtSecret: e.JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+    bcryptCost: e.BCRYPT_COST,
+    allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : parseOrigins(e.ALLOWED_ORIGINS),
+    cookieSecure: e.COOKIE_SECURE === 'true',
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    messageMaxChars: e.MESSAGE_MAX_CHARS,
+    wsMaxPayload: e.WS_MAX_PAYLOAD,
+    wsHeartbeatMs: e.WS_HEARTBEAT_MS,
+    wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    httpBodyLimit: e.HTTP_BODY_LIMIT,
+    publicDir: e.PUBLIC_DIR,
+  };
+  checkSecret(config);
+  return config;
+}
+
+function parseDatabaseUrl(url: string): Config['database'] {
+  if (url.startsWith('sqlite:')) {
+    const filename = url.slice('sqlite:'.length);
+    if (filename.length === 0)
+      throw new ConfigError('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/parley.db');
+    return { kind: 'sqlite', filename };
+  }
+  throw new ConfigError(`DATABASE_URL: unsupported scheme in "${url.split(':')[0] ?? ''}:"; use sqlite:<path>`);
+}
+
+function parseOrigins(list: string): string[] {
+  const origins = list
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  for (const origin of origins) {
+    if (origin === '*' || origin === 'null')
+      throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is never allowed; list exact origins`);
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://chat.example.com`);
+    }
+    if (parsed.origin !== origin)
+      throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" must be exactly "${parsed.origin}"`);
+  }
+  return origins;
+}
+
+export const MIN_SECRET_LENGTH = 32;
+
+function checkSecret(config: Config): void {
+  const secret = config.jwtSecret;
+  if (config.env === 'production') {
+    if (secret === undefined)
+      throw new ConfigError('JWT_SECRET: required in production (at least 32 random characters)');
+    if (secret.length < MIN_SECRET_LENGTH)
+      throw new ConfigError(`JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} characters`);
+  } else if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} characters (or unset in development to generate one)`,
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import { Limits, type ClientFrame, type Message } from '../../../../protocol/index.js';
+import { requireReadableRoom } from '../access.js';
+import type { Connection } from '../connection.js';
+import type { CoreContext } from '../context.js';
+import { toMessage } from '../events.js';
+
+type JoinFrame = Extract<ClientFrame, { type: 'join' }>;
+
+/**
+ * Join (or rejoin) a room. Without `after` the client gets the newest backlog; with `after` it gets
+ * exactly the messages it missed, or — when that replay would be too long or `after` is unknown —
+ * the newest backlog with `complete: false`, which tells it to reload history.
+ */
+export async function joinRoom(ctx: CoreContext, connection: Connection, frame: JoinFrame): Promise<void> {
+  const room = await requireReadableRoom(ctx, connection.user, frame.room);
+
+  // Subscribe first and hold live events, so nothing stored after the read below is missed.
+  connection.beginJoin(room.name);
+  ctx.hub.joinRoom(room.name, connection);
+  const firstConnectionOfUser = await ctx.presence.add(room.name, connection.user, connection.id);
+
+  let messages: Message[];
+  let complete = true;
+  if (frame.after === undefined) {
+    messages = await backlog(ctx, room.name);
+  } else {
+    const missed = await ctx.store.messagesAfter(room.name, frame.after, Limits.REPLAY_MAX + 1);
+    const afterIsKnown = frame.after <= room.lastSeq || missed.length > 0;
+    if (missed.length <= Limits.REPLAY_MAX && afterIsKnown) {
+      messages = missed.map(toMessage);
+    } else {
+      messages = await backlog(ctx, room.name);
+      complete = false;
+    }
+  }
+  const online = await ctx.presence.online(room.name);
+  const newest = messages.at(-1)?.seq ?? 0;
+  const coveredUpTo = complete ? Math.max(frame.after ?? 0, newest) : newest;
+  connection.finishJoin(room.name, { type: 'joined', room: room.name, messages, complete, online }, coveredUpTo);
+
+  if (firstConnectionOfUser) ctx.presenceDiffs.joined(room.name, connection.user);
+}
+
+async function backlog(ctx: CoreContext, room: string): Promise<Message[]> {
+  const stored = await ctx.store.messagesBefore(room, Number.MAX_SAFE_INTEGER, Limits.JOIN_BACKLOG);
+  return stored.map(toMessage);
+}

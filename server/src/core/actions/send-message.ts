@@ -1,0 +1,45 @@
+import type { ClientFrame } from '../../../../protocol/index.js';
+import { requireMember } from '../access.js';
+import type { Connection } from '../connection.js';
+import type { CoreContext } from '../context.js';
+import { ParleyError } from '../errors.js';
+import { serializeFrame, toMessage } from '../events.js';
+
+type SendFrame = Extract<ClientFrame, { type: 'send' }>;
+
+/**
+ * Store, then acknowledge, then broadcast. The store assigns the per-room seq in the same
+ * transaction that keeps the message, so nothing is acknowledged or broadcast that is not durable.
+ * A retried clientMsgId gets the original ack and is not stored or broadcast again.
+ */
+export async function sendMessage(ctx: CoreContext, connection: Connection, frame: SendFrame): Promise<void> {
+  requireMember(connection, frame.room);
+  const text = frame.text.trim();
+  if (text.length === 0) throw new ParleyError('MESSAGE_EMPTY');
+  if (countCharacters(text) > ctx.limits.messageMaxChars) {
+    throw new ParleyError('MESSAGE_TOO_LONG', `Messages are at most ${ctx.limits.messageMaxChars} characters.`);
+  }
+
+  const result = await ctx.store.appendMessage({
+    id: ctx.newId(),
+    room: frame.room,
+    userId: connection.user.id,
+    clientMsgId: frame.clientMsgId,
+    text,
+    createdAt: new Date(ctx.clock.now()).toISOString(),
+  });
+  if (result.status === 'no-room') throw new ParleyError('ROOM_NOT_FOUND');
+
+  const message = toMessage(result.message);
+  connection.send({ type: 'ack', clientMsgId: frame.clientMsgId, message });
+  if (result.status === 'created') {
+    ctx.fanOut.room(frame.room, serializeFrame({ type: 'message', message }), message.seq, connection.id);
+  }
+}
+
+/** Characters as a person counts them (code points), not UTF-16 units. */
+function countCharacters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

@@ -1,0 +1,149 @@
+import { CloseCodes, type ClientFrame, type User } from '../../../protocol/index.js';
+import type { Bus, BusEnvelope } from '../ports/bus.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Presence } from '../ports/presence.js';
+import type { SocketLike } from '../ports/socket.js';
+import type { Store } from '../ports/store.js';
+import { announceTyping } from './actions/typing.js';
+import { joinRoom } from './actions/join-room.js';
+import { leaveRoom } from './actions/leave-room.js';
+import { loadHistory } from './actions/load-history.js';
+import { sendMessage } from './actions/send-message.js';
+import { Connection } from './connection.js';
+import type { ChatLimits, CoreContext } from './context.js';
+import { isParleyError } from './errors.js';
+import { encodeText, serializeFrame } from './events.js';
+import { FanOut } from './fan-out.js';
+import { LocalHub } from './local-hub.js';
+import { PresenceCoalescer } from './presence-coalescer.js';
+
+export interface ChatCoreDeps {
+  store: Store;
+  bus: Bus;
+  presence: Presence;
+  clock: Clock;
+  logger: Logger;
+  nodeId: string;
+  limits: ChatLimits;
+}
+
+/**
+ * The transport-free chat domain. The edge authenticates a socket and hands it here with the
+ * verified identity; from then on every frame goes through `handle`, which runs the use case and
+ * answers errors as `error` frames with stable codes.
+ */
+export class ChatCore {
+  readonly ctx: CoreContext;
+  private readonly unsubscribe: () => void;
+
+  constructor(deps: ChatCoreDeps) {
+    const hub = new LocalHub();
+    const fanOut = new FanOut(hub, deps.bus, deps.nodeId, deps.logger);
+    const presenceDiffs = new PresenceCoalescer(deps.limits.presenceCoalesceMs, (frame) =>
+      fanOut.room(frame.room, serializeFrame(frame)),
+    );
+    this.ctx = { ...deps, hub, fanOut, presenceDiffs, newId: () => globalThis.crypto.randomUUID() };
+    this.unsubscribe = deps.bus.subscribe((envelope) => this.onBusEnvelope(envelope));
+  }
+
+  /** Registers an authenticated socket and greets it with `ready`. */
+  connect(socket: SocketLike, user: User, sessionId: string): Connection {
+    const connection = new Connection(this.ctx.newId(), user, sessionId, socket, this.ctx.limits.maxBufferedBytes);
+    this.ctx.hub.addConnection(connection);
+    connection.send({ type: 'ready', user, sessionId });
+    return connection;
+  }
+
+  /** Handles one validated frame; frames of one connection take effect in order. */
+  handle(connection: Connection, frame: ClientFrame): Promise<void> {
+    return connection.enqueue(async () => {
+      try {
+        await this.dispatch(connection, frame);
+      } catch (error) {
+        this.answerError(connection, frame, error);
+      }
+    });
+  }
+
+  /** The socket has closed: leave every room, after any frames still being handled. */
+  disconnect(connection: Connection): Promise<void> {
+    this.ctx.hub.removeConnection(connection);
+    return connection.enqueue(async () => {
+      for (const room of [...connection.rooms]) await leaveRoom(this.ctx, connection, room);
+    });
+  }
+
+  /** Closes every live socket of these sessions, on this node and (through the bus) on the others. */
+  endSessions(sessionIds: string[]): void {
+    this.closeLocalSessions(sessionIds);
+    this.ctx.bus
+      .publish({ nodeId: this.ctx.nodeId, event: { kind: 'sessions-ended', sessionIds } })
+      .catch((error: unknown) => this.ctx.logger.warn({ err: error }, 'bus publish of ended sessions failed'));
+  }
+
+  /** Graceful shutdown: tell every client we are going away so it reconnects elsewhere. */
+  shutdown(): void {
+    this.ctx.presenceDiffs.flushAll();
+    for (const connection of this.ctx.hub.connections()) connection.close(CloseCodes.GOING_AWAY, 'server going away');
+    this.unsubscribe();
+  }
+
+  get connectionCount(): number {
+    return this.ctx.hub.size;
+  }
+
+  private async dispatch(connection: Connection, frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'join':
+        return joinRoom(this.ctx, connection, frame);
+      case 'leave':
+        await leaveRoom(this.ctx, connection, frame.room);
+        connection.send({ type: 'left', room: frame.room });
+        return;
+      case 'send':
+        return sendMessage(this.ctx, connection, frame);
+      case 'history': {
+        const page = await loadHistory(this.ctx, connection.user, frame);
+        connection.send({ type: 'history', ...page });
+        return;
+      }
+      case 'typing':
+        return announceTyping(this.ctx, connection, frame.room);
+      case 'ping':
+        connection.send({ type: 'pong' });
+        return;
+    }
+  }
+
+  private answerError(connection: Connection, frame: ClientFrame, error: unknown): void {
+    const ref = frame.type === 'send' ? frame.clientMsgId : frame.type;
+    if (isParleyError(error)) {
+      connection.send({
+        type: 'error',
+        code: error.code,
+        message: error.message,
+        ref,
+        ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+      });
+      return;
+    }
+    this.ctx.logger.error({ err: error, frameType: frame.type }, 'frame handling failed');
+    connection.send({ type: 'error', code: 'INTERNAL', message: 'Something went wrong on our side.', ref });
+  }
+
+  private onBusEnvelope(envelope: BusEnvelope): void {
+    if (envelope.nodeId === this.ctx.nodeId) return;
+    const event = envelope.event;
+    if (event.kind === 'room') this.ctx.hub.broadcast(event.room, encodeText(event.payload), event.seq);
+    else this.closeLocalSessions(event.sessionIds);
+  }
+
+  private closeLocalSessions(sessionIds: string[]): void {
+    for (const sessionId of sessionIds) {
+      for (const connection of this.ctx.hub.connectionsOfSession(sessionId)) {
+        connection.close(CloseCodes.SESSION_ENDED, 'session ended');
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { CloseCodes, type ServerFrame, type User } from '../../../protocol/index.js';
+import type { SocketLike } from '../ports/socket.js';
+import { encodeFrame } from './events.js';
+
+interface PendingDelivery {
+  bytes: Uint8Array;
+  seq: number | undefined;
+}
+
+/**
+ * One live socket's state: who it is, which rooms it is in, and a bounded outgoing queue.
+ *
+ * While a join is in progress the room's live events are held back and released after the
+ * `joined` frame, minus what `joined` already carried, so a client sees no gap and no duplicate.
+ * The transport's own buffer is the queue; when it passes `maxBufferedBytes` the consumer is too
+ * slow and is closed with 4408 so it reconnects and resumes by seq instead of losing messages.
+ */
+export class Connection {
+  readonly rooms = new Set<string>();
+  private readonly joining = new Map<string, PendingDelivery[]>();
+  private readonly lastTypingAt = new Map<string, number>();
+  private work: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly user: User,
+    readonly sessionId: string,
+    private readonly socket: SocketLike,
+    private readonly maxBufferedBytes: number,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closed && this.socket.isOpen;
+  }
+
+  /** Runs tasks one after another, so a client's frames take effect in the order it sent them. */
+  enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.work.then(task, task);
+    this.work = next.catch(() => undefined);
+    return next;
+  }
+
+  send(frame: ServerFrame): void {
+    this.write(encodeFrame(frame));
+  }
+
+  /** A room event from the hub: the same bytes every recipient gets. */
+  deliver(room: string, bytes: Uint8Array, seq: number | undefined): void {
+    const held = this.joining.get(room);
+    if (held) held.push({ bytes, seq });
+    else if (this.rooms.has(room)) this.write(bytes);
+  }
+
+  beginJoin(room: string): void {
+    this.rooms.add(room);
+    this.joining.set(room, []);
+  }
+
+  /** Sends `joined`, then whatever arrived meanwhile that `joined` did not already cover. */
+  finishJoin(room: string, joined: ServerFrame, coveredUpToSeq: number): void {
+    const held = this.joining.get(room) ?? [];
+    this.joining.delete(room);
+    this.send(joined);
+    for (const item of held) {
+      if (item.seq === undefined || item.seq > coveredUpToSeq) this.write(item.bytes);
+    }
+  }
+
+  leave(room: string): void {
+    this.rooms.delete(room);
+    this.joining.delete(room);
+    this.lastTypingAt.delete(room);
+  }
+
+  /** True when a typing event from this socket in this room may go out now (at most one per interval). */
+  allowTyping(room: string, now: number, intervalMs: number): boolean {
+    const last = this.lastTypingAt.get(room) ?? -Infinity;
+    if (now - last < intervalMs) return false;
+    this.lastTypingAt.set(room, now);
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (!this.isOpen) return;
+    if (this.socket.bufferedAmount + bytes.byteLength > this.maxBufferedBytes) {
+      this.close(CloseCodes.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
+      return;
+    }
+    this.socket.send(bytes);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Bus } from '../ports/bus.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Presence } from '../ports/presence.js';
+import type { Store } from '../ports/store.js';
+import type { LocalHub } from './local-hub.js';
+import type { PresenceCoalescer } from './presence-coalescer.js';
+import type { FanOut } from './fan-out.js';
+
+export interface ChatLimits {
+  /** Longest message text, in characters after trimming. */
+  messageMaxChars: number;
+  /** A connection whose unsent bytes pass this is a slow consumer (closed with 4408). */
+  maxBufferedBytes: number;
+  /** Presence changes in a room are coalesced over this window before going out. */
+  presenceCoalesceMs: number;
+  /** At most one typing event per connection and room per this interval. */
+  typingIntervalMs: number;
+}
+
+/** Everything an action may use. Built once by ChatCore. */
+export interface CoreContext {
+  store: Store;
+  bus: Bus;
+  presence: Presence;
+  clock: Clock;
+  logger: Logger;
+  nodeId: string;
+  limits: ChatLimits;
+  hub: LocalHub;
+  fanOut: FanOut;
+  presenceDiffs: PresenceCoalescer;
+  newId(): string;
+}

@@ -1,0 +1,39 @@
+import { parse as parseCookies } from 'cookie';
+import type { User } from '../../../../protocol/index.js';
+import type { Accounts } from '../../core/accounts/accounts.js';
+import { ParleyError } from '../../core/errors.js';
+import type { AccessTokens } from './access-tokens.js';
+import { fingerprintCookieName, fingerprintMatches } from './fingerprint.js';
+
+export interface Identity {
+  user: User;
+  sessionId: string;
+}
+
+export interface Authenticator {
+  /** Checks a token with the request's cookie header: signature, claims, device binding, live session. */
+  authenticate(token: string | undefined, cookieHeader: string | undefined): Promise<Identity>;
+}
+
+/** The one place HTTP and the WebSocket handshake decide who is calling. */
+export function createAuthenticator(tokens: AccessTokens, accounts: Accounts, secureCookies: boolean): Authenticator {
+  const cookieName = fingerprintCookieName(secureCookies);
+  return {
+    async authenticate(token, cookieHeader) {
+      if (token === undefined || token.length === 0) throw new ParleyError('UNAUTHENTICATED');
+      const claims = await tokens.verify(token);
+      const cookie = cookieHeader === undefined ? undefined : parseCookies(cookieHeader)[cookieName];
+      if (!fingerprintMatches(cookie, claims.fingerprintHash)) throw new ParleyError('FINGERPRINT_MISMATCH');
+      const active = await accounts.activeSession(claims.sessionId, claims.userId);
+      if (!active) throw new ParleyError('TOKEN_INVALID');
+      return { user: active.user, sessionId: claims.sessionId };
+    },
+  };
+}
+
+/** The token from `Authorization: Bearer <token>`, if that is the header's shape. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
+  return match?.[1];
+}

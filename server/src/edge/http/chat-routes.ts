@@ -1,0 +1,30 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { z } from 'zod';
+import { Limits } from '../../../../protocol/index.js';
+import type { ChatCore } from '../../core/chat-core.js';
+import { loadHistory } from '../../core/actions/load-history.js';
+import { identityOf } from './require-auth.js';
+import { validate } from './validate.js';
+
+const HistoryQuery = z.strictObject({
+  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(Number.MAX_SAFE_INTEGER),
+  limit: z.coerce.number().int().min(1).max(Limits.HISTORY_PAGE_MAX).default(50),
+});
+const RoomParams = z.object({ room: z.string().regex(Limits.ROOM_PATTERN) });
+
+/** Authenticated reads: who am I, which rooms exist, and a room's history by seq cursor. */
+export function chatRoutes(app: FastifyInstance, core: ChatCore, auth: preHandlerAsyncHookHandler): void {
+  app.get('/api/v1/me', { preHandler: auth }, (request) => ({ user: identityOf(request).user }));
+
+  app.get('/api/v1/rooms', { preHandler: auth }, async () => {
+    const rooms = await core.ctx.store.listRooms();
+    return { rooms: rooms.map((room) => ({ name: room.name, lastSeq: room.lastSeq })) };
+  });
+
+  app.get('/api/v1/rooms/:room/messages', { preHandler: auth }, async (request) => {
+    const { room } = validate(RoomParams, request.params);
+    const { before, limit } = validate(HistoryQuery, request.query);
+    const page = await loadHistory(core.ctx, identityOf(request).user, { room, before, limit });
+    return { messages: page.messages, hasMore: page.hasMore };
+  });
+}

@@ -1,0 +1,161 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CloseCodes, SUBPROTOCOL, errorBody, parseClientFrame, type ErrorCode } from '../../../../protocol/index.js';
+import type { ChatCore } from '../../core/chat-core.js';
+import { isParleyError } from '../../core/errors.js';
+import type { Logger } from '../../ports/logger.js';
+import type { Authenticator } from '../auth/authenticate.js';
+import { readHandshake } from './handshake.js';
+import { wsSocket } from './ws-socket.js';
+
+export const WS_PATH = '/api/v1/ws';
+/** Consecutive invalid frames after which a socket is closed with 1008. */
+const MAX_INVALID_FRAMES = 10;
+
+export interface GatewayOptions {
+  core: ChatCore;
+  authenticator: Authenticator;
+  logger: Logger;
+  allowedOrigins: () => ReadonlySet<string>;
+  maxPayload: number;
+  heartbeatMs: number;
+}
+
+interface Liveness {
+  alive: boolean;
+}
+
+/**
+ * The WebSocket edge: every check happens before the upgrade and fails as an HTTP status with the
+ * JSON error body; after it, frames are size-capped, parsed safely and handed to the core.
+ */
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly liveness = new WeakMap<WebSocket, Liveness>();
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayload,
+      perMessageDeflate: false,
+      clientTracking: true,
+      // Select our protocol and never echo the token-bearing one.
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      this.upgrade(request, socket, head).catch((error: unknown) => {
+        this.options.logger.error({ err: error }, 'upgrade failed');
+        refuse(socket, 500, 'INTERNAL');
+      });
+    });
+  }
+
+  /** Stops the heartbeat and closes every socket with 1001 (server going away). */
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.options.core.shutdown();
+    for (const ws of this.wss.clients) ws.close(CloseCodes.GOING_AWAY, 'server going away');
+    this.wss.close();
+  }
+
+  terminateAll(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== WS_PATH) return refuse(socket, 404, 'NOT_FOUND');
+    let identity;
+    try {
+      const offer = readHandshake(request, this.options.allowedOrigins());
+      identity = await this.options.authenticator.authenticate(offer.token, request.headers.cookie);
+    } catch (error) {
+      if (isParleyError(error)) return refuse(socket, error.status, error.code, error.message);
+      throw error;
+    }
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, identity.user, identity.sessionId));
+  }
+
+  private accept(ws: WebSocket, user: Parameters<ChatCore['connect']>[1], sessionId: string): void {
+    const { core, logger } = this.options;
+    const liveness: Liveness = { alive: true };
+    this.liveness.set(ws, liveness);
+    let invalidInARow = 0;
+
+    // Listeners first, before anything asynchronous, so no early frame is missed.
+    ws.on('pong', () => (liveness.alive = true));
+    ws.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+    const connection = core.connect(wsSocket(ws), user, sessionId);
+    ws.on('message', (data, isBinary) => {
+      liveness.alive = true;
+      const parsed = isBinary ? undefined : parseClientFrame(textOf(data));
+      if (!parsed?.ok) {
+        invalidInARow++;
+        connection.send({
+          type: 'error',
+          code: 'INVALID_FRAME',
+          message: isBinary
+            ? 'Binary frames are not accepted; send JSON text.'
+            : `Invalid frame (${parsed?.reason ?? 'binary'}).`,
+          ...(parsed?.ref === undefined ? {} : { ref: parsed.ref }),
+        });
+        if (invalidInARow >= MAX_INVALID_FRAMES) connection.close(CloseCodes.POLICY, 'too many invalid frames');
+        return;
+      }
+      invalidInARow = 0;
+      void core.handle(connection, parsed.frame);
+    });
+    ws.on('close', () => void core.disconnect(connection));
+  }
+
+  private beat(): void {
+    for (const ws of this.wss.clients) {
+      const liveness = this.liveness.get(ws);
+      if (!liveness) continue;
+      if (!liveness.alive) {
+        ws.terminate();
+        continue;
+      }
+      liveness.alive = false;
+      ws.ping();
+    }
+  }
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Answers an upgrade request with a plain HTTP error and the JSON body, then hangs up. */
+function refuse(socket: Duplex, status: number, code: ErrorCode, message?: string): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify(errorBody(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Cache-Control: no-store\r\n' +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}

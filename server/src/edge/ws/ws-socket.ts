@@ -1,0 +1,16 @@
+import { WebSocket } from 'ws';
+import type { SocketLike } from '../../ports/socket.js';
+
+/** The core's socket port over a `ws` WebSocket. Bytes go out as text frames, unchanged. */
+export function wsSocket(ws: WebSocket): SocketLike {
+  return {
+    send: (data) => ws.send(data, { binary: false }),
+    close: (code, reason) => ws.close(code, reason),
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    get isOpen() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+  };
+}

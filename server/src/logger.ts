@@ -1,0 +1,50 @@
+import pino, { type Logger as PinoLogger } from 'pino';
+
+/**
+ * Structured JSON logs (pino). Secrets never reach a log line: credentials, tokens, cookies and the
+ * token-bearing WebSocket subprotocol header are redacted wherever they appear, and URLs are
+ * logged without their query string.
+ */
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'currentPassword',
+  'newPassword',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
+  'jwtSecret',
+  '*.jwtSecret',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["sec-websocket-protocol"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["sec-websocket-protocol"]',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): PinoLogger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { service: 'parley' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: {
+        req: serializeRequest,
+        res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+        err: pino.stdSerializers.err,
+      },
+    },
+    destination,
+  );
+}
+
+/** Request fields worth logging: never headers, never the query string. */
+export function serializeRequest(request: { method: string; url: string; ip?: string; id?: string }) {
+  return { method: request.method, url: request.url.split('?')[0], ip: request.ip, id: request.id };
+}

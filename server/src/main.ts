@@ -1,0 +1,81 @@
+/**
+ * The composition root: reads the config, picks the adapters, listens, and shuts down gracefully.
+ */
+import { randomUUID } from 'node:crypto';
+import { BcryptHasher } from './adapters/password-bcrypt.js';
+import { MemoryBus } from './adapters/bus-memory.js';
+import { MemoryPresence } from './adapters/presence-memory.js';
+import { loadCommonPasswords } from './adapters/common-passwords.js';
+import { openSqliteStore } from './adapters/store-sqlite/store-sqlite.js';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { loadOrCreateDevSecret } from './edge/auth/dev-secret.js';
+import { createLogger } from './logger.js';
+import { systemClock } from './ports/clock.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`parley: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let jwtSecret = config.jwtSecret;
+  if (jwtSecret === undefined) {
+    const dev = loadOrCreateDevSecret(config.dataDir);
+    jwtSecret = dev.secret;
+    logger.warn(
+      { path: dev.path, created: dev.created },
+      'JWT_SECRET is not set; using a generated development secret',
+    );
+  }
+
+  const store = await openSqliteStore(config.database.filename);
+  const app = await buildApp(
+    { ...config, jwtSecret },
+    {
+      store,
+      bus: new MemoryBus(),
+      presence: new MemoryPresence(),
+      hasher: new BcryptHasher(config.bcryptCost),
+      clock: systemClock,
+      logger,
+      commonPasswords: loadCommonPasswords(),
+      nodeId: randomUUID(),
+    },
+  );
+  const url = await app.listen();
+  logger.info({ url, database: 'sqlite', env: config.env }, 'parley is listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`parley: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

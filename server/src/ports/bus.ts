@@ -1,0 +1,25 @@
+/**
+ * The Bus port: fan-out of events between nodes. Adapters: in-memory (one process), Redis (later).
+ *
+ * Guarantees: at-most-once, best effort. An event may be lost (e.g. during a broker outage); the
+ * Store's per-room seq stays the source of truth and clients fill gaps from history. Every envelope
+ * carries the publishing node's id, and a node drops its own envelopes (it has already delivered
+ * them locally), so local delivery never depends on the bus.
+ */
+export type BusEvent =
+  /** A serialized server frame for every local socket in `room`. `seq` is set for messages. */
+  | { kind: 'room'; room: string; payload: string; seq?: number; exceptConnection?: string }
+  /** Close every live socket of these sessions (revocation). */
+  | { kind: 'sessions-ended'; sessionIds: string[] };
+
+export interface BusEnvelope {
+  nodeId: string;
+  event: BusEvent;
+}
+
+export interface Bus {
+  publish(envelope: BusEnvelope): Promise<void>;
+  /** The handler sees every envelope, including the node's own; callers drop their own. */
+  subscribe(handler: (envelope: BusEnvelope) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,16 @@
+import type { User } from '../../../protocol/index.js';
+
+/**
+ * The Presence port: who is online in which room, counted per connection so a user with two tabs
+ * stays online until the last one leaves. Adapters: in-memory (one process), Redis (later, with TTL
+ * heartbeats so a crashed node's users drop out in bounded time).
+ *
+ * Guarantees: `add` answers true exactly when the user had no connection in the room before;
+ * `remove` answers true exactly when it removed the user's last connection in the room.
+ */
+export interface Presence {
+  add(room: string, user: User, connectionId: string): Promise<boolean>;
+  remove(room: string, userId: string, connectionId: string): Promise<boolean>;
+  online(room: string): Promise<User[]>;
+  close(): Promise<void>;
+}

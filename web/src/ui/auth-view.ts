@@ -1,0 +1,65 @@
+/** The login / register screen. */
+import type { Credentials } from '../api.js';
+import { byId } from './dom.js';
+
+export interface AuthHandlers {
+  login(creds: Credentials): Promise<void>;
+  /** Registers, then logs in. */
+  register(creds: Credentials): Promise<void>;
+}
+
+export interface AuthView {
+  show(message?: string): void;
+  hide(): void;
+}
+
+export function createAuthView(handlers: AuthHandlers): AuthView {
+  const screen = byId('auth', HTMLElement);
+  const form = byId('auth-form', HTMLFormElement);
+  const username = byId('username', HTMLInputElement);
+  const password = byId('password', HTMLInputElement);
+  const loginBtn = byId('login-btn', HTMLButtonElement);
+  const registerBtn = byId('register-btn', HTMLButtonElement);
+  const error = byId('auth-error', HTMLParagraphElement);
+
+  function setError(message: string): void {
+    error.textContent = message;
+    error.hidden = message === '';
+  }
+
+  async function run(action: (c: Credentials) => Promise<void>): Promise<void> {
+    const creds = { username: username.value.trim(), password: password.value };
+    if (creds.username === '' || creds.password === '') {
+      setError('Enter a username and a password.');
+      return;
+    }
+    setError('');
+    loginBtn.disabled = registerBtn.disabled = true;
+    try {
+      await action(creds);
+      password.value = '';
+    } catch (err) {
+      setError(err instanceof Error ? err.message : 'Something failed.');
+    } finally {
+      loginBtn.disabled = registerBtn.disabled = false;
+    }
+  }
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void run(handlers.login);
+  });
+  registerBtn.addEventListener('click', () => void run(handlers.register));
+
+  return {
+    show(message = '') {
+      screen.hidden = false;
+      setError(message);
+      (username.value === '' ? username : password).focus();
+    },
+    hide() {
+      screen.hidden = true;
+      setError('');
+    },
+  };
+}
