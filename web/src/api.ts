@@ -76,14 +76,11 @@ async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
 }
 
 function toApiError(res: Response, data: unknown): ApiError {
-  const err = (data as { error?: { code?: unknown; message?: unknown; retryAfter?: unknown } })
-    ?.error;
+  const err = (data as { error?: { code?: unknown; message?: unknown; retryAfter?: unknown } })?.error;
   const code = typeof err?.code === 'string' ? (err.code as ErrorCode) : 'UNKNOWN';
-  const message =
-    typeof err?.message === 'string' ? err.message : `The server answered ${res.status}.`;
+  const message = typeof err?.message === 'string' ? err.message : `The server answered ${res.status}.`;
   const header = Number(res.headers.get('Retry-After'));
-  const retryAfter =
-    typeof err?.retryAfter === 'number' ? err.retryAfter : header > 0 ? header : undefined;
+  const retryAfter = typeof err?.retryAfter === 'number' ? err.retryAfter : header > 0 ? header : undefined;
   return new ApiError(res.status, code, message, retryAfter);
 }
 

@@ -4,12 +4,7 @@
  * What to do once connected (join, resume) belongs to sync.ts.
  */
 import { adviceForClose, CloseCodes } from '../../protocol/close-codes.js';
-import type {
-  AUTH_SUBPROTOCOL_PREFIX,
-  ClientFrame,
-  ServerFrame,
-  SUBPROTOCOL,
-} from '../../protocol/frames.js';
+import type { AUTH_SUBPROTOCOL_PREFIX, ClientFrame, ServerFrame, SUBPROTOCOL } from '../../protocol/frames.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 
 // Values copied so the client does not bundle zod; the types make tsc prove they match.

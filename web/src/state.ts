@@ -47,8 +47,6 @@ export type ChatAction =
 
 export const initialState: ChatState = { me: null, rooms: new Map(), pending: [] };
 
-const emptyRoom: RoomState = { messages: [], online: [], hasOlder: false };
-
 /** The highest seq held for a room, or undefined if the room was never joined. */
 export function lastSeq(state: ChatState, room: string): number | undefined {
   const r = state.rooms.get(room);
@@ -63,9 +61,7 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
     case 'joined': {
       const prev = state.rooms.get(action.room);
       // An incomplete replay would leave a gap; keep the old list until the reload arrives.
-      const messages = action.complete
-        ? mergeMessages(prev?.messages ?? [], action.messages)
-        : (prev?.messages ?? []);
+      const messages = action.complete ? mergeMessages(prev?.messages ?? [], action.messages) : (prev?.messages ?? []);
       const hasOlder = prev ? prev.hasOlder : action.messages.length > 0 && firstSeq(action) > 1;
       return withRoom(state, action.room, { messages, online: sortUsers(action.online), hasOlder });
     }
@@ -136,11 +132,7 @@ function updateRoom(state: ChatState, room: string, f: (r: RoomState) => RoomSta
   return next === prev ? state : withRoom(state, room, next);
 }
 
-function mapPending(
-  state: ChatState,
-  id: string,
-  f: (p: PendingMessage) => PendingMessage,
-): ChatState {
+function mapPending(state: ChatState, id: string, f: (p: PendingMessage) => PendingMessage): ChatState {
   if (!state.pending.some((p) => p.clientMsgId === id)) return state;
   return { ...state, pending: state.pending.map((p) => (p.clientMsgId === id ? f(p) : p)) };
 }
@@ -149,10 +141,7 @@ function mapPending(
  * Merges messages into a sorted list, deduplicating by id and by seq. Returns `existing`
  * itself when nothing new arrived, so a replayed frame costs no re-render.
  */
-export function mergeMessages(
-  existing: readonly Message[],
-  incoming: readonly Message[],
-): readonly Message[] {
+export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): readonly Message[] {
   const last = existing.at(-1);
   const only = incoming.length === 1 ? incoming[0] : undefined;
   if (only !== undefined && (last === undefined || only.seq > last.seq)) {
@@ -171,11 +160,7 @@ export function mergeMessages(
   return [...existing, ...fresh].sort((a, b) => a.seq - b.seq);
 }
 
-function applyPresence(
-  online: readonly User[],
-  joined: readonly User[],
-  left: readonly User[],
-): readonly User[] {
+function applyPresence(online: readonly User[], joined: readonly User[], left: readonly User[]): readonly User[] {
   const byId = new Map(online.map((u) => [u.id, u]));
   for (const u of left) byId.delete(u.id);
   for (const u of joined) byId.set(u.id, u);
@@ -184,7 +169,5 @@ function applyPresence(
 
 function sortUsers(users: readonly User[]): readonly User[] {
   const byId = new Map(users.map((u) => [u.id, u]));
-  return [...byId.values()].sort((a, b) =>
-    a.username.localeCompare(b.username, undefined, { sensitivity: 'base' }),
-  );
+  return [...byId.values()].sort((a, b) => a.username.localeCompare(b.username, undefined, { sensitivity: 'base' }));
 }

@@ -3,9 +3,9 @@ import type { Credentials } from '../api.js';
 import { byId } from './dom.js';
 
 export interface AuthHandlers {
-  login(creds: Credentials): Promise<void>;
+  login: (creds: Credentials) => Promise<void>;
   /** Registers, then logs in. */
-  register(creds: Credentials): Promise<void>;
+  register: (creds: Credentials) => Promise<void>;
 }
 
 export interface AuthView {

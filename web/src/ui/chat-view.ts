@@ -8,10 +8,10 @@ import { createMessageList } from './message-list.js';
 import { renderOnline } from './online-list.js';
 
 export interface ChatHandlers {
-  onSend(text: string): void;
-  onRetry(clientMsgId: string): void;
-  onLoadOlder(): void;
-  onLogout(): void;
+  onSend: (text: string) => void;
+  onRetry: (clientMsgId: string) => void;
+  onLoadOlder: () => void;
+  onLogout: () => void;
 }
 
 export interface ChatView {

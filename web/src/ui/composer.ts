@@ -6,18 +6,12 @@ export interface ComposerHandlers {
   onInvalid(reason: string): void;
 }
 
-export function bindComposer(
-  form: HTMLFormElement,
-  textarea: HTMLTextAreaElement,
-  handlers: ComposerHandlers,
-): void {
+export function bindComposer(form: HTMLFormElement, textarea: HTMLTextAreaElement, handlers: ComposerHandlers): void {
   function submit(): void {
     const text = textarea.value.trim();
     if (text === '') return;
     if (text.length > Limits.MESSAGE_MAX_CHARS) {
-      handlers.onInvalid(
-        `Messages are at most ${Limits.MESSAGE_MAX_CHARS} characters (this one has ${text.length}).`,
-      );
+      handlers.onInvalid(`Messages are at most ${Limits.MESSAGE_MAX_CHARS} characters (this one has ${text.length}).`);
       return;
     }
     handlers.onSend(text);

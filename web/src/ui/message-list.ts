@@ -13,12 +13,7 @@ export interface MessageListHandlers {
 }
 
 export interface MessageList {
-  update(
-    name: string,
-    room: RoomState | undefined,
-    pending: readonly PendingMessage[],
-    me: User | null,
-  ): void;
+  update(name: string, room: RoomState | undefined, pending: readonly PendingMessage[], me: User | null): void;
   scrollToEnd(): void;
   clear(): void;
 }

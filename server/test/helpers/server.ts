@@ -1,0 +1,90 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { MemoryBus } from '../../src/adapters/bus-memory.js';
+import { loadCommonPasswords } from '../../src/adapters/common-passwords.js';
+import { BcryptHasher } from '../../src/adapters/password-bcrypt.js';
+import { MemoryPresence } from '../../src/adapters/presence-memory.js';
+import { openSqliteStore } from '../../src/adapters/store-sqlite/store-sqlite.js';
+import { buildApp, type ParleyApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import type { Clock } from '../../src/ports/clock.js';
+import { systemClock } from '../../src/ports/clock.js';
+
+export interface TestServer {
+  app: ParleyApp;
+  url: string;
+  wsUrl: string;
+  origin: string;
+  config: Config & { jwtSecret: string };
+  dataDir: string;
+  /** Every log line the server wrote, as raw JSON text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  dataDir?: string;
+}
+
+/** Returns a temporary directory that is removed by the returned cleanup. */
+export function tempDir(prefix = 'parley-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A real Parley server on 127.0.0.1, port 0, with its own SQLite file. */
+export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dir = options.dataDir === undefined ? tempDir() : undefined;
+  const dataDir = options.dataDir ?? dir!.path;
+  const config = {
+    ...loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'debug',
+      PUBLIC_DIR: 'web/dist',
+      ...options.env,
+    }),
+  };
+  const jwtSecret = config.jwtSecret ?? randomBytes(48).toString('base64url');
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const app = await buildApp(
+    { ...config, jwtSecret },
+    {
+      store: await openSqliteStore(config.database.filename),
+      bus: new MemoryBus(),
+      presence: new MemoryPresence(),
+      hasher: new BcryptHasher(config.bcryptCost),
+      clock: options.clock ?? systemClock,
+      logger: createLogger(config.logLevel, sink),
+      commonPasswords: loadCommonPasswords(),
+      nodeId: randomUUID(),
+    },
+  );
+  const url = await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    url,
+    wsUrl: `${url.replace('http', 'ws')}/api/v1/ws`,
+    origin: url,
+    config: { ...config, jwtSecret },
+    dataDir,
+    logs,
+    async close() {
+      await app.close();
+      dir?.remove();
+    },
+  };
+}
