@@ -11,8 +11,9 @@ interface Pending {
 
 /**
  * Collects presence changes per room over a short window and emits one diff, so a thousand arrivals
- * cost a handful of frames rather than a million list entries. A join and a leave of the same user
- * inside one window cancel out.
+ * cost a handful of frames rather than a million list entries. Within a window the last change of a
+ * user wins. Changes never cancel out: someone who joined the room mid-window may not have seen the
+ * earlier state, and a repeated "joined" or "left" is harmless to a client that keeps a set.
  */
 export class PresenceCoalescer {
   private readonly pending = new Map<string, Pending>();
@@ -24,14 +25,14 @@ export class PresenceCoalescer {
 
   joined(room: string, user: User): void {
     const entry = this.entry(room);
-    if (entry.left.has(user.id)) entry.left.delete(user.id);
-    else entry.joined.set(user.id, user);
+    entry.left.delete(user.id);
+    entry.joined.set(user.id, user);
   }
 
   left(room: string, user: User): void {
     const entry = this.entry(room);
-    if (entry.joined.has(user.id)) entry.joined.delete(user.id);
-    else entry.left.set(user.id, user);
+    entry.joined.delete(user.id);
+    entry.left.set(user.id, user);
   }
 
   /** Emits everything pending now (used at shutdown and by tests). */

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { Connection } from '../../src/core/connection.js';
+import type { SocketLike } from '../../src/ports/socket.js';
+
+/** An in-memory socket: records what the core wrote and lets a test set the backlog. */
+class RecordingSocket implements SocketLike {
+  readonly written: string[] = [];
+  closedWith: number | undefined;
+  bufferedAmount = 0;
+  get isOpen() {
+    return this.closedWith === undefined;
+  }
+  send(data: Uint8Array) {
+    this.written.push(new TextDecoder().decode(data));
+  }
+  close(code: number) {
+    this.closedWith = code;
+  }
+}
+
+const user = { id: 'u1', username: 'alice', color: '#ffffff' };
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('Connection', () => {
+  it('holds room events during a join and releases only those the joined frame did not cover', () => {
+    const socket = new RecordingSocket();
+    const connection = new Connection('c1', user, 's1', socket, 1 << 20);
+    connection.beginJoin('general');
+    connection.deliver('general', bytes('seq5'), 5);
+    connection.deliver('general', bytes('presence'), undefined);
+    connection.deliver('general', bytes('seq7'), 7);
+    expect(socket.written).toEqual([]);
+    connection.finishJoin('general', { type: 'joined', room: 'general', messages: [], complete: true, online: [] }, 6);
+    expect(socket.written.slice(1)).toEqual(['presence', 'seq7']);
+    connection.deliver('general', bytes('seq8'), 8);
+    connection.deliver('other', bytes('not mine'), 1);
+    expect(socket.written.at(-1)).toBe('seq8');
+    expect(socket.written).toHaveLength(4);
+  });
+
+  it('closes a slow consumer with 4408 instead of buffering without bound', () => {
+    const socket = new RecordingSocket();
+    const connection = new Connection('c1', user, 's1', socket, 1000);
+    connection.send({ type: 'pong' });
+    socket.bufferedAmount = 995;
+    connection.send({ type: 'pong' });
+    expect(socket.closedWith).toBe(4408);
+    expect(socket.written).toHaveLength(1);
+  });
+
+  it('runs queued tasks in order even when one fails', async () => {
+    const connection = new Connection('c1', user, 's1', new RecordingSocket(), 1000);
+    const order: number[] = [];
+    const first = connection.enqueue(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      order.push(1);
+      throw new Error('boom');
+    });
+    const second = connection.enqueue(() => {
+      order.push(2);
+      return Promise.resolve();
+    });
+    await expect(first).rejects.toThrow('boom');
+    await second;
+    expect(order).toEqual([1, 2]);
+  });
+});
