@@ -56,7 +56,13 @@ describe('register', () => {
   });
 
   it('answers malformed bodies with the error shape, never a stack', async () => {
-    for (const body of ['{nope', '[]', '"text"', JSON.stringify({ username: 'abc' }), JSON.stringify({ username: 1, password: 2 })]) {
+    for (const body of [
+      '{nope',
+      '[]',
+      '"text"',
+      JSON.stringify({ username: 'abc' }),
+      JSON.stringify({ username: 1, password: 2 }),
+    ]) {
       const response = await post('/api/v1/auth/register', body);
       expect(response.status).toBe(400);
       expect(['BAD_REQUEST', 'VALIDATION_FAILED']).toContain(response.body.error?.code);
@@ -112,14 +118,17 @@ describe('login and me', () => {
 
   it('refuses /me without a token, with a bad token, and with the token but not the cookie', async () => {
     const session = await login(server.url, (await register(server.url, uniqueName())).username);
-    const me = (init: { token?: string; cookie?: string }) => request<{ error?: { code: string } }>(`${server.url}/api/v1/me`, init);
+    const me = (init: { token?: string; cookie?: string }) =>
+      request<{ error?: { code: string } }>(`${server.url}/api/v1/me`, init);
     expect((await me({})).body.error?.code).toBe('UNAUTHENTICATED');
     expect((await me({ token: 'abc.def.ghi', cookie: session.cookie })).body.error?.code).toBe('TOKEN_INVALID');
     const noCookie = await me({ token: session.accessToken });
     expect(noCookie.status).toBe(401);
     expect(noCookie.body.error?.code).toBe('FINGERPRINT_MISMATCH');
     const other = await login(server.url, session.user.username);
-    expect((await me({ token: session.accessToken, cookie: other.cookie })).body.error?.code).toBe('FINGERPRINT_MISMATCH');
+    expect((await me({ token: session.accessToken, cookie: other.cookie })).body.error?.code).toBe(
+      'FINGERPRINT_MISMATCH',
+    );
   });
 });
 
@@ -129,14 +138,20 @@ describe('rooms and history over HTTP', () => {
     const auth = { token: session.accessToken, cookie: session.cookie };
     const rooms = await request<{ rooms: { name: string }[] }>(`${server.url}/api/v1/rooms`, auth);
     expect(rooms.body.rooms.map((room) => room.name)).toContain('general');
-    const page = await request<{ messages: unknown[]; hasMore: boolean }>(`${server.url}/api/v1/rooms/general/messages?limit=5`, auth);
+    const page = await request<{ messages: unknown[]; hasMore: boolean }>(
+      `${server.url}/api/v1/rooms/general/messages?limit=5`,
+      auth,
+    );
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({ messages: expect.any(Array), hasMore: expect.any(Boolean) });
     const missing = await request<{ error: { code: string } }>(`${server.url}/api/v1/rooms/nowhere/messages`, auth);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('ROOM_NOT_FOUND');
     for (const query of ['limit=0', 'limit=101', 'before=-1', 'before=abc', 'sneaky=1']) {
-      const bad = await request<{ error: { code: string } }>(`${server.url}/api/v1/rooms/general/messages?${query}`, auth);
+      const bad = await request<{ error: { code: string } }>(
+        `${server.url}/api/v1/rooms/general/messages?${query}`,
+        auth,
+      );
       expect(bad.status, query).toBe(400);
       expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     }

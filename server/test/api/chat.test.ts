@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../../protocol/index.js';
 import { newUser, request, type Session } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
@@ -34,7 +35,11 @@ describe('two clients chatting', () => {
     const ack = await a.sendText('hello **bob**', 'general', 'client-msg-1');
     const received = await b.next('message', (frame) => frame.message.id === ack.message.id);
     expect(received.message).toEqual(ack.message);
-    expect(ack.message).toMatchObject({ room: 'general', text: 'hello **bob**', user: { id: alice.user.id, username: alice.user.username } });
+    expect(ack.message).toMatchObject({
+      room: 'general',
+      text: 'hello **bob**',
+      user: { id: alice.user.id, username: alice.user.username },
+    });
     expect(ack.message.user.color).toBe(alice.user.color);
 
     const retry = await a.sendText('hello **bob** (retry)', 'general', 'client-msg-1');
@@ -65,7 +70,7 @@ describe('two clients chatting', () => {
     const lastSeen = Math.max(0, ...joined.messages.map((m) => m.seq));
     await b.close();
 
-    const sent = [];
+    const sent: Message[] = [];
     for (let i = 0; i < 5; i++) sent.push((await a.sendText(`missed ${i}`)).message);
     b = await connect(server.wsUrl, bob);
     const resumed = await b.join('general', lastSeen);
@@ -98,7 +103,9 @@ describe('two clients chatting', () => {
     const ids = new Set(acks.map((ack) => ack.message.id));
     await a.sendText('end of burst');
     await b.next('message', (frame) => frame.message.text === 'end of burst');
-    const seen = [...joined.messages.map((m) => m.id), ...b.framesOf('message').map((f) => f.message.id)].filter((id) => ids.has(id));
+    const seen = [...joined.messages.map((m) => m.id), ...b.framesOf('message').map((f) => f.message.id)].filter((id) =>
+      ids.has(id),
+    );
     expect(seen.sort()).toEqual([...ids].sort());
     const seqs = [...joined.messages, ...b.framesOf('message').map((f) => f.message)].map((m) => m.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));

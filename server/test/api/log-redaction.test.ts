@@ -22,7 +22,10 @@ it('never writes passwords, tokens, cookies or the auth subprotocol to the log',
   await client.join();
   await client.sendText('hello');
   await client.close();
-  await expectRefused(`${server.wsUrl}?token=${session.accessToken}`, ['parley.v1', `parley.auth.${session.accessToken}`]);
+  await expectRefused(`${server.wsUrl}?token=${session.accessToken}`, [
+    'parley.v1',
+    `parley.auth.${session.accessToken}`,
+  ]);
 
   const log = server.logs.join('');
   expect(log.length).toBeGreaterThan(0);

@@ -14,7 +14,9 @@ afterAll(async () => {
 
 async function timeLogin(username: string): Promise<number> {
   const started = performance.now();
-  const response = await request(`${server.url}/api/v1/auth/login`, { body: { username, password: 'wrong-password-123' } });
+  const response = await request(`${server.url}/api/v1/auth/login`, {
+    body: { username, password: 'wrong-password-123' },
+  });
   expect(response.status).toBe(401);
   return performance.now() - started;
 }
@@ -31,7 +33,9 @@ it('takes a similar time for an unknown user and a wrong password (medians withi
     unknownUser.push(await timeLogin(uniqueName('ghost')));
   }
   const ratio = median(unknownUser) / median(wrongPassword);
-  console.log(`login timing: wrong password ${median(wrongPassword).toFixed(1)} ms, unknown user ${median(unknownUser).toFixed(1)} ms`);
+  console.log(
+    `login timing: wrong password ${median(wrongPassword).toFixed(1)} ms, unknown user ${median(unknownUser).toFixed(1)} ms`,
+  );
   expect(ratio).toBeGreaterThan(1 / 1.6);
   expect(ratio).toBeLessThan(1.6);
 });

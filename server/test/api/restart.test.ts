@@ -1,4 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
+import type { Message } from '../../../protocol/index.js';
 import { login, register, request, uniqueName } from '../helpers/http.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
 import { tempDir } from '../helpers/server.js';
@@ -20,7 +21,7 @@ it('keeps history across a restart of the server process on the same SQLite file
   const session = await login(first.url, username);
   const client = await connect(`${first.url.replace('http', 'ws')}/api/v1/ws`, session);
   await client.join();
-  const acked = [];
+  const acked: Message[] = [];
   for (let i = 0; i < 5; i++) acked.push((await client.sendText(`before restart ${i}`)).message);
 
   expect(await first.stop('SIGTERM')).toBe(0);

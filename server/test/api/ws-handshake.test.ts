@@ -27,7 +27,10 @@ describe('the WebSocket handshake', () => {
   });
 
   it('accepts a Bearer header from a non-browser client without Origin', async () => {
-    const client = await connect(server.wsUrl, alice, { protocols: [], headers: { authorization: `Bearer ${alice.accessToken}` } });
+    const client = await connect(server.wsUrl, alice, {
+      protocols: [],
+      headers: { authorization: `Bearer ${alice.accessToken}` },
+    });
     expect(client.frames[0]?.type).toBe('ready');
     await client.close();
   });
@@ -47,17 +50,26 @@ describe('the WebSocket handshake', () => {
   });
 
   it('refuses an expired token: 401 TOKEN_INVALID', async () => {
-    const claims = JSON.parse(Buffer.from(alice.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string; sub: string };
+    const claims = JSON.parse(Buffer.from(alice.accessToken.split('.')[1]!, 'base64url').toString()) as {
+      sid: string;
+      sub: string;
+    };
     const past = new AccessTokens(server.config.jwtSecret, 60, { now: () => Date.now() - 3_600_000 });
     const fingerprint = alice.cookie.split('=')[1]!;
-    const { token } = await past.sign({ userId: claims.sub, sessionId: claims.sid, fingerprintHash: hashFingerprint(fingerprint) });
+    const { token } = await past.sign({
+      userId: claims.sub,
+      sessionId: claims.sid,
+      fingerprintHash: hashFingerprint(fingerprint),
+    });
     const refusal = await expectRefused(server.wsUrl, browserProtocols(token), { headers: { cookie: alice.cookie } });
     expect(refusal).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_INVALID' } } });
   });
 
   it('refuses a token in the query string: 400 TOKEN_IN_QUERY', async () => {
     for (const key of ['token', 'access_token', 'TOKEN']) {
-      const refusal = await expectRefused(`${server.wsUrl}?${key}=${alice.accessToken}`, ['parley.v1'], { headers: { cookie: alice.cookie } });
+      const refusal = await expectRefused(`${server.wsUrl}?${key}=${alice.accessToken}`, ['parley.v1'], {
+        headers: { cookie: alice.cookie },
+      });
       expect(refusal).toMatchObject({ status: 400, body: { error: { code: 'TOKEN_IN_QUERY' } } });
     }
   });
@@ -65,20 +77,32 @@ describe('the WebSocket handshake', () => {
   it('refuses a missing or wrong fingerprint cookie: 401 FINGERPRINT_MISMATCH', async () => {
     const missing = await expectRefused(server.wsUrl, browserProtocols(alice.accessToken));
     expect(missing).toMatchObject({ status: 401, body: { error: { code: 'FINGERPRINT_MISMATCH' } } });
-    const wrong = await expectRefused(server.wsUrl, browserProtocols(alice.accessToken), { headers: { cookie: 'parley_fp=forged-value' } });
+    const wrong = await expectRefused(server.wsUrl, browserProtocols(alice.accessToken), {
+      headers: { cookie: 'parley_fp=forged-value' },
+    });
     expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'FINGERPRINT_MISMATCH' } } });
   });
 
   it('refuses foreign, look-alike and null Origins: 403 ORIGIN_NOT_ALLOWED', async () => {
     const port = new URL(server.url).port;
-    for (const origin of ['https://evil.example', `http://127.0.0.1.evil.example:${port}`, 'null', `http://127.0.0.1:${Number(port) + 1}`]) {
-      const refusal = await expectRefused(server.wsUrl, browserProtocols(alice.accessToken), { origin, headers: { cookie: alice.cookie } });
+    for (const origin of [
+      'https://evil.example',
+      `http://127.0.0.1.evil.example:${port}`,
+      'null',
+      `http://127.0.0.1:${Number(port) + 1}`,
+    ]) {
+      const refusal = await expectRefused(server.wsUrl, browserProtocols(alice.accessToken), {
+        origin,
+        headers: { cookie: alice.cookie },
+      });
       expect(refusal, origin).toMatchObject({ status: 403, body: { error: { code: 'ORIGIN_NOT_ALLOWED' } } });
     }
   });
 
   it('refuses a handshake that does not offer parley.v1', async () => {
-    const refusal = await expectRefused(server.wsUrl, [`parley.auth.${alice.accessToken}`], { headers: { cookie: alice.cookie } });
+    const refusal = await expectRefused(server.wsUrl, [`parley.auth.${alice.accessToken}`], {
+      headers: { cookie: alice.cookie },
+    });
     expect(refusal).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
   });
 

@@ -78,7 +78,9 @@ it('two people chat in Chromium: Markdown renders, both are online, hostile HTML
   for (const person of [ann, ben]) {
     const audit = await person.page.evaluate(() => {
       const list = document.querySelector('#messages')!;
-      const handlers = [...list.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on')));
+      const handlers = [...list.querySelectorAll('*')].filter((el) =>
+        [...el.attributes].some((a) => a.name.startsWith('on')),
+      );
       const jsUrls = [...list.querySelectorAll('[href],[src]')].filter((el) =>
         /^\s*javascript:/i.test(el.getAttribute('href') ?? el.getAttribute('src') ?? ''),
       );

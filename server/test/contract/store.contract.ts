@@ -6,7 +6,10 @@ import type { NewMessage, Store, StoredUser } from '../../src/ports/store.js';
  * The Store contract: every adapter must pass this suite unchanged. `open` gives a fresh, empty
  * store; `dispose` removes whatever it created.
  */
-export function describeStoreContract(name: string, open: () => Promise<{ store: Store; dispose: () => Promise<void> }>): void {
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<{ store: Store; dispose: () => Promise<void> }>,
+): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     let dispose: () => Promise<void>;
@@ -25,7 +28,7 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       return record;
     }
 
-    function message(room: string, userId: string, clientMsgId: string = randomUUID(), text = "hello"): NewMessage {
+    function message(room: string, userId: string, clientMsgId: string = randomUUID(), text = 'hello'): NewMessage {
       return { id: randomUUID(), room, userId, clientMsgId, text, createdAt: now() };
     }
 
@@ -105,7 +108,13 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     it('text round-trips byte for byte', async () => {
       await store.ensureRoom('alpha', now());
       const author = await user();
-      const texts = ["Robert'); DROP TABLE messages;--", '\u202Etxt.exe', '👩‍👩‍👧‍👦 ﷽', 'a\u0000b', '<script>alert(1)</script>'];
+      const texts = [
+        "Robert'); DROP TABLE messages;--",
+        '\u202Etxt.exe',
+        '👩‍👩‍👧‍👦 ﷽',
+        'a\u0000b',
+        '<script>alert(1)</script>',
+      ];
       for (const text of texts) await store.appendMessage(message('alpha', author.id, randomUUID(), text));
       expect((await store.messagesAfter('alpha', 0, 10)).map((m) => m.text)).toEqual(texts);
     });

@@ -47,7 +47,8 @@ export const GOOD_PASSWORD = 'violet-sparrow-42-lantern';
 
 export async function register(base: string, username: string, password = GOOD_PASSWORD): Promise<User> {
   const response = await request<{ user: User }>(`${base}/api/v1/auth/register`, { body: { username, password } });
-  if (response.status !== 201) throw new Error(`register ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`register ${username}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.user;
 }
 
@@ -55,7 +56,8 @@ export async function login(base: string, username: string, password = GOOD_PASS
   const response = await request<{ accessToken: string; user: User }>(`${base}/api/v1/auth/login`, {
     body: { username, password },
   });
-  if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`login ${username}: ${response.status} ${JSON.stringify(response.body)}`);
   const setCookie = response.headers.get('set-cookie') ?? '';
   return { user: response.body.user, accessToken: response.body.accessToken, cookie: setCookie.split(';')[0] ?? '' };
 }

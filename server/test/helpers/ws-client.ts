@@ -24,7 +24,9 @@ export class TestClient {
         waiter!.resolve(frame);
       }
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   send(frame: ClientFrame | Record<string, unknown>): void {
@@ -71,7 +73,11 @@ export class TestClient {
     return this.next('joined', (frame) => frame.room === room);
   }
 
-  async sendText(text: string, room = 'general', clientMsgId = globalThis.crypto.randomUUID()): Promise<FrameOf<'ack'>> {
+  async sendText(
+    text: string,
+    room = 'general',
+    clientMsgId: string = globalThis.crypto.randomUUID(),
+  ): Promise<FrameOf<'ack'>> {
     this.send({ type: 'send', room, text, clientMsgId });
     return this.next('ack', (frame) => frame.clientMsgId === clientMsgId);
   }
@@ -91,10 +97,14 @@ export interface ConnectOptions {
 
 /** Opens an authenticated socket the way a browser would (subprotocol token + cookie). */
 export async function connect(wsUrl: string, session: Session, options: ConnectOptions = {}): Promise<TestClient> {
-  const ws = new WebSocket(`${wsUrl}${options.query ?? ''}`, options.protocols ?? ['parley.v1', `parley.auth.${session.accessToken}`], {
-    headers: { cookie: session.cookie, ...options.headers },
-    ...(options.origin === undefined ? {} : { origin: options.origin }),
-  });
+  const ws = new WebSocket(
+    `${wsUrl}${options.query ?? ''}`,
+    options.protocols ?? ['parley.v1', `parley.auth.${session.accessToken}`],
+    {
+      headers: { cookie: session.cookie, ...options.headers },
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+    },
+  );
   const client = new TestClient(ws);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -128,7 +138,9 @@ export function expectRefused(
     ws.once('unexpected-response', (_request, response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Refusal['body'] }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Refusal['body'] }),
+      );
     });
     ws.once('error', (error) => {
       if (!/Unexpected server response/.test(error.message)) reject(error);
