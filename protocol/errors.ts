@@ -36,7 +36,6 @@ export const ErrorCodes = {
   NOT_FOUND: { status: 404, message: 'Not found.' },
   ROOM_NOT_FOUND: { status: 404, message: 'No such room.' },
   NOT_IN_ROOM: { status: 403, message: 'Join the room first.' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON (Content-Type: application/json).' },
   MESSAGE_EMPTY: { status: 400, message: 'A message needs some text.' },

@@ -120,6 +120,8 @@ function parseOrigins(list: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
+  if (origins.length === 0)
+    throw new ConfigError('ALLOWED_ORIGINS: list at least one origin, or unset it for the defaults');
   for (const origin of origins) {
     if (origin === '*' || origin === 'null')
       throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is never allowed; list exact origins`);

@@ -66,6 +66,18 @@ export class ChatCore {
     });
   }
 
+  /**
+   * Answers a frame the edge could not parse, in turn with the answers to earlier frames; `close`
+   * ends a socket that keeps sending garbage (1008).
+   */
+  refuseFrame(connection: Connection, message: string, ref: string | undefined, close: boolean): Promise<void> {
+    return connection.enqueue(() => {
+      connection.send({ type: 'error', code: 'INVALID_FRAME', message, ...(ref === undefined ? {} : { ref }) });
+      if (close) connection.close(CloseCodes.POLICY, 'too many invalid frames');
+      return Promise.resolve();
+    });
+  }
+
   /** The socket has closed: leave every room, after any frames still being handled. */
   disconnect(connection: Connection): Promise<void> {
     this.ctx.hub.removeConnection(connection);

@@ -3,6 +3,8 @@ import { requireReadableRoom } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
 import { toMessage } from '../events.js';
+import type { StoredRoom } from '../../ports/store.js';
+import { leaveRoom } from './leave-room.js';
 
 type JoinFrame = Extract<ClientFrame, { type: 'join' }>;
 
@@ -17,6 +19,16 @@ export async function joinRoom(ctx: CoreContext, connection: Connection, frame: 
   // Subscribe first and hold live events, so nothing stored after the read below is missed.
   connection.beginJoin(room.name);
   ctx.hub.joinRoom(room.name, connection);
+  try {
+    await answerJoin(ctx, connection, frame, room);
+  } catch (error) {
+    // Leave no half-joined room behind: held events would pile up and never be delivered.
+    await leaveRoom(ctx, connection, room.name).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinFrame, room: StoredRoom): Promise<void> {
   const firstConnectionOfUser = await ctx.presence.add(room.name, connection.user, connection.id);
 
   let messages: Message[];

@@ -20,14 +20,21 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
     throw new ParleyError('MESSAGE_TOO_LONG', `Messages are at most ${ctx.limits.messageMaxChars} characters.`);
   }
 
-  const result = await ctx.store.appendMessage({
-    id: ctx.newId(),
-    room: frame.room,
-    userId: connection.user.id,
-    clientMsgId: frame.clientMsgId,
-    text,
-    createdAt: new Date(ctx.clock.now()).toISOString(),
-  });
+  let result;
+  try {
+    result = await ctx.store.appendMessage({
+      id: ctx.newId(),
+      room: frame.room,
+      userId: connection.user.id,
+      clientMsgId: frame.clientMsgId,
+      text,
+      createdAt: new Date(ctx.clock.now()).toISOString(),
+    });
+  } catch (error) {
+    // Nothing was stored, so nothing is acknowledged; the client keeps the message and retries.
+    ctx.logger.error({ err: error, room: frame.room }, 'storing a message failed');
+    throw new ParleyError('STORE_UNAVAILABLE');
+  }
   if (result.status === 'no-room') throw new ParleyError('ROOM_NOT_FOUND');
 
   const message = toMessage(result.message);

@@ -37,7 +37,6 @@ function mapFrameworkError(error: FastifyError): { status: number; code: ErrorCo
       if (error.statusCode === 400 || (error as { type?: string }).type === 'entity.parse.failed') {
         return { status: 400, code: 'BAD_REQUEST' };
       }
-      if (error.statusCode === 405) return { status: 405, code: 'METHOD_NOT_ALLOWED' };
       return undefined;
   }
 }

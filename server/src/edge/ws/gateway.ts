@@ -100,15 +100,10 @@ export class Gateway {
       const parsed = isBinary ? undefined : parseClientFrame(textOf(data));
       if (!parsed?.ok) {
         invalidInARow++;
-        connection.send({
-          type: 'error',
-          code: 'INVALID_FRAME',
-          message: isBinary
-            ? 'Binary frames are not accepted; send JSON text.'
-            : `Invalid frame (${parsed?.reason ?? 'binary'}).`,
-          ...(parsed?.ref === undefined ? {} : { ref: parsed.ref }),
-        });
-        if (invalidInARow >= MAX_INVALID_FRAMES) connection.close(CloseCodes.POLICY, 'too many invalid frames');
+        const message = isBinary
+          ? 'Binary frames are not accepted; send JSON text.'
+          : `Invalid frame (${parsed?.reason ?? 'binary'}).`;
+        void core.refuseFrame(connection, message, parsed?.ref, invalidInARow >= MAX_INVALID_FRAMES);
         return;
       }
       invalidInARow = 0;
