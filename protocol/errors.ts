@@ -31,6 +31,16 @@ export const ErrorCodes = {
     status: 401,
     message: 'The access token is not bound to this device.',
   },
+  REFRESH_TOKEN_INVALID: {
+    status: 401,
+    message: 'The refresh token is invalid or expired. Log in again.',
+  },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    message: 'This refresh token was already used. Its sessions have been ended for your safety; log in again.',
+  },
+  CURRENT_PASSWORD_WRONG: { status: 403, message: 'The current password is not correct.' },
+  SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'This Origin is not allowed.' },
   FORBIDDEN: { status: 403, message: 'You may not do that.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },

@@ -134,8 +134,12 @@ export const CredentialsBody = z.strictObject({
 });
 export type Credentials = z.infer<typeof CredentialsBody>;
 
+/** The answer to login and to refresh. */
 export interface LoginResponse {
   accessToken: string;
   accessTokenExpiresAt: string;
+  /** Also set as an HttpOnly cookie (Path=/api/v1/auth); browsers need not keep it. */
+  refreshToken: string;
+  refreshTokenExpiresAt: string;
   user: User;
 }

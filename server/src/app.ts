@@ -6,6 +6,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import { errorBody } from '../../protocol/index.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts/accounts.js';
+import { SecurityLog } from './core/accounts/security-log.js';
+import { Sessions } from './core/accounts/sessions.js';
+import { CleanupJob } from './edge/cleanup-job.js';
+import { sessionRoutes } from './edge/http/session-routes.js';
 import { ChatCore } from './core/chat-core.js';
 import { AccessTokens } from './edge/auth/access-tokens.js';
 import { createAuthenticator } from './edge/auth/authenticate.js';
@@ -37,6 +41,7 @@ export interface ParleyApp {
   http: FastifyInstance;
   core: ChatCore;
   gateway: Gateway;
+  cleanup: CleanupJob;
   /** Listens and returns the base URL (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<string>;
   /** Graceful: stop accepting, close sockets with 1001, close the database. */
@@ -56,16 +61,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
 
   await deps.store.ensureRoom(DEFAULT_ROOM, new Date(deps.clock.now()).toISOString());
 
-  const accounts = new Accounts({
-    store: deps.store,
-    hasher: deps.hasher,
-    clock: deps.clock,
-    commonPasswords: deps.commonPasswords,
-    dummyHash: await deps.hasher.hash(globalThis.crypto.randomUUID()),
-    newId: () => globalThis.crypto.randomUUID(),
-  });
-  const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock);
-  const authenticator = createAuthenticator(tokens, accounts, config.cookieSecure);
+  const newId = () => globalThis.crypto.randomUUID();
   const core = new ChatCore({
     store: deps.store,
     bus: deps.bus,
@@ -80,6 +76,32 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       typingIntervalMs: 1000,
     },
   });
+  const securityLog = new SecurityLog(deps.store, deps.clock, deps.logger);
+  const sessions = new Sessions({
+    store: deps.store,
+    clock: deps.clock,
+    securityLog,
+    limits: {
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+      sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
+    },
+    endSessions: (ids) => core.endSessions(ids),
+    newId,
+  });
+  const accounts = new Accounts({
+    store: deps.store,
+    hasher: deps.hasher,
+    clock: deps.clock,
+    sessions,
+    securityLog,
+    commonPasswords: deps.commonPasswords,
+    dummyHash: await deps.hasher.hash(newId()),
+    newId,
+  });
+  const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock, config.jwtSecretPrevious);
+  const authenticator = createAuthenticator(tokens, sessions, config.cookieSecure);
+  const auth = requireAuth(authenticator);
+  const cleanup = new CleanupJob(sessions, deps.logger, config.cleanupIntervalSeconds * 1000);
 
   let ownOrigins = new Set<string>();
   const gateway = new Gateway({
@@ -95,8 +117,17 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   await registerSecurityHeaders(http);
   registerErrorHandling(http);
   healthRoutes(http, deps.store);
-  authRoutes(http, { accounts, tokens, secureCookies: config.cookieSecure });
-  chatRoutes(http, core, requireAuth(authenticator));
+  authRoutes(http, {
+    accounts,
+    sessions,
+    tokens,
+    auth,
+    secureCookies: config.cookieSecure,
+    sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+  });
+  sessionRoutes(http, sessions, deps.store, auth);
+  chatRoutes(http, core, auth);
   http.get('/api/v1/ws', (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
 
   const publicDir = resolve(config.publicDir);
@@ -111,8 +142,10 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     http,
     core,
     gateway,
+    cleanup,
     async listen(port = config.port, host = config.host) {
       await http.listen({ port, host });
+      cleanup.start();
       const address = http.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
       ownOrigins = new Set([
@@ -126,6 +159,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     async close() {
       if (closed) return;
       closed = true;
+      cleanup.stop();
       gateway.close();
       await http.close();
       await deps.bus.close();

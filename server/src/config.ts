@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 
 /**
  * Every option, read once from the environment and validated; an unknown or malformed value stops
@@ -21,8 +22,16 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   /** HMAC key for access tokens, >= 32 characters. Development generates one if unset. */
   JWT_SECRET: z.string().optional(),
+  /** The previous JWT_SECRET while rotating: tokens it signed are still accepted until they expire. */
+  JWT_SECRET_PREVIOUS: z.string().optional(),
   /** Access token lifetime in seconds. Default 900 (15 minutes). */
   ACCESS_TOKEN_TTL: seconds(900, 30, 86_400),
+  /** Refresh token idle lifetime in seconds: unused this long, the session ends. Default 1209600 (14 days). */
+  REFRESH_TOKEN_TTL: seconds(1_209_600, 60, 31_536_000),
+  /** Absolute session lifetime from login in seconds, whatever the refreshes. Default 2592000 (30 days). */
+  SESSION_MAX_AGE: seconds(2_592_000, 60, 31_536_000),
+  /** How often expired sessions and spent tokens are deleted, in seconds. Default 600. */
+  CLEANUP_INTERVAL: seconds(600, 1, 86_400),
   /** bcrypt cost factor, 4-15. Default 12. */
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   /** Comma-separated exact origins allowed to open WebSockets. Default: this server's own origins. */
@@ -55,7 +64,11 @@ export interface Config {
   database: { kind: 'sqlite'; filename: string };
   /** Undefined until resolved: development generates one at startup. */
   jwtSecret: string | undefined;
+  jwtSecretPrevious: string | undefined;
   accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  cleanupIntervalSeconds: number;
   bcryptCost: number;
   /** Explicit allow-list; undefined means "this server's own origins", computed once listening. */
   allowedOrigins: string[] | undefined;
@@ -88,7 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     database: parseDatabaseUrl(e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/parley.db`),
     jwtSecret: e.JWT_SECRET,
+    jwtSecretPrevious: e.JWT_SECRET_PREVIOUS,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+    sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
+    cleanupIntervalSeconds: e.CLEANUP_INTERVAL,
     bcryptCost: e.BCRYPT_COST,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : parseOrigins(e.ALLOWED_ORIGINS),
     cookieSecure: e.COOKIE_SECURE === 'true',
@@ -137,18 +154,36 @@ function parseOrigins(list: string): string[] {
   return origins;
 }
 
-export const MIN_SECRET_LENGTH = 32;
-
+/**
+ * Production refuses weak secrets and says which rule failed; development and test accept a
+ * missing secret (one is generated) but never a weak one that was given explicitly.
+ */
 function checkSecret(config: Config): void {
-  const secret = config.jwtSecret;
-  if (config.env === 'production') {
-    if (secret === undefined)
-      throw new ConfigError('JWT_SECRET: required in production (at least 32 random characters)');
-    if (secret.length < MIN_SECRET_LENGTH)
-      throw new ConfigError(`JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} characters`);
-  } else if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError(
-      `JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} characters (or unset in development to generate one)`,
-    );
+  const secrets: [string, string | undefined][] = [
+    ['JWT_SECRET', config.jwtSecret],
+    ['JWT_SECRET_PREVIOUS', config.jwtSecretPrevious],
+  ];
+  if (config.env === 'production' && config.jwtSecret === undefined) {
+    throw new ConfigError(`JWT_SECRET: required in production (at least ${MIN_SECRET_LENGTH} random characters)`);
+  }
+  if (config.jwtSecretPrevious !== undefined && config.jwtSecret === undefined) {
+    throw new ConfigError('JWT_SECRET_PREVIOUS: set JWT_SECRET too (the new secret)');
+  }
+  for (const [name, value] of secrets) {
+    if (value === undefined) continue;
+    // Every rule in production; elsewhere only the length, so tests and demos can use fixed values.
+    const problem =
+      config.env === 'production'
+        ? secretWeakness(value)
+        : value.length < MIN_SECRET_LENGTH
+          ? `must be at least ${MIN_SECRET_LENGTH} characters`
+          : undefined;
+    if (problem) throw new ConfigError(`${name}: ${problem}`);
+  }
+  const given = secrets.filter(([, value]) => value !== undefined);
+  for (let i = 0; i < given.length; i++) {
+    for (let j = i + 1; j < given.length; j++) {
+      if (given[i]![1] === given[j]![1]) throw new ConfigError(`${given[j]![0]}: must differ from ${given[i]![0]}`);
+    }
   }
 }

@@ -8,24 +8,19 @@
  *   with `created: false` and stores nothing.
  * - When a call resolves, what it wrote is durable; when it rejects, nothing was written.
  * - Usernames are unique regardless of case.
+ * - `rotateRefreshToken` spends a token at most once, even under concurrent calls (session-store.ts).
  */
+import type { SecurityEventStore } from './security-event-store.js';
+import type { SessionStore } from './session-store.js';
+
+export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
+export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
+
 export interface StoredUser {
   id: string;
   username: string;
   passwordHash: string;
   createdAt: string;
-}
-
-export interface StoredSession {
-  id: string;
-  userId: string;
-  /** SHA-256 (base64url) of the device fingerprint cookie. */
-  fingerprintHash: string;
-  createdAt: string;
-  lastSeenAt: string;
-  ip: string;
-  userAgent: string;
-  revokedAt: string | null;
 }
 
 export interface StoredMessage {
@@ -59,16 +54,16 @@ export type AppendResult =
   | { status: 'duplicate'; message: StoredMessage }
   | { status: 'no-room' };
 
-export interface Store {
+export interface UserStore {
   /** Returns 'taken' when the username exists in any letter case. */
   createUser(user: StoredUser): Promise<'created' | 'taken'>;
   /** Case-insensitive lookup. */
   findUserByUsername(username: string): Promise<StoredUser | undefined>;
   findUserById(id: string): Promise<StoredUser | undefined>;
+  updatePasswordHash(userId: string, passwordHash: string): Promise<void>;
+}
 
-  createSession(session: StoredSession): Promise<void>;
-  findSession(id: string): Promise<StoredSession | undefined>;
-
+export interface MessageStore {
   /** Creates the room if missing; never resets an existing room. */
   ensureRoom(name: string, createdAt: string): Promise<void>;
   findRoom(name: string): Promise<StoredRoom | undefined>;
@@ -79,7 +74,10 @@ export interface Store {
   messagesAfter(room: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
   /** The `limit` newest messages with seq < beforeSeq, returned ascending. */
   messagesBefore(room: string, beforeSeq: number, limit: number): Promise<StoredMessage[]>;
+}
 
+/** The whole Store an adapter implements. */
+export interface Store extends UserStore, SessionStore, SecurityEventStore, MessageStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import type { Message } from '../../../protocol/index.js';
 import { login, register, request, uniqueName } from '../helpers/http.js';
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 it('keeps history across a restart of the server process on the same SQLite file, closing sockets with 1001', async () => {
-  const env = { DATA_DIR: dir.path, JWT_SECRET: 'restart-test-secret-0123456789-abcdefghijkl' };
+  const env = { DATA_DIR: dir.path, JWT_SECRET: randomBytes(48).toString('base64url') };
   const first = await startServerProcess(env);
   running.push(first);
   const username = uniqueName('restart');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewMessage, Store, StoredUser } from '../../src/ports/store.js';
+import type { NewMessage, Store, StoredRefreshToken, StoredSession, StoredUser } from '../../src/ports/store.js';
 
 /**
  * The Store contract: every adapter must pass this suite unchanged. `open` gives a fresh, empty
@@ -119,21 +119,111 @@ export function describeStoreContract(
       expect((await store.messagesAfter('alpha', 0, 10)).map((m) => m.text)).toEqual(texts);
     });
 
-    it('sessions are stored and found', async () => {
-      const author = await user();
-      const session = {
-        id: randomUUID(),
-        userId: author.id,
-        fingerprintHash: 'hash',
+    function session(userId: string, overrides: Partial<StoredSession> = {}): StoredSession {
+      const id = randomUUID();
+      return {
+        id,
+        userId,
+        familyId: id,
+        fingerprintHash: 'fp-hash',
         createdAt: now(),
         lastSeenAt: now(),
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
         ip: '127.0.0.1',
         userAgent: 'test',
         revokedAt: null,
+        revokedReason: null,
+        ...overrides,
       };
-      await store.createSession(session);
-      expect(await store.findSession(session.id)).toEqual(session);
+    }
+
+    function token(s: StoredSession, overrides: Partial<StoredRefreshToken> = {}): StoredRefreshToken {
+      return {
+        tokenHash: randomUUID(),
+        sessionId: s.id,
+        familyId: s.familyId,
+        createdAt: now(),
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        spentAt: null,
+        ...overrides,
+      };
+    }
+
+    it('sessions are stored with their first refresh token and found', async () => {
+      const author = await user();
+      const s = session(author.id);
+      const first = token(s);
+      await store.createSession(s, first);
+      expect(await store.findSession(s.id)).toEqual(s);
+      expect(await store.findRefreshToken(first.tokenHash)).toEqual(first);
       expect(await store.findSession(randomUUID())).toBeUndefined();
+      expect(await store.findRefreshToken('nope')).toBeUndefined();
+    });
+
+    it('a refresh token is spent exactly once under concurrent rotations', async () => {
+      const author = await user();
+      const s = session(author.id);
+      const first = token(s);
+      await store.createSession(s, first);
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () => store.rotateRefreshToken(first.tokenHash, token(s), now())),
+      );
+      expect(outcomes.filter((o) => o === 'rotated')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'already-spent')).toHaveLength(19);
+      expect((await store.findRefreshToken(first.tokenHash))?.spentAt).not.toBeNull();
+    });
+
+    it('revokes by session, family and user, answering only the sessions it revoked now', async () => {
+      const author = await user();
+      const [a, b, c] = [session(author.id), session(author.id), session(author.id)];
+      for (const s of [a, b, c]) await store.createSession(s, token(s));
+      expect(await store.revokeSessions({ sessionId: a.id }, now(), 'logout')).toEqual([a.id]);
+      expect(await store.revokeSessions({ sessionId: a.id }, now(), 'logout')).toEqual([]);
+      expect(await store.revokeSessions({ familyId: b.familyId }, now(), 'reuse')).toEqual([b.id]);
+      expect((await store.listLiveSessions(author.id, now())).map((s) => s.id)).toEqual([c.id]);
+      const d = session(author.id);
+      await store.createSession(d, token(d));
+      expect(await store.revokeSessions({ userId: author.id, exceptSessionId: d.id }, now(), 'pw')).toEqual([c.id]);
+      expect((await store.findSession(c.id))?.revokedReason).toBe('pw');
+      expect((await store.listLiveSessions(author.id, now())).map((s) => s.id)).toEqual([d.id]);
+    });
+
+    it('lists only live sessions and cleans up expired tokens and long-ended sessions', async () => {
+      const author = await user();
+      const past = new Date(Date.now() - 86_400_000).toISOString();
+      const expired = session(author.id, { expiresAt: past });
+      const live = session(author.id);
+      const oldToken = token(expired, { expiresAt: past });
+      await store.createSession(expired, oldToken);
+      await store.createSession(live, token(live));
+      expect((await store.listLiveSessions(author.id, now())).map((s) => s.id)).toEqual([live.id]);
+      await store.touchSession(live.id, '2030-01-01T00:00:00.000Z');
+      expect((await store.findSession(live.id))?.lastSeenAt).toBe('2030-01-01T00:00:00.000Z');
+      let deleted = 0;
+      for (let n = await store.deleteExpired(now(), now(), 1); n > 0; n = await store.deleteExpired(now(), now(), 1)) {
+        deleted += n;
+      }
+      expect(deleted).toBe(2);
+      expect(await store.findRefreshToken(oldToken.tokenHash)).toBeUndefined();
+      expect(await store.findSession(expired.id)).toBeUndefined();
+      expect(await store.findSession(live.id)).toBeDefined();
+    });
+
+    it('security events are appended and listed newest first, per user', async () => {
+      const [alice, bob] = [await user(), await user()];
+      const base = { sessionId: null, ip: '::1', userAgent: 'ua' };
+      await store.appendSecurityEvent({ ...base, userId: alice.id, kind: 'login_succeeded', at: now() });
+      await store.appendSecurityEvent({ ...base, userId: bob.id, kind: 'login_failed', at: now() });
+      await store.appendSecurityEvent({ ...base, userId: alice.id, kind: 'logout', at: now() });
+      const events = await store.listSecurityEvents(alice.id, 10);
+      expect(events.map((e) => e.kind)).toEqual(['logout', 'login_succeeded']);
+      expect(events.every((e) => e.userId === alice.id)).toBe(true);
+    });
+
+    it('password hashes can be replaced', async () => {
+      const author = await user();
+      await store.updatePasswordHash(author.id, 'new-hash');
+      expect((await store.findUserById(author.id))?.passwordHash).toBe('new-hash');
     });
 
     it('ensureRoom never resets an existing room', async () => {

@@ -49,6 +49,49 @@ const migrations: Record<string, Migration> = {
       await sql`select 1`.execute(db);
     },
   },
+  '0002_sessions_refresh_events': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Sessions opened before this migration have no family or end: they end now.
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('family_id', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('expires_at', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.alterTable('sessions').addColumn('revoked_reason', 'text').execute();
+      await sql`update sessions set family_id = id, expires_at = created_at where family_id = ''`.execute(db);
+      await db.schema.createIndex('sessions_family').on('sessions').column('family_id').execute();
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id').onDelete('cascade'))
+        .addColumn('family_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('spent_at', 'text')
+        .execute();
+      await db.schema.createIndex('refresh_tokens_session').on('refresh_tokens').column('session_id').execute();
+      await db.schema.createIndex('refresh_tokens_expires').on('refresh_tokens').column('expires_at').execute();
+      await db.schema
+        .createTable('security_events')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('session_id', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text', (c) => c.notNull())
+        .addColumn('user_agent', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('security_events_user').on('security_events').columns(['user_id', 'id']).execute();
+      // Append-only: the database itself refuses to change or remove an event.
+      await sql`create trigger security_events_no_update before update on security_events
+        begin select raise(abort, 'security_events is append-only'); end`.execute(db);
+      await sql`create trigger security_events_no_delete before delete on security_events
+        begin select raise(abort, 'security_events is append-only'); end`.execute(db);
+    },
+  },
 };
 
 export const sqliteMigrations: MigrationProvider = {

@@ -18,6 +18,26 @@ export interface Database {
     ip: string;
     user_agent: string;
     revoked_at: string | null;
+    family_id: string;
+    expires_at: string;
+    revoked_reason: string | null;
+  };
+  refresh_tokens: {
+    token_hash: string;
+    session_id: string;
+    family_id: string;
+    created_at: string;
+    expires_at: string;
+    spent_at: string | null;
+  };
+  security_events: {
+    id: Generated<number>;
+    user_id: string;
+    session_id: string | null;
+    kind: string;
+    at: string;
+    ip: string;
+    user_agent: string;
   };
   rooms: {
     name: string;

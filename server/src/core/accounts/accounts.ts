@@ -1,15 +1,19 @@
 import type { User } from '../../../../protocol/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
-import type { Store, StoredSession, StoredUser } from '../../ports/store.js';
+import type { Store, StoredUser } from '../../ports/store.js';
 import { ParleyError } from '../errors.js';
 import { toUser } from '../events.js';
 import { checkNewPassword, isBcryptSafe, isValidUsername } from './password-policy.js';
+import type { DeviceContext, SecurityLog } from './security-log.js';
+import type { IssuedSession, Sessions } from './sessions.js';
 
 export interface AccountsDeps {
   store: Store;
   hasher: PasswordHasher;
   clock: Clock;
+  sessions: Sessions;
+  securityLog: SecurityLog;
   /** Lower-cased common passwords that may not be chosen. */
   commonPasswords: ReadonlySet<string>;
   /** A hash of a random secret at the configured cost: compared against when the user is unknown. */
@@ -17,14 +21,7 @@ export interface AccountsDeps {
   newId(): string;
 }
 
-export interface DeviceContext {
-  /** SHA-256 of the device fingerprint cookie the edge set for this login. */
-  fingerprintHash: string;
-  ip: string;
-  userAgent: string;
-}
-
-/** Registration and login. Tokens and cookies are the edge's business; this is who and whether. */
+/** Registration, login and password changes. Tokens and cookies are the edge's business. */
 export class Accounts {
   constructor(private readonly deps: AccountsDeps) {}
 
@@ -35,7 +32,7 @@ export class Accounts {
       id: this.deps.newId(),
       username,
       passwordHash: await this.deps.hasher.hash(password),
-      createdAt: this.nowIso(),
+      createdAt: new Date(this.deps.clock.now()).toISOString(),
     };
     const result = await this.deps.store.createUser(user);
     if (result === 'taken') throw new ParleyError('USERNAME_TAKEN');
@@ -47,39 +44,40 @@ export class Accounts {
    * could not check whole all give INVALID_CREDENTIALS after one bcrypt comparison, so neither the
    * answer nor its timing tells which.
    */
-  async login(
-    username: string,
-    password: string,
-    device: DeviceContext,
-  ): Promise<{ user: User; session: StoredSession }> {
+  async login(username: string, password: string, device: DeviceContext): Promise<IssuedSession> {
     const found = isValidUsername(username) ? await this.deps.store.findUserByUsername(username) : undefined;
     const matches = await this.deps.hasher.verify(password, found?.passwordHash ?? this.deps.dummyHash);
-    if (!found || !matches || !isBcryptSafe(password)) throw new ParleyError('INVALID_CREDENTIALS');
-
-    const now = this.nowIso();
-    const session: StoredSession = {
-      id: this.deps.newId(),
-      userId: found.id,
-      fingerprintHash: device.fingerprintHash,
-      createdAt: now,
-      lastSeenAt: now,
-      ip: device.ip,
-      userAgent: device.userAgent.slice(0, 512),
-      revokedAt: null,
-    };
-    await this.deps.store.createSession(session);
-    return { user: toUser(found), session };
+    if (!found) throw new ParleyError('INVALID_CREDENTIALS');
+    if (!matches || !isBcryptSafe(password)) {
+      await this.deps.securityLog.record('login_failed', found.id, null, device);
+      throw new ParleyError('INVALID_CREDENTIALS');
+    }
+    const issued = await this.deps.sessions.open(toUser(found), device);
+    await this.deps.securityLog.record('login_succeeded', found.id, issued.session.id, device);
+    return issued;
   }
 
-  /** The user behind a live session, or undefined when the session is unknown or revoked. */
-  async activeSession(sessionId: string, userId: string): Promise<{ user: User; session: StoredSession } | undefined> {
-    const session = await this.deps.store.findSession(sessionId);
-    if (!session || session.revokedAt !== null || session.userId !== userId) return undefined;
+  /** Changes the password after checking the current one; optionally ends every other session. */
+  async changePassword(
+    userId: string,
+    currentSessionId: string,
+    change: { currentPassword: string; newPassword: string; logoutOtherSessions: boolean },
+    device: Omit<DeviceContext, 'fingerprintHash'>,
+  ): Promise<void> {
     const user = await this.deps.store.findUserById(userId);
-    return user ? { user: toUser(user), session } : undefined;
-  }
-
-  private nowIso(): string {
-    return new Date(this.deps.clock.now()).toISOString();
+    if (!user) throw new ParleyError('UNAUTHENTICATED');
+    const matches = await this.deps.hasher.verify(change.currentPassword, user.passwordHash);
+    if (!matches || !isBcryptSafe(change.currentPassword)) throw new ParleyError('CURRENT_PASSWORD_WRONG');
+    checkNewPassword(change.newPassword, this.deps.commonPasswords);
+    await this.deps.store.updatePasswordHash(userId, await this.deps.hasher.hash(change.newPassword));
+    await this.deps.securityLog.record('password_changed', userId, currentSessionId, device);
+    if (change.logoutOtherSessions) {
+      await this.deps.sessions.revoke(
+        { userId, exceptSessionId: currentSessionId },
+        'password_changed',
+        userId,
+        device,
+      );
+    }
   }
 }

@@ -21,13 +21,18 @@ export interface AccessClaims {
  */
 export class AccessTokens {
   private readonly key: Uint8Array;
+  /** Keys that still verify (JWT_SECRET_PREVIOUS during a rotation); new tokens use `key` only. */
+  private readonly verifyKeys: Uint8Array[];
 
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
+    previousSecret?: string,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    const encoder = new TextEncoder();
+    this.key = encoder.encode(secret);
+    this.verifyKeys = previousSecret === undefined ? [this.key] : [this.key, encoder.encode(previousSecret)];
   }
 
   async sign(claims: Omit<AccessClaims, 'tokenId'>): Promise<{ token: string; expiresAt: Date }> {
@@ -48,24 +53,36 @@ export class AccessTokens {
 
   /** Resolves the claims or rejects with TOKEN_INVALID; never says which check failed. */
   async verify(token: string): Promise<AccessClaims> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: [ALGORITHM],
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp', 'sid', 'fph'],
-        currentDate: new Date(this.clock.now()),
-      });
-      const { sub, jti, sid, fph } = payload;
-      if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string' || typeof fph !== 'string') {
-        throw new ParleyError('TOKEN_INVALID');
+    for (const [index, key] of this.verifyKeys.entries()) {
+      try {
+        return await this.verifyWith(token, key);
+      } catch (error) {
+        const wrongKey = error instanceof joseErrors.JWSSignatureVerificationFailed;
+        if (!wrongKey || index === this.verifyKeys.length - 1) throw toTokenInvalid(error);
       }
-      return { userId: sub, sessionId: sid, fingerprintHash: fph, tokenId: jti };
-    } catch (error) {
-      if (error instanceof ParleyError || error instanceof joseErrors.JOSEError || error instanceof TypeError) {
-        throw new ParleyError('TOKEN_INVALID');
-      }
-      throw error;
     }
+    throw new ParleyError('TOKEN_INVALID');
   }
+
+  private async verifyWith(token: string, key: Uint8Array): Promise<AccessClaims> {
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp', 'sid', 'fph'],
+      currentDate: new Date(this.clock.now()),
+    });
+    const { sub, jti, sid, fph } = payload;
+    if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string' || typeof fph !== 'string') {
+      throw new ParleyError('TOKEN_INVALID');
+    }
+    return { userId: sub, sessionId: sid, fingerprintHash: fph, tokenId: jti };
+  }
+}
+
+function toTokenInvalid(error: unknown): unknown {
+  if (error instanceof ParleyError || error instanceof joseErrors.JOSEError || error instanceof TypeError) {
+    return new ParleyError('TOKEN_INVALID');
+  }
+  return error;
 }

@@ -1,9 +1,9 @@
-import { parse as parseCookies } from 'cookie';
 import type { User } from '../../../../protocol/index.js';
-import type { Accounts } from '../../core/accounts/accounts.js';
+import type { Sessions } from '../../core/accounts/sessions.js';
 import { ParleyError } from '../../core/errors.js';
 import type { AccessTokens } from './access-tokens.js';
-import { fingerprintCookieName, fingerprintMatches } from './fingerprint.js';
+import { cookieNames, readCookie } from './cookies.js';
+import { fingerprintMatches } from './fingerprint.js';
 
 export interface Identity {
   user: User;
@@ -15,16 +15,20 @@ export interface Authenticator {
   authenticate(token: string | undefined, cookieHeader: string | undefined): Promise<Identity>;
 }
 
-/** The one place HTTP and the WebSocket handshake decide who is calling. */
-export function createAuthenticator(tokens: AccessTokens, accounts: Accounts, secureCookies: boolean): Authenticator {
-  const cookieName = fingerprintCookieName(secureCookies);
+/**
+ * The one place HTTP and the WebSocket handshake decide who is calling. The session is looked up
+ * on every call, so a revoked session's token fails on the very next request.
+ */
+export function createAuthenticator(tokens: AccessTokens, sessions: Sessions, secureCookies: boolean): Authenticator {
+  const cookieName = cookieNames(secureCookies).fingerprint;
   return {
     async authenticate(token, cookieHeader) {
       if (token === undefined || token.length === 0) throw new ParleyError('UNAUTHENTICATED');
       const claims = await tokens.verify(token);
-      const cookie = cookieHeader === undefined ? undefined : parseCookies(cookieHeader)[cookieName];
-      if (!fingerprintMatches(cookie, claims.fingerprintHash)) throw new ParleyError('FINGERPRINT_MISMATCH');
-      const active = await accounts.activeSession(claims.sessionId, claims.userId);
+      if (!fingerprintMatches(readCookie(cookieHeader, cookieName), claims.fingerprintHash)) {
+        throw new ParleyError('FINGERPRINT_MISMATCH');
+      }
+      const active = await sessions.active(claims.sessionId, claims.userId);
       if (!active) throw new ParleyError('TOKEN_INVALID');
       return { user: active.user, sessionId: claims.sessionId };
     },

@@ -1,17 +1,53 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { z } from 'zod';
 import { CredentialsBody, type LoginResponse } from '../../../../protocol/index.js';
 import type { Accounts } from '../../core/accounts/accounts.js';
+import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
-import { fingerprintCookieHeader, hashFingerprint, newFingerprint } from '../auth/fingerprint.js';
+import { clearedCookies, cookieNames, readCookie, refreshCookie, sessionCookies } from '../auth/cookies.js';
+import { hashFingerprint, newFingerprint } from '../auth/fingerprint.js';
+import { identityOf } from './require-auth.js';
 import { validate } from './validate.js';
 
 export interface AuthRoutesDeps {
   accounts: Accounts;
+  sessions: Sessions;
   tokens: AccessTokens;
+  auth: preHandlerAsyncHookHandler;
   secureCookies: boolean;
+  sessionMaxAgeSeconds: number;
+  refreshTokenTtlSeconds: number;
 }
 
+const RefreshBody = z.strictObject({ refreshToken: z.string().max(256).optional() }).optional();
+const LogoutBody = z.strictObject({ allSessions: z.boolean().optional() }).optional();
+const PasswordBody = z.strictObject({
+  currentPassword: z.string().max(1024),
+  newPassword: z.string().max(1024),
+  logoutOtherSessions: z.boolean().default(false),
+});
+
+/** Register, login, refresh, logout and password change. Token answers are never cached. */
 export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
+  const names = cookieNames(deps.secureCookies);
+  const device = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+
+  async function tokenAnswer(reply: FastifyReply, issued: IssuedSession, cookies: string[]) {
+    const { token, expiresAt } = await deps.tokens.sign({
+      userId: issued.user.id,
+      sessionId: issued.session.id,
+      fingerprintHash: issued.session.fingerprintHash,
+    });
+    const body: LoginResponse = {
+      accessToken: token,
+      accessTokenExpiresAt: expiresAt.toISOString(),
+      refreshToken: issued.refreshToken,
+      refreshTokenExpiresAt: issued.refreshTokenExpiresAt,
+      user: issued.user,
+    };
+    return reply.header('Set-Cookie', cookies).header('Cache-Control', 'no-store').send(body);
+  }
+
   app.post('/api/v1/auth/register', async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const user = await deps.accounts.register(username, password);
@@ -21,20 +57,48 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   app.post('/api/v1/auth/login', async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const fingerprint = newFingerprint();
-    const { user, session } = await deps.accounts.login(username, password, {
+    const issued = await deps.accounts.login(username, password, {
       fingerprintHash: hashFingerprint(fingerprint),
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? '',
+      ...device(request),
     });
-    const { token, expiresAt } = await deps.tokens.sign({
-      userId: user.id,
-      sessionId: session.id,
-      fingerprintHash: session.fingerprintHash,
+    const cookies = sessionCookies(
+      { fingerprint, refreshToken: issued.refreshToken },
+      { sessionSeconds: deps.sessionMaxAgeSeconds, refreshSeconds: deps.refreshTokenTtlSeconds },
+      deps.secureCookies,
+    );
+    return tokenAnswer(reply, issued, cookies);
+  });
+
+  app.post('/api/v1/auth/refresh', async (request, reply) => {
+    const body = validate(RefreshBody, request.body ?? undefined);
+    const presented = body?.refreshToken ?? readCookie(request.headers.cookie, names.refresh) ?? '';
+    const fingerprint = readCookie(request.headers.cookie, names.fingerprint);
+    const fingerprintHash = fingerprint === undefined ? undefined : hashFingerprint(fingerprint);
+    const issued = await deps.sessions.refresh(presented, fingerprintHash, {
+      fingerprintHash: fingerprintHash ?? '',
+      ...device(request),
     });
-    const body: LoginResponse = { accessToken: token, accessTokenExpiresAt: expiresAt.toISOString(), user };
+    return tokenAnswer(reply, issued, [
+      refreshCookie(issued.refreshToken, deps.refreshTokenTtlSeconds, deps.secureCookies),
+    ]);
+  });
+
+  app.post('/api/v1/auth/logout', { preHandler: deps.auth }, async (request, reply) => {
+    const body = validate(LogoutBody, request.body ?? undefined);
+    const { user, sessionId } = identityOf(request);
+    await deps.sessions.logout(user.id, sessionId, body?.allSessions === true, device(request));
     return reply
-      .header('Set-Cookie', fingerprintCookieHeader(fingerprint, deps.secureCookies))
+      .status(204)
+      .header('Set-Cookie', clearedCookies(deps.secureCookies))
+      .header('Clear-Site-Data', '"cookies", "storage"')
       .header('Cache-Control', 'no-store')
-      .send(body);
+      .send();
+  });
+
+  app.post('/api/v1/auth/password', { preHandler: deps.auth }, async (request, reply) => {
+    const change = validate(PasswordBody, request.body);
+    const { user, sessionId } = identityOf(request);
+    await deps.accounts.changePassword(user.id, sessionId, change, device(request));
+    return reply.status(204).header('Cache-Control', 'no-store').send();
   });
 }

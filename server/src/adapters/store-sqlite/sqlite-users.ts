@@ -1,0 +1,44 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { StoredUser, UserStore } from '../../ports/store.js';
+import type { Database } from './schema.js';
+
+export function sqliteUsers(db: Kysely<Database>): UserStore {
+  return {
+    async createUser(user) {
+      const result = await db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          username: user.username,
+          username_key: user.username.toLowerCase(),
+          password_hash: user.passwordHash,
+          created_at: user.createdAt,
+        })
+        .onConflict((c) => c.column('username_key').doNothing())
+        .executeTakeFirst();
+      return result.numInsertedOrUpdatedRows === 1n ? 'created' : 'taken';
+    },
+
+    async findUserByUsername(username) {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('username_key', '=', username.toLowerCase())
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
+
+    async findUserById(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toUser(row);
+    },
+
+    async updatePasswordHash(userId, passwordHash) {
+      await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+    },
+  };
+}
+
+function toUser(row: Selectable<Database['users']>): StoredUser {
+  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at };
+}

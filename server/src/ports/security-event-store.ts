@@ -1,0 +1,31 @@
+/**
+ * An append-only log of security events, each belonging to one user. Nothing secret goes in:
+ * no password, no token, no cookie — only what happened, when, and from where.
+ */
+export const SecurityEventKinds = [
+  'login_succeeded',
+  'login_failed',
+  'refresh',
+  'refresh_token_reused',
+  'logout',
+  'session_revoked',
+  'password_changed',
+] as const;
+
+export type SecurityEventKind = (typeof SecurityEventKinds)[number];
+
+export interface SecurityEvent {
+  id?: number;
+  userId: string;
+  sessionId: string | null;
+  kind: SecurityEventKind;
+  at: string;
+  ip: string;
+  userAgent: string;
+}
+
+export interface SecurityEventStore {
+  appendSecurityEvent(event: SecurityEvent): Promise<void>;
+  /** The user's own events, newest first. */
+  listSecurityEvents(userId: string, limit: number): Promise<SecurityEvent[]>;
+}
