@@ -19,7 +19,8 @@ export interface AuthRoutesDeps {
   refreshTokenTtlSeconds: number;
 }
 
-const RefreshBody = z.strictObject({ refreshToken: z.string().max(256).optional() }).optional();
+// Generous bound: a wrong kind of token (a JWT) must get REFRESH_TOKEN_INVALID, not a validation error.
+const RefreshBody = z.strictObject({ refreshToken: z.string().max(4096).optional() }).optional();
 const LogoutBody = z.strictObject({ allSessions: z.boolean().optional() }).optional();
 const PasswordBody = z.strictObject({
   currentPassword: z.string().max(1024),
