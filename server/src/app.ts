@@ -7,8 +7,10 @@ import { errorBody } from '../../protocol/index.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts/accounts.js';
 import { SecurityLog } from './core/accounts/security-log.js';
+import { LoginThrottle } from './core/accounts/login-throttle.js';
 import { Sessions } from './core/accounts/sessions.js';
 import { CleanupJob } from './edge/cleanup-job.js';
+import { clientIpResolver, parseTrustProxy } from './edge/client-ip.js';
 import { sessionRoutes } from './edge/http/session-routes.js';
 import { ChatCore } from './core/chat-core.js';
 import { AccessTokens } from './edge/auth/access-tokens.js';
@@ -24,6 +26,7 @@ import type { Bus } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Presence } from './ports/presence.js';
+import type { LimitFactory } from './ports/rate-limiter.js';
 import type { Store } from './ports/store.js';
 
 export interface AppDeps {
@@ -35,6 +38,7 @@ export interface AppDeps {
   logger: FastifyBaseLogger;
   commonPasswords: ReadonlySet<string>;
   nodeId: string;
+  limits: LimitFactory;
 }
 
 export interface ParleyApp {
@@ -52,16 +56,18 @@ export const DEFAULT_ROOM = 'general';
 
 /** Builds a ready server that does not listen yet; main.ts and tests both start here. */
 export async function buildApp(config: Config & { jwtSecret: string }, deps: AppDeps): Promise<ParleyApp> {
+  const trustProxy = parseTrustProxy(config.trustProxy);
   const http = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: config.httpBodyLimit,
-    trustProxy: parseTrustProxy(config.trustProxy),
+    trustProxy,
     return503OnClosing: true,
   });
 
   await deps.store.ensureRoom(DEFAULT_ROOM, new Date(deps.clock.now()).toISOString());
 
   const newId = () => globalThis.crypto.randomUUID();
+  const rl = config.rateLimits;
   const core = new ChatCore({
     store: deps.store,
     bus: deps.bus,
@@ -74,7 +80,20 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       maxBufferedBytes: config.wsMaxBufferedBytes,
       presenceCoalesceMs: 50,
       typingIntervalMs: 1000,
+      messageViolationsBeforeClose: rl.messageViolationsBeforeClose,
     },
+    messageLimit: deps.limits.create('messages-user', {
+      points: rl.messagesPerSecond,
+      windowSeconds: 1,
+      ...(rl.messagesBurst > 0
+        ? {
+            burst: {
+              points: rl.messagesBurst,
+              windowSeconds: Math.max(1, Math.ceil(rl.messagesBurst / rl.messagesPerSecond)),
+            },
+          }
+        : {}),
+    }),
   });
   const securityLog = new SecurityLog(deps.store, deps.clock, deps.logger);
   const sessions = new Sessions({
@@ -94,6 +113,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     clock: deps.clock,
     sessions,
     securityLog,
+    throttle: new LoginThrottle(deps.limits, {
+      freeFailures: rl.loginFreeFailures,
+      maxDelaySeconds: rl.loginMaxDelaySeconds,
+      ipFailuresPerHour: rl.loginIpFailuresPerHour,
+      userFailuresPerHour: rl.loginUserFailuresPerHour,
+      registrationsPerIpPerHour: rl.registrationsPerIpPerHour,
+    }),
     commonPasswords: deps.commonPasswords,
     dummyHash: await deps.hasher.hash(newId()),
     newId,
@@ -111,6 +137,9 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     allowedOrigins: () => (config.allowedOrigins ? new Set(config.allowedOrigins) : ownOrigins),
     maxPayload: config.wsMaxPayload,
     heartbeatMs: config.wsHeartbeatMs,
+    upgradeLimit: deps.limits.create('ws-upgrade-ip', { points: rl.wsUpgradesPerIpPerMinute, windowSeconds: 60 }),
+    maxSocketsPerUser: rl.wsMaxSocketsPerUser,
+    clientIp: clientIpResolver(trustProxy),
   });
   gateway.attach(http.server);
 
@@ -167,15 +196,4 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       await deps.store.close();
     },
   };
-}
-
-/** TRUST_PROXY: unset or false trusts no proxy; a number trusts that many hops; else IPs or CIDRs. */
-function parseTrustProxy(value: string | undefined): boolean | string | ((address: string, hop: number) => boolean) {
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    return (_address, hop) => hop < hops;
-  }
-  return value;
 }

@@ -9,6 +9,9 @@ import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+const count = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
 const EnvSchema = z.object({
   /** TCP port to listen on. Default 3000; 0 picks a free port. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -52,6 +55,26 @@ const EnvSchema = z.object({
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).max(67_108_864).default(1_048_576),
   /** Largest HTTP request body, in bytes. Default 16384. */
   HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
+  /** Failed logins per (username, IP) before each further try waits 1 s, 2 s, 4 s… Default 5. */
+  RATE_LIMIT_LOGIN_FREE_FAILURES: count(5, 1, 1000),
+  /** Longest wait between login tries for one (username, IP), in seconds. Default 900. */
+  RATE_LIMIT_LOGIN_MAX_DELAY: count(900, 1, 86_400),
+  /** Failed logins per IP per hour, any username. Default 50. */
+  RATE_LIMIT_LOGIN_IP_PER_HOUR: count(50, 1, 1_000_000),
+  /** Failed logins per username per hour, any IP. Default 100. */
+  RATE_LIMIT_LOGIN_USER_PER_HOUR: count(100, 1, 1_000_000),
+  /** Registrations per IP per hour. Default 20. */
+  RATE_LIMIT_REGISTER_IP_PER_HOUR: count(20, 1, 1_000_000),
+  /** WebSocket upgrades per IP per minute. Default 60. */
+  RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: count(60, 1, 1_000_000),
+  /** Live WebSockets per user (on this node). Default 20. */
+  WS_MAX_SOCKETS_PER_USER: count(20, 1, 100_000),
+  /** Steady message rate per user, across all their sockets, per second. Default 5. */
+  RATE_LIMIT_MESSAGES_PER_SECOND: count(5, 1, 100_000),
+  /** Extra messages a user may send in a burst above the steady rate. Default 20. */
+  RATE_LIMIT_MESSAGES_BURST: count(20, 0, 1_000_000),
+  /** Rate-limited sends within a minute after which the socket is closed with 4429. Default 10. */
+  RATE_LIMIT_MESSAGE_VIOLATIONS: count(10, 1, 1_000_000),
   /** Directory of the built web client. Default web/dist. */
   PUBLIC_DIR: z.string().default('web/dist'),
 });
@@ -81,6 +104,18 @@ export interface Config {
   wsMaxBufferedBytes: number;
   httpBodyLimit: number;
   publicDir: string;
+  rateLimits: {
+    loginFreeFailures: number;
+    loginMaxDelaySeconds: number;
+    loginIpFailuresPerHour: number;
+    loginUserFailuresPerHour: number;
+    registrationsPerIpPerHour: number;
+    wsUpgradesPerIpPerMinute: number;
+    wsMaxSocketsPerUser: number;
+    messagesPerSecond: number;
+    messagesBurst: number;
+    messageViolationsBeforeClose: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -117,6 +152,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     httpBodyLimit: e.HTTP_BODY_LIMIT,
     publicDir: e.PUBLIC_DIR,
+    rateLimits: {
+      loginFreeFailures: e.RATE_LIMIT_LOGIN_FREE_FAILURES,
+      loginMaxDelaySeconds: e.RATE_LIMIT_LOGIN_MAX_DELAY,
+      loginIpFailuresPerHour: e.RATE_LIMIT_LOGIN_IP_PER_HOUR,
+      loginUserFailuresPerHour: e.RATE_LIMIT_LOGIN_USER_PER_HOUR,
+      registrationsPerIpPerHour: e.RATE_LIMIT_REGISTER_IP_PER_HOUR,
+      wsUpgradesPerIpPerMinute: e.RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE,
+      wsMaxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
+      messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
+      messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
+      messageViolationsBeforeClose: e.RATE_LIMIT_MESSAGE_VIOLATIONS,
+    },
   };
   checkSecret(config);
   return config;

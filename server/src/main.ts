@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { BcryptHasher } from './adapters/password-bcrypt.js';
 import { MemoryBus } from './adapters/bus-memory.js';
 import { MemoryPresence } from './adapters/presence-memory.js';
+import { MemoryLimitFactory } from './adapters/rate-limit-memory.js';
 import { loadCommonPasswords } from './adapters/common-passwords.js';
 import { openSqliteStore } from './adapters/store-sqlite/store-sqlite.js';
 import { buildApp } from './app.js';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
       logger,
       commonPasswords: loadCommonPasswords(),
       nodeId: randomUUID(),
+      limits: new MemoryLimitFactory(),
     },
   );
   const url = await app.listen();

@@ -3,6 +3,7 @@ import type { Bus, BusEnvelope } from '../ports/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Presence } from '../ports/presence.js';
+import type { Limit } from '../ports/rate-limiter.js';
 import type { SocketLike } from '../ports/socket.js';
 import type { Store } from '../ports/store.js';
 import { announceTyping } from './actions/typing.js';
@@ -26,6 +27,7 @@ export interface ChatCoreDeps {
   logger: Logger;
   nodeId: string;
   limits: ChatLimits;
+  messageLimit: Limit;
 }
 
 /**
@@ -103,6 +105,11 @@ export class ChatCore {
 
   get connectionCount(): number {
     return this.ctx.hub.size;
+  }
+
+  /** Live sockets of one user on this node. */
+  connectionsOfUser(userId: string): number {
+    return this.ctx.hub.countOfUser(userId);
   }
 
   private async dispatch(connection: Connection, frame: ClientFrame): Promise<void> {

@@ -20,6 +20,7 @@ export class Connection {
   private readonly joining = new Map<string, PendingDelivery[]>();
   private readonly lastTypingAt = new Map<string, number>();
   private work: Promise<void> = Promise.resolve();
+  private violations: number[] = [];
   private closed = false;
 
   constructor(
@@ -79,6 +80,13 @@ export class Connection {
     if (now - last < intervalMs) return false;
     this.lastTypingAt.set(room, now);
     return true;
+  }
+
+  /** Records a rate-limit violation; answers how many happened in the last minute. */
+  countViolation(now: number): number {
+    this.violations = this.violations.filter((at) => now - at < 60_000);
+    this.violations.push(now);
+    return this.violations.length;
   }
 
   close(code: number, reason: string): void {

@@ -2,6 +2,7 @@ import type { Bus } from '../ports/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Presence } from '../ports/presence.js';
+import type { Limit } from '../ports/rate-limiter.js';
 import type { Store } from '../ports/store.js';
 import type { LocalHub } from './local-hub.js';
 import type { PresenceCoalescer } from './presence-coalescer.js';
@@ -16,6 +17,8 @@ export interface ChatLimits {
   presenceCoalesceMs: number;
   /** At most one typing event per connection and room per this interval. */
   typingIntervalMs: number;
+  /** Rate-limited sends within a minute after which a socket is closed with 4429. */
+  messageViolationsBeforeClose: number;
 }
 
 /** Everything an action may use. Built once by ChatCore. */
@@ -30,5 +33,7 @@ export interface CoreContext {
   hub: LocalHub;
   fanOut: FanOut;
   presenceDiffs: PresenceCoalescer;
+  /** Messages per user across all their sockets (and, with a shared adapter, all nodes). */
+  messageLimit: Limit;
   newId(): string;
 }

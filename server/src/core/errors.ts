@@ -8,14 +8,33 @@ export class ParleyError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly retryAfter: number | undefined;
+  /** For RATE_LIMITED: the allowance, what is left, and seconds until it refills (X-RateLimit-*). */
+  readonly rateLimit: RateLimitInfo | undefined;
 
-  constructor(code: ErrorCode, message?: string, retryAfter?: number) {
+  constructor(code: ErrorCode, message?: string, retryAfter?: number, rateLimit?: RateLimitInfo) {
     super(message ?? ErrorCodes[code].message);
     this.name = 'ParleyError';
     this.code = code;
     this.status = ErrorCodes[code].status;
     this.retryAfter = retryAfter;
+    this.rateLimit = rateLimit;
   }
+}
+
+export interface RateLimitInfo {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+/** RATE_LIMITED for a refused limit state: retry after the refill, never less than a second. */
+export function rateLimited(state: { limit: number; remaining: number; resetMs: number }): ParleyError {
+  const seconds = Math.max(1, Math.ceil(state.resetMs / 1000));
+  return new ParleyError('RATE_LIMITED', undefined, seconds, {
+    limit: state.limit,
+    remaining: state.remaining,
+    resetSeconds: seconds,
+  });
 }
 
 export function isParleyError(error: unknown): error is ParleyError {

@@ -7,16 +7,19 @@ import type { Connection } from './connection.js';
 export class LocalHub {
   private readonly byRoom = new Map<string, Set<Connection>>();
   private readonly bySession = new Map<string, Set<Connection>>();
+  private readonly byUser = new Map<string, Set<Connection>>();
   private readonly all = new Set<Connection>();
 
   addConnection(connection: Connection): void {
     this.all.add(connection);
     addTo(this.bySession, connection.sessionId, connection);
+    addTo(this.byUser, connection.user.id, connection);
   }
 
   removeConnection(connection: Connection): void {
     this.all.delete(connection);
     removeFrom(this.bySession, connection.sessionId, connection);
+    removeFrom(this.byUser, connection.user.id, connection);
     for (const room of connection.rooms) removeFrom(this.byRoom, room, connection);
   }
 
@@ -38,6 +41,10 @@ export class LocalHub {
 
   connectionsOfSession(sessionId: string): Connection[] {
     return [...(this.bySession.get(sessionId) ?? [])];
+  }
+
+  countOfUser(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
   }
 
   connections(): Connection[] {

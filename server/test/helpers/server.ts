@@ -7,6 +7,7 @@ import { MemoryBus } from '../../src/adapters/bus-memory.js';
 import { loadCommonPasswords } from '../../src/adapters/common-passwords.js';
 import { BcryptHasher } from '../../src/adapters/password-bcrypt.js';
 import { MemoryPresence } from '../../src/adapters/presence-memory.js';
+import { MemoryLimitFactory } from '../../src/adapters/rate-limit-memory.js';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/store-sqlite.js';
 import { buildApp, type ParleyApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -32,6 +33,20 @@ export interface TestServerOptions {
   dataDir?: string;
 }
 
+/**
+ * Every test server runs many clients from 127.0.0.1, so limits are lifted unless a test sets its
+ * own (the security suite does, to prove each limit).
+ */
+export const GENEROUS_LIMITS: Record<string, string> = {
+  RATE_LIMIT_LOGIN_FREE_FAILURES: '1000',
+  RATE_LIMIT_LOGIN_IP_PER_HOUR: '1000000',
+  RATE_LIMIT_LOGIN_USER_PER_HOUR: '1000000',
+  RATE_LIMIT_REGISTER_IP_PER_HOUR: '1000000',
+  RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: '1000000',
+  WS_MAX_SOCKETS_PER_USER: '1000',
+  RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+};
+
 /** Returns a temporary directory that is removed by the returned cleanup. */
 export function tempDir(prefix = 'parley-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -49,6 +64,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       BCRYPT_COST: '4',
       LOG_LEVEL: 'debug',
       PUBLIC_DIR: 'web/dist',
+      ...GENEROUS_LIMITS,
       ...options.env,
     }),
   };
@@ -71,6 +87,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       logger: createLogger(config.logLevel, sink),
       commonPasswords: loadCommonPasswords(),
       nodeId: randomUUID(),
+      limits: new MemoryLimitFactory(),
     },
   );
   const url = await app.listen(0, '127.0.0.1');

@@ -7,6 +7,7 @@ import { toUser } from '../events.js';
 import { checkNewPassword, isBcryptSafe, isValidUsername } from './password-policy.js';
 import type { DeviceContext, SecurityLog } from './security-log.js';
 import type { IssuedSession, Sessions } from './sessions.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 export interface AccountsDeps {
   store: Store;
@@ -14,6 +15,7 @@ export interface AccountsDeps {
   clock: Clock;
   sessions: Sessions;
   securityLog: SecurityLog;
+  throttle: LoginThrottle;
   /** Lower-cased common passwords that may not be chosen. */
   commonPasswords: ReadonlySet<string>;
   /** A hash of a random secret at the configured cost: compared against when the user is unknown. */
@@ -25,7 +27,8 @@ export interface AccountsDeps {
 export class Accounts {
   constructor(private readonly deps: AccountsDeps) {}
 
-  async register(username: string, password: string): Promise<User> {
+  async register(username: string, password: string, ip: string): Promise<User> {
+    await this.deps.throttle.beforeRegister(ip);
     if (!isValidUsername(username)) throw new ParleyError('INVALID_USERNAME');
     checkNewPassword(password, this.deps.commonPasswords);
     const user: StoredUser = {
@@ -45,13 +48,17 @@ export class Accounts {
    * answer nor its timing tells which.
    */
   async login(username: string, password: string, device: DeviceContext): Promise<IssuedSession> {
+    const { throttle } = this.deps;
+    await throttle.beforeLogin(username, device.ip);
     const found = isValidUsername(username) ? await this.deps.store.findUserByUsername(username) : undefined;
     const matches = await this.deps.hasher.verify(password, found?.passwordHash ?? this.deps.dummyHash);
-    if (!found) throw new ParleyError('INVALID_CREDENTIALS');
-    if (!matches || !isBcryptSafe(password)) {
-      await this.deps.securityLog.record('login_failed', found.id, null, device);
+    if (!found || !matches || !isBcryptSafe(password)) {
+      // Unknown users count too, so the throttle's answers tell nothing about who exists.
+      await throttle.loginFailed(username, device.ip);
+      if (found) await this.deps.securityLog.record('login_failed', found.id, null, device);
       throw new ParleyError('INVALID_CREDENTIALS');
     }
+    await throttle.loginSucceeded(username, device.ip);
     const issued = await this.deps.sessions.open(toUser(found), device);
     await this.deps.securityLog.record('login_succeeded', found.id, issued.session.id, device);
     return issued;

@@ -1,8 +1,8 @@
-import type { ClientFrame } from '../../../../protocol/index.js';
+import { CloseCodes, type ClientFrame } from '../../../../protocol/index.js';
 import { requireMember } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError, rateLimited } from '../errors.js';
 import { serializeFrame, toMessage } from '../events.js';
 
 type SendFrame = Extract<ClientFrame, { type: 'send' }>;
@@ -14,6 +14,15 @@ type SendFrame = Extract<ClientFrame, { type: 'send' }>;
  */
 export async function sendMessage(ctx: CoreContext, connection: Connection, frame: SendFrame): Promise<void> {
   requireMember(connection, frame.room);
+  const allowance = await ctx.messageLimit.consume(connection.user.id);
+  if (!allowance.allowed) {
+    // The message is dropped (no ack): the error frame tells the client to resend it later.
+    const violations = connection.countViolation(ctx.clock.now());
+    if (violations >= ctx.limits.messageViolationsBeforeClose) {
+      connection.close(CloseCodes.TOO_MANY_VIOLATIONS, 'too many rate-limit violations');
+    }
+    throw rateLimited(allowance);
+  }
   const text = frame.text.trim();
   if (text.length === 0) throw new ParleyError('MESSAGE_EMPTY');
   if (countCharacters(text) > ctx.limits.messageMaxChars) {

@@ -51,7 +51,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
 
   app.post('/api/v1/auth/register', async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
-    const user = await deps.accounts.register(username, password);
+    const user = await deps.accounts.register(username, password, request.ip);
     return reply.status(201).send({ user });
   });
 

@@ -10,6 +10,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isParleyError(error)) {
       if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
+      if (error.rateLimit) {
+        void reply.headers({
+          'X-RateLimit-Limit': String(error.rateLimit.limit),
+          'X-RateLimit-Remaining': String(error.rateLimit.remaining),
+          'X-RateLimit-Reset': String(error.rateLimit.resetSeconds),
+        });
+      }
       return reply.status(error.status).send(errorBody(error.code, error.message, error.retryAfter));
     }
     const mapped = mapFrameworkError(error);

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCodes, SUBPROTOCOL, errorBody, parseClientFrame, type ErrorCode } from '../../../../protocol/index.js';
 import type { ChatCore } from '../../core/chat-core.js';
-import { isParleyError } from '../../core/errors.js';
+import { ParleyError, isParleyError, rateLimited } from '../../core/errors.js';
+import type { Limit } from '../../ports/rate-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import { readHandshake } from './handshake.js';
@@ -20,6 +21,10 @@ export interface GatewayOptions {
   allowedOrigins: () => ReadonlySet<string>;
   maxPayload: number;
   heartbeatMs: number;
+  /** Upgrades per client IP (counted before authentication, so floods cost no crypto). */
+  upgradeLimit: Limit;
+  maxSocketsPerUser: number;
+  clientIp(request: IncomingMessage): string;
 }
 
 interface Liveness {
@@ -75,10 +80,15 @@ export class Gateway {
     if (path !== WS_PATH) return refuse(socket, 404, 'NOT_FOUND');
     let identity;
     try {
+      const allowance = await this.options.upgradeLimit.consume(this.options.clientIp(request));
+      if (!allowance.allowed) throw rateLimited(allowance);
       const offer = readHandshake(request, this.options.allowedOrigins());
       identity = await this.options.authenticator.authenticate(offer.token, request.headers.cookie);
+      if (this.options.core.connectionsOfUser(identity.user.id) >= this.options.maxSocketsPerUser) {
+        throw new ParleyError('RATE_LIMITED', `At most ${this.options.maxSocketsPerUser} live sockets per user.`, 5);
+      }
     } catch (error) {
-      if (isParleyError(error)) return refuse(socket, error.status, error.code, error.message);
+      if (isParleyError(error)) return refuse(socket, error.status, error.code, error.message, error.retryAfter);
       throw error;
     }
     if (socket.destroyed) return;
@@ -137,12 +147,13 @@ const REASONS: Record<number, string> = {
 };
 
 /** Answers an upgrade request with a plain HTTP error and the JSON body, then hangs up. */
-function refuse(socket: Duplex, status: number, code: ErrorCode, message?: string): void {
+function refuse(socket: Duplex, status: number, code: ErrorCode, message?: string, retryAfter?: number): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify(errorBody(code, message));
+  const body = JSON.stringify(errorBody(code, message, retryAfter));
   socket.end(
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
+      (retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`) +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Cache-Control: no-store\r\n' +
       'Connection: close\r\n\r\n' +

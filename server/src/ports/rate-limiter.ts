@@ -1,0 +1,38 @@
+/**
+ * Counting limits per key (a user, an IP, a username and IP). Adapters: in-memory (one node),
+ * Redis (later, so a limit holds across nodes). Shaped around what the core asks, not around the
+ * library underneath.
+ */
+export interface LimitState {
+  allowed: boolean;
+  /** The allowance of the window. */
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the allowance refills (or the block ends). */
+  resetMs: number;
+  /** Points taken in the current window, including blocked attempts. */
+  consumed: number;
+}
+
+export interface Limit {
+  /** Takes points from the key's allowance; `allowed: false` when it had none left. */
+  consume(key: string, points?: number): Promise<LimitState>;
+  /** Reads the key without taking anything; undefined when the key has no history. */
+  peek(key: string): Promise<LimitState | undefined>;
+  /** Refuses the key for `seconds`, whatever its allowance. */
+  block(key: string, seconds: number): Promise<void>;
+  /** Forgets the key (e.g. after a successful login). */
+  reset(key: string): Promise<void>;
+}
+
+export interface LimitSpec {
+  /** Points per window. */
+  points: number;
+  windowSeconds: number;
+  /** A second, longer allowance drawn on when `points` is used up (a burst). */
+  burst?: { points: number; windowSeconds: number };
+}
+
+export interface LimitFactory {
+  create(name: string, spec: LimitSpec): Limit;
+}
