@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GOOD_PASSWORD, login, register, request, uniqueName } from '../helpers/http.js';
+import { GENEROUS_LIMITS, startServer, type TestServer } from '../helpers/server.js';
+import { connect, expectRefused } from '../helpers/ws-client.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serverWith(env: Record<string, string>): Promise<TestServer> {
+  server = await startServer({ env: { ...GENEROUS_LIMITS, ...env } });
+  return server;
+}
+
+function loginFrom(base: string, username: string, password: string, forwardedFor?: string) {
+  return request<{ error?: { code: string; retryAfter?: number } }>(`${base}/api/v1/auth/login`, {
+    body: { username, password },
+    ...(forwardedFor === undefined ? {} : { headers: { 'x-forwarded-for': forwardedFor } }),
+  });
+}
+
+describe('login throttling', () => {
+  it('slows a guesser at one account from one address with a growing delay, without locking out the owner elsewhere', async () => {
+    const s = await serverWith({ TRUST_PROXY: '127.0.0.1', RATE_LIMIT_LOGIN_FREE_FAILURES: '5' });
+    const username = uniqueName('victim');
+    await register(s.url, username);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++)
+      statuses.push((await loginFrom(s.url, username, `guess-${i}-wrong`, '203.0.113.7')).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    // The sixth failure starts the delay; every try during it is refused unchecked.
+    expect(statuses[5]).toBe(401);
+    expect(statuses.slice(6)).toEqual([429, 429]);
+
+    const limited = await loginFrom(s.url, username, GOOD_PASSWORD, '203.0.113.7');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error?.code).toBe('RATE_LIMITED');
+    expect(limited.body.error?.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(limited.headers.get('retry-after')).toBe(String(limited.body.error?.retryAfter));
+    expect(limited.headers.get('x-ratelimit-limit')).not.toBeNull();
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(limited.headers.get('x-ratelimit-reset')).not.toBeNull();
+
+    // The owner, from another address, is not hurt.
+    const owner = await loginFrom(s.url, username, GOOD_PASSWORD, '198.51.100.20');
+    expect(owner.status).toBe(200);
+
+    // The delay grows: after it passes, one more failure blocks for longer.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await loginFrom(s.url, username, 'guess-again-wrong', '203.0.113.7')).status).toBe(401);
+    const longer = await loginFrom(s.url, username, 'guess-again-wrong', '203.0.113.7');
+    expect(longer.status).toBe(429);
+    expect(longer.body.error?.retryAfter).toBeGreaterThanOrEqual(2);
+  });
+
+  it('ignores X-Forwarded-For without TRUST_PROXY: credential stuffing with a fresh header per try is capped per IP', async () => {
+    const s = await serverWith({ RATE_LIMIT_LOGIN_IP_PER_HOUR: '10' });
+    const results: number[] = [];
+    for (let i = 0; i < 14; i++) {
+      const spoofed = `10.${i}.${i}.${i}`;
+      results.push((await loginFrom(s.url, uniqueName('stuffed'), `leaked-password-${i}`, spoofed)).status);
+    }
+    expect(results.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(results.slice(10)).toEqual([429, 429, 429, 429]);
+  });
+
+  it('caps failures per username across addresses', async () => {
+    const s = await serverWith({ TRUST_PROXY: '127.0.0.1', RATE_LIMIT_LOGIN_USER_PER_HOUR: '6' });
+    const username = uniqueName('sprayed');
+    await register(s.url, username);
+    const results: number[] = [];
+    for (let i = 0; i < 8; i++)
+      results.push((await loginFrom(s.url, username, `spray-${i}-wrong`, `192.0.2.${i + 1}`)).status);
+    expect(results).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+  });
+
+  it('limits registrations per IP', async () => {
+    const s = await serverWith({ RATE_LIMIT_REGISTER_IP_PER_HOUR: '3' });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push(
+        (
+          await request(`${s.url}/api/v1/auth/register`, {
+            body: { username: uniqueName('reg'), password: GOOD_PASSWORD },
+          })
+        ).status,
+      );
+    }
+    expect(statuses).toEqual([201, 201, 201, 429, 429]);
+  });
+});
+
+describe('WebSocket limits', () => {
+  it('limits upgrades per IP per minute, refusing before the upgrade with 429 and the JSON body', async () => {
+    const s = await serverWith({ RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: '4' });
+    const username = uniqueName('ws');
+    await register(s.url, username);
+    const session = await login(s.url, username);
+    const clients = [];
+    for (let i = 0; i < 4; i++) clients.push(await connect(s.wsUrl, session));
+    const refused = await expectRefused(s.wsUrl, ['parley.v1', `parley.auth.${session.accessToken}`], {
+      headers: { cookie: session.cookie },
+    });
+    expect(refused).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
+    // Even a request with no credentials at all counts, so floods cost the server no crypto.
+    const anonymous = await expectRefused(s.wsUrl, ['parley.v1']);
+    expect(anonymous.status).toBe(429);
+    for (const client of clients) await client.close();
+  });
+
+  it('limits live sockets per user', async () => {
+    const s = await serverWith({ WS_MAX_SOCKETS_PER_USER: '2' });
+    const username = uniqueName('ws');
+    await register(s.url, username);
+    const session = await login(s.url, username);
+    const first = await connect(s.wsUrl, session);
+    const second = await connect(s.wsUrl, session);
+    const third = await expectRefused(s.wsUrl, ['parley.v1', `parley.auth.${session.accessToken}`], {
+      headers: { cookie: session.cookie },
+    });
+    expect(third).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await connect(s.wsUrl, session);
+    await Promise.all([second.close(), again.close()]);
+  });
+
+  it('limits messages per user across sockets: an error frame with retryAfter, no ack, nothing stored; 4429 after repeats', async () => {
+    const s = await serverWith({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '1',
+      RATE_LIMIT_MESSAGES_BURST: '4',
+      RATE_LIMIT_MESSAGE_VIOLATIONS: '3',
+    });
+    const username = uniqueName('chatty');
+    await register(s.url, username);
+    const session = await login(s.url, username);
+    const a = await connect(s.wsUrl, session);
+    const b = await connect(s.wsUrl, session);
+    await a.join();
+    await b.join();
+    for (let i = 0; i < 3; i++) a.send({ type: 'send', room: 'general', text: `a${i}`, clientMsgId: `a${i}` });
+    for (let i = 0; i < 3; i++) b.send({ type: 'send', room: 'general', text: `b${i}`, clientMsgId: `b${i}` });
+    // Five allowed in all (1 steady + 4 burst), shared by both sockets; the sixth is refused.
+    const outcomes = await Promise.all(
+      ['a0', 'a1', 'a2'].map((id) =>
+        Promise.race([a.next('ack', (f) => f.clientMsgId === id), a.next('error', (f) => f.ref === id)]),
+      ),
+    );
+    const outcomesB = await Promise.all(
+      ['b0', 'b1', 'b2'].map((id) =>
+        Promise.race([b.next('ack', (f) => f.clientMsgId === id), b.next('error', (f) => f.ref === id)]),
+      ),
+    );
+    const all = [...outcomes, ...outcomesB];
+    const refused = all.filter((frame) => frame.type === 'error');
+    expect(all.filter((frame) => frame.type === 'ack')).toHaveLength(5);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+
+    const page = await request<{ messages: { text: string }[] }>(`${s.url}/api/v1/rooms/general/messages`, {
+      token: session.accessToken,
+      cookie: session.cookie,
+    });
+    expect(page.body.messages).toHaveLength(5);
+
+    // Two more violations on one socket within the minute close it with 4429.
+    a.send({ type: 'send', room: 'general', text: 'x', clientMsgId: 'x1' });
+    a.send({ type: 'send', room: 'general', text: 'y', clientMsgId: 'x2' });
+    a.send({ type: 'send', room: 'general', text: 'z', clientMsgId: 'x3' });
+    expect((await a.closed).code).toBe(4429);
+    await b.close();
+  });
+});
