@@ -12,6 +12,12 @@ export const AUTH_SUBPROTOCOL_PREFIX = 'parley.auth.';
 
 const roomName = z.string().regex(Limits.ROOM_PATTERN);
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** A lone surrogate cannot be stored as UTF-8; refuse it rather than change the text silently. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
 const clientMsgId = z
   .string()
   .min(1)
@@ -52,7 +58,10 @@ export const SendFrame = z.strictObject({
   room: roomName,
   // Length is checked after trimming by the core, which knows the configured limit; this bound
   // only stops absurd frames early.
-  text: z.string().max(Limits.MESSAGE_MAX_CHARS * 4),
+  text: z
+    .string()
+    .max(Limits.MESSAGE_MAX_CHARS * 4)
+    .refine(isWellFormed, 'text must be well-formed Unicode (no lone surrogates)'),
   clientMsgId,
 });
 export const HistoryRequestFrame = z.strictObject({

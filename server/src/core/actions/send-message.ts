@@ -23,9 +23,11 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
     }
     throw rateLimited(allowance);
   }
-  const text = frame.text.trim();
-  if (text.length === 0) throw new ParleyError('MESSAGE_EMPTY');
-  if (countCharacters(text) > ctx.limits.messageMaxChars) {
+  // Stored exactly as sent (indentation matters in Markdown); only the limits look at the trimmed text.
+  const text = frame.text;
+  const trimmed = text.trim();
+  if (trimmed.length === 0) throw new ParleyError('MESSAGE_EMPTY');
+  if (countCharacters(trimmed) > ctx.limits.messageMaxChars) {
     throw new ParleyError('MESSAGE_TOO_LONG', `Messages are at most ${ctx.limits.messageMaxChars} characters.`);
   }
 
