@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
@@ -144,6 +145,16 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   gateway.attach(http.server);
 
   await registerSecurityHeaders(http);
+  // CORS only for the exact configured origins (never *, never a reflected stranger). The web
+  // client is same-origin and needs none; this is for operators who serve it elsewhere.
+  await http.register(cors, {
+    origin: (origin, callback) =>
+      callback(null, origin !== undefined && (config.allowedOrigins ?? []).includes(origin)),
+    credentials: true,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 600,
+  });
   registerErrorHandling(http);
   healthRoutes(http, deps.store);
   authRoutes(http, {
