@@ -63,7 +63,11 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     bodyLimit: config.httpBodyLimit,
     trustProxy,
     return503OnClosing: true,
+    // A client gets this long to send a whole request; slow-loris connections are cut.
+    requestTimeout: 30_000,
   });
+  // ...and this long for the headers, upgrades included.
+  http.server.headersTimeout = 10_000;
 
   await deps.store.ensureRoom(DEFAULT_ROOM, new Date(deps.clock.now()).toISOString());
 
