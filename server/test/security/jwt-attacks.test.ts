@@ -63,10 +63,9 @@ function hostileTokens(): Promise<[string, string][]> {
   const tampered = enc({ ...validPayload(), sub: '00000000-0000-4000-8000-000000000000' });
   const secret = server.config.jwtSecret;
   return Promise.all([
-    ...['none', 'None', 'NONE', 'nOnE'].map(async (alg): Promise<[string, string]> => [
-      `alg ${alg}`,
-      `${enc({ alg, typ: 'JWT' })}.${payload}.`,
-    ]),
+    ...['none', 'None', 'NONE', 'nOnE'].map((alg): Promise<[string, string]> =>
+      Promise.resolve([`alg ${alg}`, `${enc({ alg, typ: 'JWT' })}.${payload}.`]),
+    ),
     Promise.resolve<[string, string]>(['missing alg', `${enc({ typ: 'JWT' })}.${payload}.${signature}`]),
     Promise.resolve<[string, string]>(['tampered claims, old signature', `${header}.${tampered}.${signature}`]),
     Promise.resolve<[string, string]>(['stripped signature', `${header}.${payload}`]),
