@@ -12,10 +12,13 @@ export const AUTH_SUBPROTOCOL_PREFIX = 'parley.auth.';
 
 const roomName = z.string().regex(Limits.ROOM_PATTERN);
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-/** A lone surrogate cannot be stored as UTF-8; refuse it rather than change the text silently. */
+/**
+ * A lone surrogate cannot be stored as UTF-8, and PostgreSQL text cannot hold U+0000: refuse both
+ * rather than change the text silently, so every stored message reads back byte for byte.
+ */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
+  return !LONE_SURROGATE.test(text) && !text.includes('\u0000');
 }
 
 const clientMsgId = z
@@ -61,7 +64,7 @@ export const SendFrame = z.strictObject({
   text: z
     .string()
     .max(Limits.MESSAGE_MAX_CHARS * 4)
-    .refine(isWellFormed, 'text must be well-formed Unicode (no lone surrogates)'),
+    .refine(isWellFormed, 'text must be well-formed Unicode without NUL (no lone surrogates, no U+0000)'),
   clientMsgId,
 });
 export const HistoryRequestFrame = z.strictObject({

@@ -13,7 +13,7 @@ import { loadHistory } from './actions/load-history.js';
 import { sendMessage } from './actions/send-message.js';
 import { Connection } from './connection.js';
 import type { ChatLimits, CoreContext } from './context.js';
-import { isParleyError } from './errors.js';
+import { asParleyError, isParleyError } from './errors.js';
 import { encodeText, serializeFrame } from './events.js';
 import { FanOut } from './fan-out.js';
 import { LocalHub } from './local-hub.js';
@@ -135,8 +135,9 @@ export class ChatCore {
     }
   }
 
-  private answerError(connection: Connection, frame: ClientFrame, error: unknown): void {
+  private answerError(connection: Connection, frame: ClientFrame, failure: unknown): void {
     const ref = frame.type === 'send' ? frame.clientMsgId : frame.type;
+    const error = asParleyError(failure) ?? failure;
     if (isParleyError(error)) {
       connection.send({
         type: 'error',

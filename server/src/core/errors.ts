@@ -1,4 +1,5 @@
 import { ErrorCodes, type ErrorCode } from '../../../protocol/index.js';
+import { StoreUnavailableError } from '../ports/store.js';
 
 /**
  * A domain error with a stable code. The edge maps it to an HTTP status or an `error` frame;
@@ -39,4 +40,11 @@ export function rateLimited(state: { limit: number; remaining: number; resetMs: 
 
 export function isParleyError(error: unknown): error is ParleyError {
   return error instanceof ParleyError;
+}
+
+/** The error as a ParleyError when it has a public meaning (the database being down has one). */
+export function asParleyError(error: unknown): ParleyError | undefined {
+  if (error instanceof ParleyError) return error;
+  if (error instanceof StoreUnavailableError) return new ParleyError('STORE_UNAVAILABLE');
+  return undefined;
 }

@@ -76,6 +76,17 @@ export interface MessageStore {
   messagesBefore(room: string, beforeSeq: number, limit: number): Promise<StoredMessage[]>;
 }
 
+/**
+ * Thrown by an adapter when the database cannot be reached (connection refused, lost, shutting
+ * down). Nothing was written. The edge answers 503 STORE_UNAVAILABLE; the core never acks.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(cause: unknown) {
+    super('the database is unavailable', { cause });
+  }
+}
+
 /** The whole Store an adapter implements. */
 export interface Store extends UserStore, SessionStore, SecurityEventStore, MessageStore {
   /** Resolves when the database answers a trivial query. */

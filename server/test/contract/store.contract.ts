@@ -6,17 +6,25 @@ import type { NewMessage, Store, StoredRefreshToken, StoredSession, StoredUser }
  * The Store contract: every adapter must pass this suite unchanged. `open` gives a fresh, empty
  * store; `dispose` removes whatever it created.
  */
+export interface StoreUnderTest {
+  store: Store;
+  /** A second Store on the same database, as another node would have (when the adapter allows it). */
+  peer?: Store;
+  dispose: () => Promise<void>;
+}
+
 export function describeStoreContract(
   name: string,
-  open: () => Promise<{ store: Store; dispose: () => Promise<void> }>,
+  open: () => Promise<StoreUnderTest>,
 ): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
+    let peer: Store | undefined;
     let dispose: () => Promise<void>;
     const now = () => new Date().toISOString();
 
     beforeEach(async () => {
-      ({ store, dispose } = await open());
+      ({ store, peer, dispose } = await open());
     });
     afterEach(async () => {
       await dispose();
@@ -58,6 +66,23 @@ export function describeStoreContract(
       expect(seqs('alpha')).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
       expect(seqs('beta')).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       expect((await store.findRoom('alpha'))?.lastSeq).toBe(40);
+    });
+
+    it('seqs stay gap-free and a clientMsgId stores once when two nodes append at the same time', async () => {
+      if (!peer) return; // this adapter is single-node by design (SQLite); the test above covers it
+      await store.ensureRoom('shared', now());
+      const author = await user();
+      const nodes = [store, peer];
+      const results = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          nodes[i % 2]!.appendMessage(message('shared', author.id, `n-${i % 60}`, `from node ${i % 2}`)),
+        ),
+      );
+      const created = results.filter((r) => r.status === 'created');
+      expect(created).toHaveLength(60);
+      expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(20);
+      const seqs = created.map((r) => (r.status === 'created' ? r.message.seq : 0)).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     });
 
     it('a repeated clientMsgId from the same user stores once and returns the original', async () => {
@@ -112,7 +137,7 @@ export function describeStoreContract(
         "Robert'); DROP TABLE messages;--",
         '\u202Etxt.exe',
         '👩‍👩‍👧‍👦 ﷽',
-        'a\u0000b',
+        'a\u0001b\u007f',
         '<script>alert(1)</script>',
       ];
       for (const text of texts) await store.appendMessage(message('alpha', author.id, randomUUID(), text));

@@ -29,6 +29,8 @@ describe('parseClientFrame', () => {
     ['a fractional seq', '{"type":"history","room":"general","before":1.5,"limit":1}'],
     ['a huge limit', '{"type":"history","room":"general","before":5,"limit":1000}'],
     ['a control char in clientMsgId', '{"type":"send","room":"general","text":"x","clientMsgId":"a\\nb"}'],
+    ['a NUL in text', '{"type":"send","room":"general","text":"a\\u0000b","clientMsgId":"a"}'],
+    ['a lone surrogate in text', '{"type":"send","room":"general","text":"a\\ud800b","clientMsgId":"a"}'],
     ['a non-string text', '{"type":"send","room":"general","text":5,"clientMsgId":"a"}'],
   ])('refuses %s without throwing', (_label, text) => {
     const result = parseClientFrame(text);

@@ -1,14 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Store } from '../../ports/store.js';
 import { sqliteMigrations } from './migrations.js';
-import type { Database } from './schema.js';
-import { sqliteMessages } from './sqlite-messages.js';
-import { sqliteSecurityEvents } from './sqlite-security-events.js';
-import { sqliteSessions } from './sqlite-sessions.js';
-import { sqliteUsers } from './sqlite-users.js';
+import { kyselyStore } from '../store-kysely/kysely-store.js';
+import type { Database } from '../store-kysely/schema.js';
 
 /**
  * The Store on one SQLite file (better-sqlite3 under Kysely), in WAL mode, migrated at open.
@@ -29,16 +26,5 @@ export async function openSqliteStore(filename: string): Promise<Store> {
     await db.destroy();
     throw new Error('SQLite migrations failed', { cause: error });
   }
-  return {
-    ...sqliteUsers(db),
-    ...sqliteSessions(db),
-    ...sqliteSecurityEvents(db),
-    ...sqliteMessages(db),
-    async ping() {
-      await sql`select 1`.execute(db);
-    },
-    async close() {
-      await db.destroy();
-    },
-  };
+  return kyselyStore(db, (error) => error);
 }

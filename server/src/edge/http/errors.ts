@@ -1,13 +1,14 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorBody, type ErrorCode } from '../../../../protocol/index.js';
-import { isParleyError } from '../../core/errors.js';
+import { asParleyError, isParleyError } from '../../core/errors.js';
 
 /**
  * Every HTTP failure answers the one error shape with a stable code. Nothing internal leaks: no
  * stack, no SQL, no path — unexpected errors are logged and answered as INTERNAL.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((failure: FastifyError, request, reply) => {
+    const error = asParleyError(failure) ?? failure;
     if (isParleyError(error)) {
       if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
       if (error.rateLimit) {

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCodes, SUBPROTOCOL, errorBody, parseClientFrame, type ErrorCode } from '../../../../protocol/index.js';
 import type { ChatCore } from '../../core/chat-core.js';
-import { ParleyError, isParleyError, rateLimited } from '../../core/errors.js';
+import { ParleyError, asParleyError, rateLimited } from '../../core/errors.js';
 import type { Limit } from '../../ports/rate-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Authenticator } from '../auth/authenticate.js';
@@ -87,9 +87,10 @@ export class Gateway {
       if (this.options.core.connectionsOfUser(identity.user.id) >= this.options.maxSocketsPerUser) {
         throw new ParleyError('RATE_LIMITED', `At most ${this.options.maxSocketsPerUser} live sockets per user.`, 5);
       }
-    } catch (error) {
-      if (isParleyError(error)) return refuse(socket, error.status, error.code, error.message, error.retryAfter);
-      throw error;
+    } catch (failure) {
+      const error = asParleyError(failure);
+      if (error) return refuse(socket, error.status, error.code, error.message, error.retryAfter);
+      throw failure;
     }
     if (socket.destroyed) return;
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, identity.user, identity.sessionId));

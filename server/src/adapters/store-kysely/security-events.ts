@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { SecurityEventKind, SecurityEventStore } from '../../ports/security-event-store.js';
 import type { Database } from './schema.js';
 
-export function sqliteSecurityEvents(db: Kysely<Database>): SecurityEventStore {
+export function kyselySecurityEvents(db: Kysely<Database>): SecurityEventStore {
   return {
     async appendSecurityEvent(event) {
       await db

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { StoredUser, UserStore } from '../../ports/store.js';
 import type { Database } from './schema.js';
 
-export function sqliteUsers(db: Kysely<Database>): UserStore {
+export function kyselyUsers(db: Kysely<Database>): UserStore {
   return {
     async createUser(user) {
       const result = await db

@@ -3,7 +3,7 @@ import type { SessionScope, SessionStore, StoredRefreshToken, StoredSession } fr
 import type { Database } from './schema.js';
 
 /** Sessions and refresh tokens on SQLite. Kysely runs one transaction at a time on the one connection. */
-export function sqliteSessions(db: Kysely<Database>): SessionStore {
+export function kyselySessions(db: Kysely<Database>): SessionStore {
   return {
     async createSession(session, firstToken) {
       await db.transaction().execute(async (trx) => {
