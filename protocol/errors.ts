@@ -57,6 +57,10 @@ export const ErrorCodes = {
     status: 503,
     message: 'The database is unavailable; nothing was stored. Try again shortly.',
   },
+  REDIS_UNAVAILABLE: {
+    status: 503,
+    message: 'The shared cache (Redis) is unavailable; this node is not ready.',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

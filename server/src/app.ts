@@ -40,6 +40,10 @@ export interface AppDeps {
   commonPasswords: ReadonlySet<string>;
   nodeId: string;
   limits: LimitFactory;
+  /** Readiness of Redis when the node uses it. */
+  redisPing?: (() => Promise<void>) | undefined;
+  /** Anything else to close at shutdown, after the store. */
+  closeExtras?: () => Promise<void>;
 }
 
 export interface ParleyApp {
@@ -160,7 +164,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     maxAge: 600,
   });
   registerErrorHandling(http);
-  healthRoutes(http, deps.store);
+  healthRoutes(http, deps.store, deps.redisPing);
   authRoutes(http, {
     accounts,
     sessions,
@@ -209,6 +213,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       await deps.bus.close();
       await deps.presence.close();
       await deps.store.close();
+      await deps.closeExtras?.();
     },
   };
 }

@@ -21,8 +21,17 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Where local state lives (SQLite file, generated development secret). Default ./data. */
   DATA_DIR: z.string().min(1).default('./data'),
-  /** `sqlite:<path>` or `sqlite::memory:`. Default: sqlite:<DATA_DIR>/parley.db. */
+  /** `sqlite:<path>`, `sqlite::memory:` or `postgres://user@host:port/db`. Default: sqlite:<DATA_DIR>/parley.db. */
   DATABASE_URL: z.string().optional(),
+  /** PostgreSQL connections per node. Default 10. */
+  DATABASE_POOL_SIZE: count(10, 1, 200),
+  /** `redis://host:port` turns on the shared bus, presence and rate limits (many nodes). Unset: one node. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. Default parley. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]{1,64}$/)
+    .default('parley'),
   /** HMAC key for access tokens, >= 32 characters. Development generates one if unset. */
   JWT_SECRET: z.string().optional(),
   /** The previous JWT_SECRET while rotating: tokens it signed are still accepted until they expire. */
@@ -84,7 +93,9 @@ export interface Config {
   host: string;
   env: 'development' | 'production' | 'test';
   dataDir: string;
-  database: { kind: 'sqlite'; filename: string };
+  database: { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string; poolSize: number };
+  /** Unset: a single node with in-process bus, presence and limits. */
+  redis: { url: string; prefix: string } | undefined;
   /** Undefined until resolved: development generates one at startup. */
   jwtSecret: string | undefined;
   jwtSecretPrevious: string | undefined;
@@ -134,7 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     env: e.NODE_ENV,
     dataDir: e.DATA_DIR,
-    database: parseDatabaseUrl(e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/parley.db`),
+    database: parseDatabaseUrl(e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/parley.db`, e.DATABASE_POOL_SIZE),
+    redis: e.REDIS_URL === undefined ? undefined : { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     jwtSecret: e.JWT_SECRET,
     jwtSecretPrevious: e.JWT_SECRET_PREVIOUS,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
@@ -169,14 +181,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
-function parseDatabaseUrl(url: string): Config['database'] {
+function parseDatabaseUrl(url: string, poolSize: number): Config['database'] {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url, poolSize };
   if (url.startsWith('sqlite:')) {
     const filename = url.slice('sqlite:'.length);
     if (filename.length === 0)
       throw new ConfigError('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/parley.db');
     return { kind: 'sqlite', filename };
   }
-  throw new ConfigError(`DATABASE_URL: unsupported scheme in "${url.split(':')[0] ?? ''}:"; use sqlite:<path>`);
+  throw new ConfigError(
+    `DATABASE_URL: unsupported scheme in "${url.split(':')[0] ?? ''}:"; use sqlite:<path> or postgres://…`,
+  );
 }
 
 function parseOrigins(list: string): string[] {

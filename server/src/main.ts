@@ -3,11 +3,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BcryptHasher } from './adapters/password-bcrypt.js';
-import { MemoryBus } from './adapters/bus-memory.js';
-import { MemoryPresence } from './adapters/presence-memory.js';
-import { MemoryLimitFactory } from './adapters/rate-limit-memory.js';
 import { loadCommonPasswords } from './adapters/common-passwords.js';
-import { openSqliteStore } from './adapters/store-sqlite/store-sqlite.js';
+import { selectAdapters } from './adapters/select-adapters.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadOrCreateDevSecret } from './edge/auth/dev-secret.js';
@@ -37,23 +34,23 @@ async function main(): Promise<void> {
     );
   }
 
-  const store = await openSqliteStore(config.database.filename);
+  const adapters = await selectAdapters(config);
   const app = await buildApp(
     { ...config, jwtSecret },
     {
-      store,
-      bus: new MemoryBus(),
-      presence: new MemoryPresence(),
+      ...adapters,
       hasher: new BcryptHasher(config.bcryptCost),
       clock: systemClock,
       logger,
       commonPasswords: loadCommonPasswords(),
       nodeId: randomUUID(),
-      limits: new MemoryLimitFactory(),
     },
   );
   const url = await app.listen();
-  logger.info({ url, database: 'sqlite', env: config.env }, 'parley is listening');
+  logger.info(
+    { url, database: config.database.kind, redis: config.redis !== undefined, env: config.env },
+    'parley is listening',
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -4,7 +4,10 @@
  */
 export const MIN_SECRET_LENGTH = 32;
 
-/** Words that mark a value copied from an example rather than generated. */
+/**
+ * Words that mark a value copied from an example rather than generated. Five letters or more, so a
+ * random secret practically never contains one by chance.
+ */
 const PLACEHOLDERS = [
   'changeme',
   'change-me',
@@ -16,9 +19,8 @@ const PLACEHOLDERS = [
   'your-',
   'replace',
   'default',
-  'jwt',
-  'todo',
-  'xxxx',
+  'insert',
+  'generate',
 ];
 
 /** Below this many bits of entropy per character (Shannon, over the secret's own characters). */

@@ -1,5 +1,6 @@
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Limit, LimitFactory, LimitSpec, LimitState } from '../ports/rate-limiter.js';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Limit, LimitFactory, LimitSpec } from '../ports/rate-limiter.js';
+import { limitOver } from './rate-limit-common.js';
 
 /** Limits held in this process (rate-limiter-flexible's memory limiter). */
 export class MemoryLimitFactory implements LimitFactory {
@@ -12,40 +13,6 @@ export class MemoryLimitFactory implements LimitFactory {
           duration: spec.burst.windowSeconds,
         })
       : undefined;
-    const bursty = burst ? new BurstyRateLimiter(main, burst) : undefined;
-    const limit = spec.points + (spec.burst?.points ?? 0);
-    return {
-      async consume(key, points = 1) {
-        try {
-          const res = await (bursty ?? main).consume(key, points);
-          return toState(res, true, limit);
-        } catch (rejection) {
-          if (rejection instanceof RateLimiterRes) return toState(rejection, false, limit);
-          throw rejection;
-        }
-      },
-      async peek(key) {
-        const res = await main.get(key);
-        if (!res) return undefined;
-        return toState(res, res.remainingPoints > 0, limit);
-      },
-      async block(key, seconds) {
-        await main.block(key, seconds);
-      },
-      async reset(key) {
-        await main.delete(key);
-        await burst?.delete(key);
-      },
-    };
+    return limitOver(main, burst, spec.points + (spec.burst?.points ?? 0));
   }
-}
-
-function toState(res: RateLimiterRes, allowed: boolean, limit: number): LimitState {
-  return {
-    allowed,
-    limit,
-    remaining: Math.max(0, res.remainingPoints),
-    resetMs: Math.max(0, res.msBeforeNext),
-    consumed: res.consumedPoints,
-  };
 }

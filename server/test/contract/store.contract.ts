@@ -13,10 +13,7 @@ export interface StoreUnderTest {
   dispose: () => Promise<void>;
 }
 
-export function describeStoreContract(
-  name: string,
-  open: () => Promise<StoreUnderTest>,
-): void {
+export function describeStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     let peer: Store | undefined;

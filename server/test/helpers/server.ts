@@ -3,12 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { MemoryBus } from '../../src/adapters/bus-memory.js';
 import { loadCommonPasswords } from '../../src/adapters/common-passwords.js';
+import { selectAdapters } from '../../src/adapters/select-adapters.js';
 import { BcryptHasher } from '../../src/adapters/password-bcrypt.js';
-import { MemoryPresence } from '../../src/adapters/presence-memory.js';
-import { MemoryLimitFactory } from '../../src/adapters/rate-limit-memory.js';
-import { openSqliteStore } from '../../src/adapters/store-sqlite/store-sqlite.js';
 import { buildApp, type ParleyApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -76,18 +73,16 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       callback();
     },
   });
+  const adapters = await selectAdapters(config);
   const app = await buildApp(
     { ...config, jwtSecret },
     {
-      store: await openSqliteStore(config.database.filename),
-      bus: new MemoryBus(),
-      presence: new MemoryPresence(),
+      ...adapters,
       hasher: new BcryptHasher(config.bcryptCost),
       clock: options.clock ?? systemClock,
       logger: createLogger(config.logLevel, sink),
       commonPasswords: loadCommonPasswords(),
       nodeId: randomUUID(),
-      limits: new MemoryLimitFactory(),
     },
   );
   const url = await app.listen(0, '127.0.0.1');

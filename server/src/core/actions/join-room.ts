@@ -29,7 +29,13 @@ export async function joinRoom(ctx: CoreContext, connection: Connection, frame: 
 }
 
 async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinFrame, room: StoredRoom): Promise<void> {
-  const firstConnectionOfUser = await ctx.presence.add(room.name, connection.user, connection.id);
+  // Presence is best effort: a node that cannot reach it still lets people chat.
+  const firstConnectionOfUser = await ctx.presence
+    .add(room.name, connection.user, connection.id)
+    .catch((error: unknown) => {
+      ctx.logger.warn({ err: error, room: room.name }, 'presence unavailable on join');
+      return false;
+    });
 
   let messages: Message[];
   let complete = true;
@@ -45,7 +51,7 @@ async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinF
       complete = false;
     }
   }
-  const online = await ctx.presence.online(room.name);
+  const online = await ctx.presence.online(room.name).catch(() => [connection.user]);
   const newest = messages.at(-1)?.seq ?? 0;
   const coveredUpTo = complete ? Math.max(frame.after ?? 0, newest) : newest;
   connection.finishJoin(room.name, { type: 'joined', room: room.name, messages, complete, online }, coveredUpTo);

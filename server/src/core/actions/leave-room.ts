@@ -6,6 +6,11 @@ export async function leaveRoom(ctx: CoreContext, connection: Connection, room: 
   if (!connection.rooms.has(room)) return;
   connection.leave(room);
   ctx.hub.leaveRoom(room, connection);
-  const lastConnectionOfUser = await ctx.presence.remove(room, connection.user.id, connection.id);
+  const lastConnectionOfUser = await ctx.presence
+    .remove(room, connection.user.id, connection.id)
+    .catch((error: unknown) => {
+      ctx.logger.warn({ err: error, room }, 'presence unavailable on leave');
+      return false;
+    });
   if (lastConnectionOfUser) ctx.presenceDiffs.left(room, connection.user);
 }

@@ -1,18 +1,46 @@
 import type { FastifyInstance } from 'fastify';
-import { errorBody } from '../../../../protocol/index.js';
+import { errorBody, type ErrorCode } from '../../../../protocol/index.js';
 import type { Store } from '../../ports/store.js';
 
-/** Liveness (the process answers) and readiness (its database answers). Outside /api/v1. */
-export function healthRoutes(app: FastifyInstance, store: Store): void {
+/**
+ * Liveness (the process answers) and readiness (its database and, when used, Redis answer), outside
+ * /api/v1. Not ready is 503 with the error body naming what is down.
+ */
+export function healthRoutes(app: FastifyInstance, store: Store, redisPing: (() => Promise<void>) | undefined): void {
   app.get('/health', () => ({ status: 'ok' }));
 
   app.get('/ready', async (request, reply) => {
-    try {
-      await store.ping();
-      return { status: 'ready', database: 'up' };
-    } catch (error) {
-      request.log.warn({ err: error }, 'readiness: database not answering');
-      return reply.status(503).send(errorBody('STORE_UNAVAILABLE'));
+    const checks: [string, () => Promise<void>, ErrorCode][] = [['database', () => store.ping(), 'STORE_UNAVAILABLE']];
+    if (redisPing) checks.push(['redis', redisPing, 'REDIS_UNAVAILABLE']);
+    const status: Record<string, 'up' | 'down'> = {};
+    let firstDown: ErrorCode | undefined;
+    for (const [name, check, code] of checks) {
+      try {
+        await withTimeout(check(), 2000);
+        status[name] = 'up';
+      } catch (error) {
+        request.log.warn({ err: error, dependency: name }, 'readiness: dependency not answering');
+        status[name] = 'down';
+        firstDown ??= code;
+      }
     }
+    if (firstDown) return reply.status(503).send({ ...errorBody(firstDown), status });
+    return { status: 'ready', ...status };
+  });
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
 }

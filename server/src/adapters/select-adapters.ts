@@ -1,0 +1,57 @@
+import type { Config } from '../config.js';
+import type { Bus } from '../ports/bus.js';
+import type { Presence } from '../ports/presence.js';
+import type { LimitFactory } from '../ports/rate-limiter.js';
+import type { Store } from '../ports/store.js';
+import { MemoryBus } from './bus-memory.js';
+import { RedisBus } from './bus-redis.js';
+import { MemoryPresence } from './presence-memory.js';
+import { RedisPresence } from './presence-redis.js';
+import { MemoryLimitFactory } from './rate-limit-memory.js';
+import { RedisLimitFactory } from './rate-limit-redis.js';
+import { openPostgresStore } from './store-postgres/store-postgres.js';
+import { openSqliteStore } from './store-sqlite/store-sqlite.js';
+
+export interface Adapters {
+  store: Store;
+  bus: Bus;
+  presence: Presence;
+  limits: LimitFactory;
+  /** Answers when the shared cache (Redis) responds; undefined on a single node. */
+  redisPing: (() => Promise<void>) | undefined;
+  /** Closes what the app does not close itself (the Redis limit client). */
+  closeExtras(): Promise<void>;
+}
+
+/** SQLite or PostgreSQL; in-process or Redis. The core never knows which. */
+export async function selectAdapters(config: Config): Promise<Adapters> {
+  const store =
+    config.database.kind === 'postgres'
+      ? await openPostgresStore(config.database.url, config.database.poolSize)
+      : await openSqliteStore(config.database.filename);
+  if (!config.redis) {
+    return {
+      store,
+      bus: new MemoryBus(),
+      presence: new MemoryPresence(),
+      limits: new MemoryLimitFactory(),
+      redisPing: undefined,
+      closeExtras: () => Promise.resolve(),
+    };
+  }
+  const { url, prefix } = config.redis;
+  const bus = new RedisBus(url, prefix);
+  await bus.start();
+  const limits = new RedisLimitFactory(url, prefix);
+  return {
+    store,
+    bus,
+    presence: new RedisPresence(url, prefix),
+    limits,
+    redisPing: () => limits.ping(),
+    closeExtras: () => {
+      limits.close();
+      return Promise.resolve();
+    },
+  };
+}
