@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Bus, BusEnvelope } from '../ports/bus.js';
+import { redisReady } from './redis-ready.js';
 
 /**
  * The Bus over Redis pub/sub: one channel per deployment (the key prefix). At-most-once: while
@@ -14,8 +15,13 @@ export class RedisBus implements Bus {
 
   constructor(url: string, prefix: string) {
     this.channel = `${prefix}:bus`;
-    this.publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-    this.subscriber = new Redis(url, { maxRetriesPerRequest: null });
+    const name = (role: string) => `${prefix}:${role}:${process.pid}`;
+    this.publisher = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectionName: name('pub'),
+    });
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: null, connectionName: name('sub') });
     // Connection errors are expected during an outage; ioredis retries. Never crash the node.
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
@@ -33,6 +39,11 @@ export class RedisBus implements Bus {
 
   /** Resolves once subscribed, so nothing published after start-up is missed. */
   async start(): Promise<void> {
+    await redisReady(this.publisher);
+    // Subscribe only once the connection is ready: a SUBSCRIBE racing ioredis's own start-up
+    // commands (ready check, CLIENT SETNAME) puts the connection in subscriber mode too early,
+    // those commands fail, and the subscription is lost with the reconnect.
+    await redisReady(this.subscriber);
     await this.subscriber.subscribe(this.channel);
   }
 

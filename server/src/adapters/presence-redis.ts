@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { User } from '../../../protocol/index.js';
 import type { Presence } from '../ports/presence.js';
+import { redisReady } from './redis-ready.js';
 
 /**
  * Presence shared by every node, in Redis. Each connection is a member of a per-(room, user)
@@ -55,6 +56,10 @@ export class RedisPresence implements Presence {
     this.redis.on('error', () => undefined);
     this.timer = setInterval(() => void this.heartbeat().catch(() => undefined), heartbeatMs);
     this.timer.unref();
+  }
+
+  start(): Promise<void> {
+    return redisReady(this.redis);
   }
 
   async add(room: string, user: User, connectionId: string): Promise<boolean> {

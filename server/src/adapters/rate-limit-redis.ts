@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Limit, LimitFactory, LimitSpec } from '../ports/rate-limiter.js';
 import { limitOver } from './rate-limit-common.js';
+import { redisReady } from './redis-ready.js';
 
 /**
  * Limits counted in Redis, so they hold across every node. While Redis is unreachable each limit
@@ -31,6 +32,10 @@ export class RedisLimitFactory implements LimitFactory {
     const main = make('', spec.points, spec.windowSeconds);
     const burst = spec.burst ? make(':burst', spec.burst.points, spec.burst.windowSeconds) : undefined;
     return limitOver(main, burst, spec.points + (spec.burst?.points ?? 0));
+  }
+
+  start(): Promise<void> {
+    return redisReady(this.redis);
   }
 
   /** Resolves when Redis answers (readiness). */

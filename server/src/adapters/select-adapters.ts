@@ -41,12 +41,13 @@ export async function selectAdapters(config: Config): Promise<Adapters> {
   }
   const { url, prefix } = config.redis;
   const bus = new RedisBus(url, prefix);
-  await bus.start();
   const limits = new RedisLimitFactory(url, prefix);
+  const presence = new RedisPresence(url, prefix);
+  await Promise.all([bus.start(), limits.start(), presence.start()]);
   return {
     store,
     bus,
-    presence: new RedisPresence(url, prefix),
+    presence,
     limits,
     redisPing: () => limits.ping(),
     closeExtras: () => {

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../../protocol/index.js';
+import { startCluster, wsUrlOf, type Cluster } from '../helpers/cluster.js';
+import { login, register, request, uniqueName, type Session } from '../helpers/http.js';
+import { connect, type TestClient } from '../helpers/ws-client.js';
+
+/**
+ * Three server processes on one PostgreSQL database and one Redis: many nodes, one chat.
+ */
+let cluster: Cluster;
+beforeAll(async () => {
+  cluster = await startCluster(3, { RATE_LIMIT_MESSAGES_PER_SECOND: '1', RATE_LIMIT_MESSAGES_BURST: '9' });
+}, 90_000);
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+async function person(nodeIndex: number, prefix: string): Promise<Session> {
+  const node = cluster.nodes[nodeIndex]!;
+  const username = uniqueName(prefix);
+  await register(node.url, username);
+  return login(node.url, username);
+}
+
+describe('a cluster of three nodes', () => {
+  it('delivers every message once to every client, whatever node each sits on, in one seq order', async () => {
+    const clients: TestClient[] = [];
+    for (let i = 0; i < 6; i++) {
+      const node = i % 3;
+      const session = await person(node, `c${i}`);
+      const client = await connect(wsUrlOf(cluster.nodes[node]!), session);
+      await client.join();
+      clients.push(client);
+    }
+    const acked: Message[] = [];
+    const sends: Promise<void>[] = clients.map(async (client, i) => {
+      for (let n = 0; n < 8; n++) acked.push((await client.sendText(`from ${i} #${n}`)).message);
+    });
+    await Promise.all(sends);
+    expect(acked).toHaveLength(48);
+    const expected = [...acked].sort((a, b) => a.seq - b.seq);
+    expect(expected.map((m) => m.seq)).toEqual(Array.from({ length: 48 }, (_, i) => expected[0]!.seq + i));
+
+    const deadline = Date.now() + 5000;
+    while (clients.some((c) => c.framesOf('message').length < 40) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    console.log(
+      `cluster: live messages per client ${JSON.stringify(clients.map((c) => c.framesOf('message').length))}`,
+    );
+    for (const [i, client] of clients.entries()) {
+      const own = acked.filter((m) => m.text.startsWith(`from ${i} `));
+      const others = expected.filter((m) => !own.includes(m));
+      const received = client.framesOf('message').map((f) => f.message);
+      expect(received.length, `client ${i}`).toBe(others.length);
+      const holds = [...received, ...own].sort((a, b) => a.seq - b.seq);
+      expect(holds).toEqual(expected);
+    }
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  it('closes a session`s socket on node C within 1 s when it is revoked through node A', async () => {
+    const [a, , c] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
+    const session = await person(0, 'revoked');
+    const socket = await connect(wsUrlOf(c), session);
+    const logout = await request(`${a.url}/api/v1/auth/logout`, {
+      body: {},
+      token: session.accessToken,
+      cookie: session.cookie,
+    });
+    const started = Date.now();
+    expect(logout.status).toBe(204);
+    expect((await socket.closed).code).toBe(4401);
+    const elapsed = Date.now() - started;
+    console.log(`cluster: revoked on node A, socket on node C closed after ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(1000);
+    const me = await request(`${c.url}/api/v1/me`, { token: session.accessToken, cookie: session.cookie });
+    expect(me.status).toBe(401);
+  });
+
+  it('holds the message rate limit for a user whose sockets sit on two nodes', async () => {
+    const session = await person(0, 'limited');
+    const one = await connect(wsUrlOf(cluster.nodes[0]!), session);
+    const two = await connect(wsUrlOf(cluster.nodes[1]!), session);
+    await one.join();
+    await two.join();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const client = i % 2 === 0 ? one : two;
+        const id = `limit-${i}`;
+        client.send({ type: 'send', room: 'general', text: `burst ${i}`, clientMsgId: id });
+        return Promise.race([
+          client.next('ack', (f) => f.clientMsgId === id),
+          client.next('error', (f) => f.ref === id),
+        ]);
+      }),
+    );
+    const acks = outcomes.filter((o) => o.type === 'ack').length;
+    // 1 per second steady + 9 burst = 10 in the window, shared through Redis by both nodes.
+    expect(acks).toBeGreaterThanOrEqual(10);
+    expect(acks).toBeLessThanOrEqual(11);
+    expect(
+      outcomes.filter((o) => o.type === 'error').every((o) => o.type === 'error' && o.code === 'RATE_LIMITED'),
+    ).toBe(true);
+    await Promise.all([one.close(), two.close()]);
+  });
+});
