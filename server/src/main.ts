@@ -70,6 +70,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Crash loudly but leave a trace: a structured line before the process ends.
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -21,10 +21,18 @@ export async function request<T = unknown>(
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
   if (init.cookie !== undefined) headers['cookie'] = init.cookie;
-  const response = await fetch(url, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers,
-    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
+  const send = () =>
+    fetch(url, {
+      method,
+      headers,
+      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    });
+  // A keep-alive connection the server closed just as a GET went out fails with "other side
+  // closed"; browsers retry such idempotent requests once, and so do we.
+  const response = await send().catch((error: unknown) => {
+    if (method === 'GET' && (error as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET') return send();
+    throw error;
   });
   const text = await response.text();
   let body: unknown = text;

@@ -27,8 +27,11 @@ export function isUnreachable(error: unknown): boolean {
  */
 export async function openPostgresStore(url: string, poolSize = 10): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-  // An idle client that loses its connection must not crash the process; the next query retries.
+  // A client that loses its connection emits 'error'; unhandled, that would end the process. Idle
+  // clients report through the pool, checked-out ones through themselves: silence both — the query
+  // in flight fails on its own (as StoreUnavailableError) and the pool opens a new connection later.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const { error } = await new Migrator({ db, provider: postgresMigrations }).migrateToLatest();
   if (error) {
