@@ -73,8 +73,13 @@ export class Accounts {
   ): Promise<void> {
     const user = await this.deps.store.findUserById(userId);
     if (!user) throw new ParleyError('UNAUTHENTICATED');
+    // A stolen session must not become a password-guessing oracle: same throttle as login.
+    await this.deps.throttle.beforeLogin(user.username, device.ip);
     const matches = await this.deps.hasher.verify(change.currentPassword, user.passwordHash);
-    if (!matches || !isBcryptSafe(change.currentPassword)) throw new ParleyError('CURRENT_PASSWORD_WRONG');
+    if (!matches || !isBcryptSafe(change.currentPassword)) {
+      await this.deps.throttle.loginFailed(user.username, device.ip);
+      throw new ParleyError('CURRENT_PASSWORD_WRONG');
+    }
     checkNewPassword(change.newPassword, this.deps.commonPasswords);
     await this.deps.store.updatePasswordHash(userId, await this.deps.hasher.hash(change.newPassword));
     await this.deps.securityLog.record('password_changed', userId, currentSessionId, device);

@@ -167,7 +167,7 @@ export class Sessions {
     allSessions: boolean,
     device: Omit<DeviceContext, 'fingerprintHash'>,
   ) {
-    await this.revoke(allSessions ? { userId } : { sessionId }, 'logout', userId, device, sessionId);
+    await this.revoke(allSessions ? { userId } : { sessionId }, 'logout', userId, device);
   }
 
   /** Revokes, closes the sockets at once (on every node), and records one event per session. */
@@ -176,12 +176,12 @@ export class Sessions {
     reason: 'logout' | 'session_revoked' | 'password_changed' | 'refresh_token_reused',
     userId: string,
     device: Omit<DeviceContext, 'fingerprintHash'>,
-    actingSessionId?: string,
   ): Promise<string[]> {
     const revoked = await this.deps.store.revokeSessions(scope, iso(this.deps.clock.now()), reason);
     if (revoked.length > 0) this.deps.endSessions(revoked);
     const kind = reason === 'logout' ? 'logout' : 'session_revoked';
-    for (const id of revoked) await this.deps.securityLog.record(kind, userId, actingSessionId ?? id, device);
+    // One event per ended session, naming that session (the device fields say where it was ended from).
+    for (const id of revoked) await this.deps.securityLog.record(kind, userId, id, device);
     return revoked;
   }
 

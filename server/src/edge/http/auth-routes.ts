@@ -79,9 +79,9 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
       fingerprintHash: fingerprintHash ?? '',
       ...device(request),
     });
-    return tokenAnswer(reply, issued, [
-      refreshCookie(issued.refreshToken, deps.refreshTokenTtlSeconds, deps.secureCookies),
-    ]);
+    // The cookie lives exactly as long as the token: the idle TTL, capped by the session's end.
+    const secondsLeft = Math.max(0, Math.floor((Date.parse(issued.refreshTokenExpiresAt) - Date.now()) / 1000));
+    return tokenAnswer(reply, issued, [refreshCookie(issued.refreshToken, secondsLeft, deps.secureCookies)]);
   });
 
   app.post('/api/v1/auth/logout', { preHandler: deps.auth }, async (request, reply) => {
