@@ -96,7 +96,10 @@ export const JoinedFrame = z.object({
   messages: z.array(MessageSchema),
   /** false: the replay after `after` was cut short; the client must reload history. */
   complete: z.boolean(),
+  /** Up to Limits.ONLINE_LIST_MAX users; presence diffs keep the list current after that. */
   online: z.array(UserSchema),
+  /** Everyone online in the room, listed or not. */
+  onlineCount: z.number().int().nonnegative(),
 });
 export const AckFrame = z.object({ type: z.literal('ack'), clientMsgId: z.string(), message: MessageSchema });
 export const MessageFrame = z.object({ type: z.literal('message'), message: MessageSchema });

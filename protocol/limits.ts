@@ -13,4 +13,6 @@ export const Limits = {
   JOIN_BACKLOG: 100,
   /** Most messages replayed on join with `after`; beyond this the replay is incomplete. */
   REPLAY_MAX: 500,
+  /** Most users listed in `joined.online`; `onlineCount` has the total. */
+  ONLINE_LIST_MAX: 200,
 } as const;

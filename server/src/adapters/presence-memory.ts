@@ -1,5 +1,5 @@
 import type { User } from '../../../protocol/index.js';
-import type { Presence } from '../ports/presence.js';
+import type { OnlineList, Presence } from '../ports/presence.js';
 
 /** Presence in one process: per room, per user, the set of that user's connections. */
 export class MemoryPresence implements Presence {
@@ -27,9 +27,15 @@ export class MemoryPresence implements Presence {
     return Promise.resolve(true);
   }
 
-  online(room: string): Promise<User[]> {
+  online(room: string, limit: number): Promise<OnlineList> {
     const users = this.rooms.get(room);
-    return Promise.resolve(users ? [...users.values()].map((entry) => entry.user) : []);
+    if (!users) return Promise.resolve({ users: [], total: 0 });
+    const list: User[] = [];
+    for (const entry of users.values()) {
+      if (list.length >= limit) break;
+      list.push(entry.user);
+    }
+    return Promise.resolve({ users: list, total: users.size });
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { User } from '../../../protocol/index.js';
-import type { Presence } from '../ports/presence.js';
+import type { OnlineList, Presence } from '../ports/presence.js';
 import { redisReady } from './redis-ready.js';
 
 /**
@@ -85,12 +85,19 @@ export class RedisPresence implements Presence {
     return last === 1;
   }
 
-  async online(room: string): Promise<User[]> {
+  async online(room: string, limit: number): Promise<OnlineList> {
     const [, users, info] = this.keys(room, '');
-    const ids = await this.redis.zrangebyscore(users, Date.now(), '+inf');
-    if (ids.length === 0) return [];
+    const now = Date.now();
+    const [ids, total] = await Promise.all([
+      this.redis.zrangebyscore(users, now, '+inf', 'LIMIT', 0, limit),
+      this.redis.zcount(users, now, '+inf'),
+    ]);
+    if (ids.length === 0) return { users: [], total };
     const records = await this.redis.hmget(info, ...ids);
-    return records.filter((record): record is string => record !== null).map((record) => JSON.parse(record) as User);
+    const list = records
+      .filter((record): record is string => record !== null)
+      .map((record) => JSON.parse(record) as User);
+    return { users: list, total };
   }
 
   /** Pushes the expiry of every connection this node holds; a node that stops doing this fades out. */

@@ -8,9 +8,18 @@ import type { User } from '../../../protocol/index.js';
  * Guarantees: `add` answers true exactly when the user had no connection in the room before;
  * `remove` answers true exactly when it removed the user's last connection in the room.
  */
+export interface OnlineList {
+  users: User[];
+  total: number;
+}
+
 export interface Presence {
   add(room: string, user: User, connectionId: string): Promise<boolean>;
   remove(room: string, userId: string, connectionId: string): Promise<boolean>;
-  online(room: string): Promise<User[]>;
+  /**
+   * Who is online in the room: at most `limit` users (any `limit` of them) and the total count,
+   * so a join costs O(limit), not O(everyone), however full the room.
+   */
+  online(room: string, limit: number): Promise<OnlineList>;
   close(): Promise<void>;
 }

@@ -118,6 +118,7 @@ describe('two clients chatting', () => {
     const a = await connect(server.wsUrl, alice);
     const joined = await a.join();
     expect(joined.online.map((u) => u.username).sort()).toEqual([alice.user.username, bob.user.username].sort());
+    expect(joined.onlineCount).toBe(2);
     await b.next('presence', (frame) => frame.joined.some((u) => u.id === alice.user.id));
     await a.close();
     await b.next('presence', (frame) => frame.left.some((u) => u.id === alice.user.id));

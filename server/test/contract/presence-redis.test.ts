@@ -33,7 +33,7 @@ it('a crashed node`s users drop out of the online list within the TTL, while liv
   let online = ['ghost'];
   while (online.includes('ghost') && Date.now() - started < 3000) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    online = (await alive.online('general')).map((u) => u.id);
+    online = (await alive.online('general', 10)).users.map((u) => u.id);
   }
   const gone = Date.now() - started;
   expect(online).toEqual(['living']);

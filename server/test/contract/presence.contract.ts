@@ -27,20 +27,29 @@ export function describePresenceContract(name: string, open: () => Promise<Prese
       expect(await p.a.add('general', alice, 'c1')).toBe(true);
       expect(await p.b.add('general', alice, 'c2')).toBe(false);
       expect(await p.b.add('general', bob, 'c3')).toBe(true);
-      expect(names(await p.a.online('general'))).toEqual(['alice', 'bob']);
+      expect(names((await p.a.online('general', 10)).users)).toEqual(['alice', 'bob']);
       expect(await p.a.remove('general', alice.id, 'c1')).toBe(false);
-      expect(names(await p.b.online('general'))).toEqual(['alice', 'bob']);
+      expect(names((await p.b.online('general', 10)).users)).toEqual(['alice', 'bob']);
       expect(await p.b.remove('general', alice.id, 'c2')).toBe(true);
-      expect(names(await p.a.online('general'))).toEqual(['bob']);
+      expect(names((await p.a.online('general', 10)).users)).toEqual(['bob']);
       expect(await p.b.remove('general', alice.id, 'c2')).toBe(false);
     });
 
     it('keeps rooms apart and keeps the user record', async () => {
       await p.a.add('one', alice, 'c1');
       await p.a.add('two', bob, 'c2');
-      expect(await p.b.online('one')).toEqual([alice]);
-      expect(await p.b.online('two')).toEqual([bob]);
-      expect(await p.b.online('three')).toEqual([]);
+      expect(await p.b.online('one', 10)).toEqual({ users: [alice], total: 1 });
+      expect(await p.b.online('two', 10)).toEqual({ users: [bob], total: 1 });
+      expect(await p.b.online('three', 10)).toEqual({ users: [], total: 0 });
+    });
+
+    it('lists at most `limit` users but counts everyone', async () => {
+      for (let i = 0; i < 25; i++)
+        await p.a.add('busy', { id: `u${i}`, username: `user${i}`, color: '#ffffff' }, `c${i}`);
+      const page = await p.b.online('busy', 10);
+      expect(page.total).toBe(25);
+      expect(page.users).toHaveLength(10);
+      expect(new Set(page.users.map((u) => u.id)).size).toBe(10);
     });
   });
 }

@@ -30,7 +30,11 @@ describe('Connection', () => {
     connection.deliver('general', bytes('presence'), undefined);
     connection.deliver('general', bytes('seq7'), 7);
     expect(socket.written).toEqual([]);
-    connection.finishJoin('general', { type: 'joined', room: 'general', messages: [], complete: true, online: [] }, 6);
+    connection.finishJoin(
+      'general',
+      { type: 'joined', room: 'general', messages: [], complete: true, online: [], onlineCount: 0 },
+      6,
+    );
     expect(socket.written.slice(1)).toEqual(['presence', 'seq7']);
     connection.deliver('general', bytes('seq8'), 8);
     connection.deliver('other', bytes('not mine'), 1);

@@ -51,10 +51,16 @@ async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinF
       complete = false;
     }
   }
-  const online = await ctx.presence.online(room.name).catch(() => [connection.user]);
+  const online = await ctx.presence
+    .online(room.name, Limits.ONLINE_LIST_MAX)
+    .catch(() => ({ users: [connection.user], total: 1 }));
   const newest = messages.at(-1)?.seq ?? 0;
   const coveredUpTo = complete ? Math.max(frame.after ?? 0, newest) : newest;
-  connection.finishJoin(room.name, { type: 'joined', room: room.name, messages, complete, online }, coveredUpTo);
+  connection.finishJoin(
+    room.name,
+    { type: 'joined', room: room.name, messages, complete, online: online.users, onlineCount: online.total },
+    coveredUpTo,
+  );
 
   if (firstConnectionOfUser) ctx.presenceDiffs.joined(room.name, connection.user);
 }
