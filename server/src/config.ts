@@ -38,7 +38,7 @@ const EnvSchema = z.object({
   JWT_SECRET_PREVIOUS: z.string().optional(),
   /** Access token lifetime in seconds. Default 900 (15 minutes). */
   ACCESS_TOKEN_TTL: seconds(900, 30, 86_400),
-  /** Refresh token idle lifetime in seconds: unused this long, the session ends. Default 1209600 (14 days). */
+  /** Refresh token idle lifetime in seconds: unused this long, it can no longer be refreshed. Default 1209600 (14 days). */
   REFRESH_TOKEN_TTL: seconds(1_209_600, 60, 31_536_000),
   /** Absolute session lifetime from login in seconds, whatever the refreshes. Default 2592000 (30 days). */
   SESSION_MAX_AGE: seconds(2_592_000, 60, 31_536_000),
@@ -178,6 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   checkSecret(config);
+  if (config.redis && config.database.kind !== 'postgres') {
+    throw new ConfigError('REDIS_URL: several nodes need one shared database; set DATABASE_URL=postgres://… too');
+  }
   return config;
 }
 

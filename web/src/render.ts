@@ -29,6 +29,12 @@ const marked = new Marked({
       return block ? `<p>${escaped.replace(/\n/g, '<br>')}</p>\n` : escaped;
     },
   },
+  // After an inline <pre>, <code>, <kbd> or <script>, marked marks the following text as already
+  // escaped (`escaped: true`) and copies it out verbatim, expecting the tag to pass through as HTML. Ours is
+  // escaped above, so that text is escaped too: `<code><img/src=//x>` stays text, not an <img>.
+  walkTokens(token) {
+    if (token.type === 'text' && token.escaped) token.escaped = false;
+  },
 });
 
 const PURIFY_CONFIG = {

@@ -105,10 +105,15 @@ export class RedisPresence implements Presence {
     if (this.mine.size === 0) return;
     const expiry = Date.now() + this.ttlMs;
     const pipeline = this.redis.pipeline();
+    const keep = this.ttlMs * 4;
     for (const entry of this.mine.values()) {
-      const [conns, users] = this.keys(entry.room, entry.userId);
+      const [conns, users, info] = this.keys(entry.room, entry.userId);
       pipeline.zadd(conns, 'XX', expiry, entry.connectionId);
       pipeline.zadd(users, 'GT', expiry, entry.userId);
+      // The keys themselves must outlive a quiet room: renew their expiry with every beat.
+      pipeline.pexpire(conns, keep);
+      pipeline.pexpire(users, keep);
+      pipeline.pexpire(info, keep);
     }
     await pipeline.exec();
   }

@@ -1,5 +1,5 @@
 /**
- * The Bus port: fan-out of events between nodes. Adapters: in-memory (one process), Redis (later).
+ * The Bus port: fan-out of events between nodes. Adapters: in-memory (one process), Redis pub/sub (many nodes).
  *
  * Guarantees: at-most-once, best effort. An event may be lost (e.g. during a broker outage); the
  * Store's per-room seq stays the source of truth and clients fill gaps from history. Every envelope

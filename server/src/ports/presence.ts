@@ -2,7 +2,7 @@ import type { User } from '../../../protocol/index.js';
 
 /**
  * The Presence port: who is online in which room, counted per connection so a user with two tabs
- * stays online until the last one leaves. Adapters: in-memory (one process), Redis (later, with TTL
+ * stays online until the last one leaves. Adapters: in-memory (one process), Redis (with TTL
  * heartbeats so a crashed node's users drop out in bounded time).
  *
  * Guarantees: `add` answers true exactly when the user had no connection in the room before;

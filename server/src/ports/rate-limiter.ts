@@ -1,6 +1,6 @@
 /**
  * Counting limits per key (a user, an IP, a username and IP). Adapters: in-memory (one node),
- * Redis (later, so a limit holds across nodes). Shaped around what the core asks, not around the
+ * Redis (so a limit holds across nodes). Shaped around what the core asks, not around the
  * library underneath.
  */
 export interface LimitState {

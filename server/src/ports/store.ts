@@ -1,5 +1,5 @@
 /**
- * The Store port: the durable source of truth. Adapters: SQLite (default), PostgreSQL (later).
+ * The Store port: the durable source of truth. Adapters: SQLite (default, one node), PostgreSQL (many nodes).
  *
  * Guarantees every adapter must give (the contract suite in server/test/contract proves them):
  * - `appendMessage` stores the message and assigns its per-room `seq` in ONE transaction; seqs in a

@@ -19,6 +19,17 @@ describePresenceContract('Redis', async () => {
   };
 });
 
+it('a quiet room keeps its online list while heartbeats go on, past the keys` own expiry', async () => {
+  const { prefix, cleanup } = await tempRedisPrefix();
+  const presence = new RedisPresence(REDIS_URL, prefix, 300, 100);
+  await presence.start();
+  await presence.add('quiet', { id: 'u1', username: 'still_here', color: '#ffffff' }, 'c1');
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // keys are kept 4 x TTL = 1.2 s per renewal
+  expect((await presence.online('quiet', 10)).users.map((u) => u.username)).toEqual(['still_here']);
+  await presence.close();
+  await cleanup();
+});
+
 it('a crashed node`s users drop out of the online list within the TTL, while live ones stay', async () => {
   const { prefix, cleanup } = await tempRedisPrefix();
   const ttlMs = 600;

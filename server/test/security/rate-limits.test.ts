@@ -66,14 +66,22 @@ describe('login throttling', () => {
     expect(results.slice(10)).toEqual([429, 429, 429, 429]);
   });
 
-  it('caps failures per username across addresses', async () => {
+  it('caps failures per username across addresses, but never locks the owner out of a device they used before', async () => {
     const s = await serverWith({ TRUST_PROXY: '127.0.0.1', RATE_LIMIT_LOGIN_USER_PER_HOUR: '6' });
     const username = uniqueName('sprayed');
     await register(s.url, username);
+    const ownersDevice = await login(s.url, username);
     const results: number[] = [];
     for (let i = 0; i < 8; i++)
       results.push((await loginFrom(s.url, username, `spray-${i}-wrong`, `192.0.2.${i + 1}`)).status);
     expect(results).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+    // A new device gets the cap; the owner's known device (its fingerprint cookie) does not.
+    expect((await loginFrom(s.url, username, GOOD_PASSWORD, '198.51.100.9')).status).toBe(429);
+    const owner = await request(`${s.url}/api/v1/auth/login`, {
+      body: { username, password: GOOD_PASSWORD },
+      headers: { 'x-forwarded-for': '198.51.100.9', cookie: ownersDevice.cookie },
+    });
+    expect(owner.status).toBe(200);
   });
 
   it('limits registrations per IP', async () => {

@@ -47,10 +47,18 @@ export class Accounts {
    * could not check whole all give INVALID_CREDENTIALS after one bcrypt comparison, so neither the
    * answer nor its timing tells which.
    */
-  async login(username: string, password: string, device: DeviceContext): Promise<IssuedSession> {
-    const { throttle } = this.deps;
-    await throttle.beforeLogin(username, device.ip);
-    const found = isValidUsername(username) ? await this.deps.store.findUserByUsername(username) : undefined;
+  async login(
+    username: string,
+    password: string,
+    device: DeviceContext & { presentedFingerprintHash?: string | undefined },
+  ): Promise<IssuedSession> {
+    const { throttle, store } = this.deps;
+    const found = isValidUsername(username) ? await store.findUserByUsername(username) : undefined;
+    const knownDevice =
+      found !== undefined &&
+      device.presentedFingerprintHash !== undefined &&
+      (await store.isKnownDevice(found.id, device.presentedFingerprintHash));
+    await throttle.beforeLogin(username, device.ip, knownDevice);
     const matches = await this.deps.hasher.verify(password, found?.passwordHash ?? this.deps.dummyHash);
     if (!found || !matches || !isBcryptSafe(password)) {
       // Unknown users count too, so the throttle's answers tell nothing about who exists.

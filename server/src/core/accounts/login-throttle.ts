@@ -48,14 +48,17 @@ export class LoginThrottle {
     });
   }
 
-  /** Throws RATE_LIMITED when this attempt may not even be checked. */
-  async beforeLogin(username: string, ip: string): Promise<void> {
+  /**
+   * Throws RATE_LIMITED when this attempt may not even be checked. A device the account has used
+   * before (its fingerprint cookie matches one of the user's sessions) skips the per-username cap,
+   * so an attacker spraying one account from many addresses cannot lock its owner out.
+   */
+  async beforeLogin(username: string, ip: string, knownDevice = false): Promise<void> {
     const delay = await this.delayByUserIp.peek(userIpKey(username, ip));
     if (delay && !delay.allowed && delay.resetMs > 0) throw rateLimited(delay);
-    for (const [limit, key] of [
-      [this.failuresByIp, ip],
-      [this.failuresByUser, username.toLowerCase()],
-    ] as const) {
+    const caps: [Limit, string][] = [[this.failuresByIp, ip]];
+    if (!knownDevice) caps.push([this.failuresByUser, username.toLowerCase()]);
+    for (const [limit, key] of caps) {
       const state = await limit.peek(key);
       if (state && state.remaining === 0 && state.resetMs > 0) throw rateLimited(state);
     }

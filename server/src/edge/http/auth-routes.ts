@@ -58,8 +58,10 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   app.post('/api/v1/auth/login', async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const fingerprint = newFingerprint();
+    const presented = readCookie(request.headers.cookie, names.fingerprint);
     const issued = await deps.accounts.login(username, password, {
       fingerprintHash: hashFingerprint(fingerprint),
+      presentedFingerprintHash: presented === undefined ? undefined : hashFingerprint(presented),
       ...device(request),
     });
     const cookies = sessionCookies(
