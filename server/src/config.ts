@@ -23,6 +23,11 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** `sqlite:<path>`, `sqlite::memory:` or `postgres://user@host:port/db`. Default: sqlite:<DATA_DIR>/parley.db. */
   DATABASE_URL: z.string().optional(),
+  /**
+   * SQLite commit durability. normal (default): a commit survives a crash or kill of the server
+   * process; full: it also survives a power cut, at one fsync per commit on the event loop.
+   */
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   /** PostgreSQL connections per node. Default 10. */
   DATABASE_POOL_SIZE: count(10, 1, 200),
   /** `redis://host:port` turns on the shared bus, presence and rate limits (many nodes). Unset: one node. */
@@ -93,7 +98,9 @@ export interface Config {
   host: string;
   env: 'development' | 'production' | 'test';
   dataDir: string;
-  database: { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string; poolSize: number };
+  database:
+    | { kind: 'sqlite'; filename: string; synchronous: 'normal' | 'full' }
+    | { kind: 'postgres'; url: string; poolSize: number };
   /** Unset: a single node with in-process bus, presence and limits. */
   redis: { url: string; prefix: string } | undefined;
   /** Undefined until resolved: development generates one at startup. */
@@ -145,7 +152,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     env: e.NODE_ENV,
     dataDir: e.DATA_DIR,
-    database: parseDatabaseUrl(e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/parley.db`, e.DATABASE_POOL_SIZE),
+    database: parseDatabaseUrl(
+      e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/parley.db`,
+      e.DATABASE_POOL_SIZE,
+      e.SQLITE_SYNCHRONOUS,
+    ),
     redis: e.REDIS_URL === undefined ? undefined : { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     jwtSecret: e.JWT_SECRET,
     jwtSecretPrevious: e.JWT_SECRET_PREVIOUS,
@@ -184,13 +195,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
-function parseDatabaseUrl(url: string, poolSize: number): Config['database'] {
+function parseDatabaseUrl(url: string, poolSize: number, synchronous: 'normal' | 'full'): Config['database'] {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url, poolSize };
   if (url.startsWith('sqlite:')) {
     const filename = url.slice('sqlite:'.length);
     if (filename.length === 0)
       throw new ConfigError('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/parley.db');
-    return { kind: 'sqlite', filename };
+    return { kind: 'sqlite', filename, synchronous };
   }
   throw new ConfigError(
     `DATABASE_URL: unsupported scheme in "${url.split(':')[0] ?? ''}:"; use sqlite:<path> or postgres://…`,

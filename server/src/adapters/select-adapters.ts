@@ -28,7 +28,7 @@ export async function selectAdapters(config: Config): Promise<Adapters> {
   const store =
     config.database.kind === 'postgres'
       ? await openPostgresStore(config.database.url, config.database.poolSize)
-      : await openSqliteStore(config.database.filename);
+      : await openSqliteStore(config.database.filename, config.database.synchronous);
   if (!config.redis) {
     return {
       store,

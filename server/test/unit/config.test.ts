@@ -8,7 +8,7 @@ const STRONG = randomBytes(32).toString('base64url');
 it('uses documented defaults', () => {
   const config = loadConfig({});
   expect(config).toMatchObject({ port: 3000, env: 'development', bcryptCost: 12, accessTokenTtlSeconds: 900 });
-  expect(config.database).toEqual({ kind: 'sqlite', filename: './data/parley.db' });
+  expect(config.database).toEqual({ kind: 'sqlite', filename: './data/parley.db', synchronous: 'normal' });
 });
 
 it.each([

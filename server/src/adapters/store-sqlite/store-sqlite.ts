@@ -12,12 +12,14 @@ import type { Database } from '../store-kysely/schema.js';
  * Kysely's SQLite driver holds one connection and runs transactions one at a time, which is what
  * makes the per-room seq gap-free and a refresh token spendable once.
  */
-export async function openSqliteStore(filename: string): Promise<Store> {
+export async function openSqliteStore(filename: string, synchronous: 'normal' | 'full' = 'normal'): Promise<Store> {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
   const database = new SQLite(filename);
   database.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before appendMessage resolves, so an ack survives a power cut too.
-  database.pragma('synchronous = FULL');
+  // WAL + NORMAL: a commit is in the database before appendMessage resolves and survives a crash or
+  // kill of this process; FULL adds an fsync per commit (survives a power cut) — and since
+  // better-sqlite3 is synchronous, that fsync stalls every socket on the node meanwhile (ADR 0002).
+  database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
