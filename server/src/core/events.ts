@@ -9,15 +9,19 @@ import { userColor } from './color.js';
 const encoder = new TextEncoder();
 
 export function encodeFrame(frame: ServerFrame): Uint8Array {
-  return encoder.encode(JSON.stringify(frame));
+  return encodeText(JSON.stringify(frame));
 }
 
 export function serializeFrame(frame: ServerFrame): string {
   return JSON.stringify(frame);
 }
 
+/**
+ * A Node Buffer where there is one (the server): `ws` then writes it as is, instead of wrapping a
+ * plain Uint8Array in a new Buffer for every recipient.
+ */
 export function encodeText(payload: string): Uint8Array {
-  return encoder.encode(payload);
+  return typeof Buffer === 'undefined' ? encoder.encode(payload) : Buffer.from(payload, 'utf8');
 }
 
 export function toUser(user: Pick<StoredUser, 'id' | 'username'>): User {
