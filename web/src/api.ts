@@ -1,6 +1,7 @@
 /**
  * HTTP API wrappers. The access token lives only in this module's memory: never in storage,
- * never in a URL. The fingerprint cookie is HttpOnly and travels by itself (same-origin).
+ * never in a URL. The fingerprint and refresh-token cookies are HttpOnly and travel by themselves
+ * (same-origin), so a reload gets a new access token from `POST /auth/refresh` alone.
  */
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { LoginResponse, Message, Room, User } from '../../protocol/frames.js';
@@ -9,6 +10,8 @@ const BASE = '/api/v1';
 
 let accessToken: string | null = null;
 let accessTokenExpiresAt = 0;
+/** Gets a new access token (serialized elsewhere); installed by the token refresher. */
+let renew: (() => Promise<unknown>) | null = null;
 
 export function setAccessToken(token: string, expiresAt: string): void {
   accessToken = token;
@@ -21,9 +24,13 @@ export function clearAccessToken(): void {
   accessTokenExpiresAt = 0;
 }
 
-/** The token if it has not expired yet (by the server's clock as we saw it), else null. */
+/** The token if it has not expired yet (by our clock), else null. */
 export function getAccessToken(): string | null {
   return accessToken !== null && Date.now() < accessTokenExpiresAt ? accessToken : null;
+}
+
+export function setRenewer(fn: (() => Promise<unknown>) | null): void {
+  renew = fn;
 }
 
 /** An error answer from the server, or a network failure (status 0, code NETWORK). */
@@ -41,25 +48,42 @@ export class ApiError extends Error {
   get isAuthFailure(): boolean {
     return this.status === 401;
   }
+
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
 }
+
+const SESSION_ENDED = 'Your session has ended. Log in again.';
 
 interface RequestOptions {
   method?: 'GET' | 'POST' | 'DELETE';
   body?: unknown;
+  /** Send the access token; on a 401, renew it once and try again (unless `renew: false`). */
   auth?: boolean;
+  renew?: boolean;
 }
 
 async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const mayRenew = opts.auth === true && opts.renew !== false && renew !== null;
+  let token = opts.auth ? getAccessToken() : null;
+  if (opts.auth && token === null) {
+    if (!mayRenew) throw new ApiError(401, 'TOKEN_INVALID', SESSION_ENDED);
+    await renew!();
+    token = getAccessToken();
+  }
+  const first = await send(path, opts, token);
+  if (first.status !== 401 || !mayRenew) return answer<T>(first);
+  await renew!();
+  return answer<T>(await send(path, opts, getAccessToken()));
+}
+
+async function send(path: string, opts: RequestOptions, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (opts.auth) {
-    const token = getAccessToken();
-    if (token === null) throw new ApiError(401, 'TOKEN_INVALID', 'Your session has ended. Log in again.');
-    headers['Authorization'] = `Bearer ${token}`;
-  }
-  let res: Response;
+  if (token !== null) headers['Authorization'] = `Bearer ${token}`;
   try {
-    res = await fetch(BASE + path, {
+    return await fetch(BASE + path, {
       method: opts.method ?? 'GET',
       headers,
       credentials: 'same-origin',
@@ -69,6 +93,9 @@ async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   } catch {
     throw new ApiError(0, 'NETWORK', 'Cannot reach the server. Check your connection.');
   }
+}
+
+async function answer<T>(res: Response): Promise<T> {
   if (res.status === 204) return undefined as T;
   const data: unknown = await res.json().catch(() => undefined);
   if (!res.ok) throw toApiError(res, data);
@@ -97,9 +124,14 @@ export function login(creds: Credentials): Promise<LoginResponse> {
   return request('/auth/login', { method: 'POST', body: creds });
 }
 
-/** Best effort: ends this session on the server (and closes its live sockets). */
+/** A new token pair from the HttpOnly refresh cookie; the old refresh token is spent. */
+export function refresh(): Promise<LoginResponse> {
+  return request('/auth/refresh', { method: 'POST', body: {} });
+}
+
+/** Ends this session (or all of mine) on the server, which closes the live sockets too. */
 export function logout(allSessions = false): Promise<void> {
-  return request('/auth/logout', { method: 'POST', body: { allSessions }, auth: true });
+  return request('/auth/logout', { method: 'POST', body: { allSessions }, auth: true, renew: false });
 }
 
 export function me(): Promise<{ user: User }> {
@@ -120,4 +152,35 @@ export function roomMessages(room: string, before?: number, limit = 50): Promise
   const q = new URLSearchParams({ limit: String(limit) });
   if (before !== undefined) q.set('before', String(before));
   return request(`/rooms/${encodeURIComponent(room)}/messages?${q.toString()}`, { auth: true });
+}
+
+export interface SessionInfo {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string;
+  userAgent: string;
+  current: boolean;
+}
+
+export function listSessions(): Promise<{ sessions: SessionInfo[] }> {
+  return request('/auth/sessions', { auth: true });
+}
+
+export function revokeSession(id: string): Promise<void> {
+  return request(`/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE', auth: true });
+}
+
+export interface SecurityEvent {
+  id: string;
+  kind: string;
+  at: string;
+  ip: string;
+  userAgent: string;
+  sessionId: string | null;
+}
+
+export function securityEvents(limit = 50): Promise<{ events: SecurityEvent[] }> {
+  return request(`/me/security-events?limit=${limit}`, { auth: true });
 }

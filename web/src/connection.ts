@@ -1,7 +1,8 @@
 /**
  * One WebSocket to the server, kept alive: reconnects with jittered exponential backoff and
- * follows the shared close codes. The access token rides in a subprotocol, never in the URL.
- * What to do once connected (join, resume) belongs to sync.ts.
+ * follows the shared close codes — 4401 refresh the token then reconnect, 4403 stop and say why,
+ * 1001/4408 reconnect and resume, 4429 back off longer. The access token rides in a subprotocol,
+ * never in the URL. What to do once connected (join, resume) belongs to sync.ts.
  */
 import { adviceForClose, CloseCodes } from '../../protocol/close-codes.js';
 import type { AUTH_SUBPROTOCOL_PREFIX, ClientFrame, ServerFrame, SUBPROTOCOL } from '../../protocol/frames.js';
@@ -16,13 +17,20 @@ const PING_EVERY_MS = 25_000;
 const SILENCE_LIMIT_MS = 60_000;
 /** A connection that lived this long resets the backoff. */
 const STABLE_AFTER_MS = 10_000;
+/** After 4429 the next attempt waits at least as long as the 5th ordinary one would. */
+const BACK_OFF_ATTEMPT = 5;
 
 export type ConnState = 'connecting' | 'online' | 'offline';
+
+/** What a token check found: usable, refused for good, or unknown because the server is away. */
+export type AuthCheck = 'ok' | 'ended' | 'offline';
 
 export interface ConnectionEvents {
   onFrame(frame: ServerFrame): void;
   onState(state: ConnState, detail: string): void;
-  /** Session expired or revoked (4401, or a refused handshake with a dead token). */
+  /** The socket closed (whatever the reason); a new `ready` will follow if it comes back. */
+  onDown(): void;
+  /** The session is over: the token could not be renewed. */
   onSessionEnded(): void;
   /** The server told us not to come back (banned, policy). */
   onStopped(reason: string): void;
@@ -31,8 +39,10 @@ export interface ConnectionEvents {
 export interface ConnectionOptions {
   url: string;
   token(): string | null;
-  /** Called after a handshake failed: resolves false when the token is no longer accepted. */
-  tokenStillValid(): Promise<boolean>;
+  /** Gets a fresh access token (after 4401, or when ours has expired). */
+  renew(): Promise<AuthCheck>;
+  /** After a refused or failed handshake: is our token still accepted (renewing it if not)? */
+  probe(): Promise<AuthCheck>;
   events: ConnectionEvents;
   backoff?: BackoffOptions;
 }
@@ -59,12 +69,13 @@ export function createConnection(opts: ConnectionOptions): Connection {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let pingTimer: ReturnType<typeof setInterval> | undefined;
 
-  function connect(): void {
+  async function connect(): Promise<void> {
     clearTimeout(retryTimer);
     retryTimer = undefined;
-    if (stopped) return;
+    if (stopped || ws !== null) return;
+    if (opts.token() === null && !(await authOk(opts.renew()))) return;
     const token = opts.token();
-    if (token === null) return endSession();
+    if (stopped || token === null) return;
     events.onState('connecting', 'connecting…');
     let sock: WebSocket;
     try {
@@ -78,45 +89,74 @@ export function createConnection(opts: ConnectionOptions): Connection {
     sock.onopen = () => {
       openedAt = lastFrameAt = Date.now();
     };
-    sock.onmessage = (ev: MessageEvent) => {
-      lastFrameAt = Date.now();
-      if (typeof ev.data !== 'string') return;
-      let frame: ServerFrame;
-      try {
-        frame = JSON.parse(ev.data) as ServerFrame;
-      } catch {
-        return;
-      }
-      if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
-      if (frame.type === 'ready') {
-        ready = true;
-        events.onState('online', 'online');
-      }
-      events.onFrame(frame);
-    };
+    sock.onmessage = (ev: MessageEvent) => onMessage(ev);
     sock.onclose = (ev: CloseEvent) => {
-      if (ws !== sock) return;
-      void onClosed(ev.code, ev.reason, openedAt !== 0);
+      if (ws === sock) void onClosed(ev.code, ev.reason, openedAt !== 0);
     };
     startHeartbeat();
+  }
+
+  function onMessage(ev: MessageEvent): void {
+    lastFrameAt = Date.now();
+    if (typeof ev.data !== 'string') return;
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(ev.data) as ServerFrame;
+    } catch {
+      return;
+    }
+    if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
+    if (frame.type === 'ready') {
+      ready = true;
+      events.onState('online', 'online');
+    }
+    events.onFrame(frame);
+  }
+
+  /** Resolves true to go on; on 'ended' the session is over, on 'offline' a retry is planned. */
+  async function authOk(check: Promise<AuthCheck>): Promise<boolean> {
+    const result = await check.catch((): AuthCheck => 'offline');
+    if (stopped) return false;
+    if (result === 'ended') endSession();
+    else if (result === 'offline') scheduleRetry('offline');
+    return result === 'ok';
   }
 
   async function onClosed(code: number, reason: string, wasOpen: boolean): Promise<void> {
     detach();
     if (stopped) return;
+    events.onDown();
     if (wasOpen && Date.now() - openedAt > STABLE_AFTER_MS) attempt = 0;
     const advice = adviceForClose(code);
-    if (code === CloseCodes.SESSION_ENDED) return endSession();
+    if (advice === 'refresh-then-reconnect') {
+      events.onState('connecting', 'session expired — renewing…');
+      if (!(await authOk(opts.renew()))) return;
+      // Straight back the first time; if the server keeps saying 4401, slow down.
+      if (attempt++ === 0) void connect();
+      else scheduleRetry('session renewed');
+      return;
+    }
     if (advice === 'stop') {
       stopped = true;
-      const why = code === CloseCodes.BANNED ? 'You are banned from this server.' : reason;
+      const why =
+        code === CloseCodes.BANNED ? 'You are banned from this server.' : reason || 'The server closed the connection.';
       events.onState('offline', 'disconnected');
-      return events.onStopped(why || 'The server closed the connection.');
+      return events.onStopped(why);
     }
-    if (advice === 'back-off') attempt = Math.max(attempt, 5);
+    if (advice === 'back-off') {
+      attempt = Math.max(attempt, BACK_OFF_ATTEMPT);
+      return scheduleRetry('too many violations — backing off');
+    }
     // A handshake refused before the upgrade surfaces only as 1006: ask whether the token died.
-    if (!wasOpen && !(await opts.tokenStillValid().catch(() => true))) return endSession();
-    if (!stopped) scheduleRetry(code === CloseCodes.GOING_AWAY ? 'server restarting' : 'offline');
+    if (!wasOpen && !(await authOk(opts.probe()))) return;
+    if (stopped) return;
+    const why =
+      code === CloseCodes.GOING_AWAY
+        ? 'server restarting'
+        : code === CloseCodes.SLOW_CONSUMER
+          ? 'catching up'
+          : 'connection lost';
+    scheduleRetry(why);
   }
 
   function endSession(): void {
@@ -126,9 +166,10 @@ export function createConnection(opts: ConnectionOptions): Connection {
   }
 
   function scheduleRetry(why: string): void {
+    if (stopped || retryTimer !== undefined) return;
     const delay = backoffDelay(attempt++, opts.backoff ?? defaultBackoff);
-    events.onState('offline', `${why} — reconnecting in ${Math.ceil(delay / 1000)}s`);
-    retryTimer = setTimeout(connect, delay);
+    events.onState('offline', `${why} — retrying in ${Math.ceil(delay / 1000)}s`);
+    retryTimer = setTimeout(() => void connect(), delay);
   }
 
   function startHeartbeat(): void {
@@ -140,6 +181,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
         // Do not wait for a close handshake that a dead link will never finish.
         detach();
         sock.close(4000, 'heartbeat timeout');
+        events.onDown();
         scheduleRetry('connection lost');
         return;
       }
@@ -156,8 +198,9 @@ export function createConnection(opts: ConnectionOptions): Connection {
     if (sock) sock.onopen = sock.onmessage = sock.onclose = null;
   }
 
+  /** The browser says the network is back: do not wait out the backoff. */
   const reconnectNow = (): void => {
-    if (!stopped && retryTimer !== undefined) connect();
+    if (!stopped && retryTimer !== undefined) void connect();
   };
 
   return {
@@ -166,7 +209,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
       stopped = false;
       attempt = 0;
       window.addEventListener('online', reconnectNow);
-      connect();
+      void connect();
     },
     stop() {
       stopped = true;

@@ -1,82 +1,82 @@
-/** Composition root: builds the views, the store, the sync and one connection per session. */
-import * as api from './api.js';
-import { createConnection, wsUrl, type Connection } from './connection.js';
-import { createStore } from './store.js';
-import { createSync } from './sync.js';
-import { createAuthView } from './ui/auth-view.js';
-import { createChatView } from './ui/chat-view.js';
+/**
+ * The entry: theme, login screen and session restore only. The chat (connection, Markdown,
+ * highlight.js, KaTeX) is a separate chunk, imported once someone is logged in.
+ */
+import '@fontsource/vt323/400.css';
 import type { LoginResponse } from '../../protocol/frames.js';
+import * as api from './api.js';
+import type { ChatApp } from './chat-app.js';
+import { adoptSession, dropSession, installRefresher, refreshSession } from './session-token.js';
+import { initTheme, rememberThemeAgain } from './theme.js';
+import { createAuthView } from './ui/auth-view.js';
+import { byId } from './ui/dom.js';
 
-const ROOM = 'general';
 const SESSION_ENDED = 'Your session has ended. Log in again.';
+const LOGOUT_WAIT_MS = 4000;
 
-const store = createStore();
-let conn: Connection | null = null;
+initTheme();
 
-const sync = createSync(store, () => conn, [ROOM], {
-  onNotice: (text) => chat.notice(text),
-  onAuthFailure: () => endSession(SESSION_ENDED),
-});
+const bootEl = byId('boot', HTMLElement);
+let app: ChatApp | null = null;
+let screen: 'boot' | 'auth' | 'chat' = 'boot';
 
-const chat = createChatView(store, ROOM, {
-  onSend: (text) => sync.sendText(ROOM, text),
-  onRetry: (id) => sync.retry(id),
-  onLoadOlder: () => void sync.loadOlder(ROOM),
-  onLogout() {
-    // Reads the token synchronously, before endSession forgets it.
-    api.logout().catch(() => undefined);
-    endSession();
-  },
-});
+const loadChat = () => import('./chat-app.js');
 
 const auth = createAuthView({
   async login(creds) {
-    startSession(await api.login(creds));
+    await start(await api.login(creds));
   },
   async register(creds) {
     await api.register(creds);
-    startSession(await api.login(creds));
+    await start(await api.login(creds));
   },
+  // While someone types their password, fetch the chat chunk so the first screen after it is instant.
+  warm: () => void loadChat().catch(() => undefined),
 });
 
-async function tokenStillValid(): Promise<boolean> {
-  try {
-    await api.me();
-    return true;
-  } catch (err) {
-    // Only a clear 401 ends the session; a network failure means the server is just away.
-    return !(err instanceof api.ApiError && err.isAuthFailure);
-  }
-}
+installRefresher(() => endSession(SESSION_ENDED));
 
-function startSession(res: LoginResponse): void {
-  api.setAccessToken(res.accessToken, res.accessTokenExpiresAt);
-  store.reset();
-  store.dispatch({ type: 'ready', user: res.user });
+async function start(res: LoginResponse): Promise<void> {
+  const { startChat } = await loadChat();
+  adoptSession(res);
+  bootEl.hidden = true;
   auth.hide();
-  chat.setStatus('connecting', 'connecting…');
-  chat.show();
-  conn = createConnection({
-    url: wsUrl('/api/v1/ws'),
-    token: api.getAccessToken,
-    tokenStillValid,
-    events: {
-      onFrame: (frame) => sync.handle(frame),
-      onState: (state, detail) => chat.setStatus(state, detail),
-      onSessionEnded: () => endSession(SESSION_ENDED),
-      onStopped: (reason) => chat.notice(reason),
-    },
+  screen = 'chat';
+  app?.stop();
+  app = startChat(res.user, {
+    onSessionEnded: (message) => endSession(message),
+    onLogout: (everywhere) => void logout(everywhere),
   });
-  conn.start();
 }
 
-function endSession(message?: string): void {
-  conn?.stop();
-  conn = null;
-  api.clearAccessToken();
-  chat.hide();
-  store.reset();
+async function logout(everywhere: boolean): Promise<void> {
+  const request = api.logout(everywhere).catch(() => undefined);
+  // Stop the socket first, so the server closing it (4401) does not look like an expired session.
+  app?.stop();
+  app = null;
+  await Promise.race([request, new Promise((resolve) => setTimeout(resolve, LOGOUT_WAIT_MS))]);
+  rememberThemeAgain();
+  endSession('');
+}
+
+function endSession(message: string): void {
+  if (screen === 'auth') return;
+  screen = 'auth';
+  app?.stop();
+  app = null;
+  dropSession();
+  bootEl.hidden = true;
   auth.show(message);
 }
 
-auth.show();
+async function boot(): Promise<void> {
+  try {
+    // A reload stays logged in: the HttpOnly refresh cookie buys a new access token.
+    await start(await refreshSession());
+  } catch {
+    screen = 'chat'; // so endSession shows the login screen
+    endSession('');
+  }
+}
+
+void boot();

@@ -29,7 +29,10 @@ export interface RoomState {
 export interface ChatState {
   readonly me: User | null;
   readonly rooms: ReadonlyMap<string, RoomState>;
+  /** My messages not acknowledged yet: the outbox, in the order I wrote them. */
   readonly pending: readonly PendingMessage[];
+  /** Whether the socket is up; while it is not, pending messages are shown as queued. */
+  readonly online: boolean;
 }
 
 export type ChatAction =
@@ -38,6 +41,9 @@ export type ChatAction =
   | { type: 'message'; message: Message }
   | { type: 'ack'; clientMsgId: string; message: Message }
   | { type: 'history'; room: string; messages: Message[]; hasMore: boolean }
+  /** Messages found for a hole in the list; they change nothing else. */
+  | { type: 'fill'; room: string; messages: Message[] }
+  | { type: 'online'; online: boolean }
   /** After an incomplete replay: the latest page replaces what we had, so no gap is shown. */
   | { type: 'reload'; room: string; messages: Message[]; hasMore: boolean }
   | { type: 'presence'; room: string; joined: User[]; left: User[] }
@@ -45,7 +51,7 @@ export type ChatAction =
   | { type: 'fail'; clientMsgId: string; error: string }
   | { type: 'retry'; clientMsgId: string };
 
-export const initialState: ChatState = { me: null, rooms: new Map(), pending: [] };
+export const initialState: ChatState = { me: null, rooms: new Map(), pending: [], online: false };
 
 /** The highest seq held for a room, or undefined if the room was never joined. */
 export function lastSeq(state: ChatState, room: string): number | undefined {
@@ -83,6 +89,13 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
         messages: mergeMessages(r.messages, action.messages),
         hasOlder: action.hasMore,
       }));
+    case 'fill':
+      return updateRoom(state, action.room, (r) => {
+        const messages = mergeMessages(r.messages, action.messages);
+        return messages === r.messages ? r : { ...r, messages };
+      });
+    case 'online':
+      return state.online === action.online ? state : { ...state, online: action.online };
     case 'reload':
       return updateRoom(state, action.room, (r) => {
         const page = mergeMessages([], action.messages);
@@ -112,6 +125,23 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
         status: 'pending',
       }));
   }
+}
+
+/**
+ * The newest hole in a room's list: seqs strictly between `after` and `before` are missing.
+ * Seqs only grow and are never reused, so a hole means a frame was lost (the bus may drop one).
+ */
+export function newestGap(messages: readonly Message[], skip: (gap: Gap) => boolean = () => false): Gap | undefined {
+  for (let i = messages.length - 1; i > 0; i--) {
+    const gap = { after: messages[i - 1]!.seq, before: messages[i]!.seq };
+    if (gap.before - gap.after > 1 && !skip(gap)) return gap;
+  }
+  return undefined;
+}
+
+export interface Gap {
+  after: number;
+  before: number;
 }
 
 function firstSeq(action: { messages: Message[] }): number {

@@ -1,40 +1,48 @@
 /**
  * Keeps the local state in step with the server: joins on every `ready`, resumes after the last
- * seq we hold, reloads when the server says the replay was cut short, and (re)sends my pending
- * messages with their original clientMsgId, so a retry is never a duplicate.
+ * seq we hold, reloads when the server says the replay was cut short, and sends my outbox with
+ * each message's original clientMsgId — only once the room is joined on this very socket — so a
+ * retry is never a duplicate and nothing typed offline is lost.
  */
-import { Limits } from '../../protocol/limits.js';
-import type { ErrorFrameT, ServerFrame } from '../../protocol/frames.js';
-import { ApiError, roomMessages } from './api.js';
+import type { ErrorFrameT, Message, ServerFrame, User } from '../../protocol/frames.js';
 import type { Connection } from './connection.js';
+import type { History } from './history.js';
 import { lastSeq } from './state.js';
 import type { Store } from './store.js';
 
 export interface SyncEvents {
-  /** A human-readable notice (errors from the server, failed loads). */
+  /** A human-readable notice (errors from the server, reloaded history). */
   onNotice(text: string): void;
-  /** The HTTP API refused our token. */
-  onAuthFailure(): void;
+  /** Someone else's message arrived live (not from history). */
+  onLiveMessage(message: Message): void;
+  onTyping(room: string, user: User): void;
 }
 
 export interface Sync {
   handle(frame: ServerFrame): void;
+  /** The socket went down: nothing is joined any more. */
+  disconnected(): void;
   sendText(room: string, text: string): void;
   retry(clientMsgId: string): void;
-  loadOlder(room: string): Promise<void>;
+  /** Sends a typing signal if the room is joined on a live socket; says whether it went out. */
+  typing(room: string): boolean;
 }
+
+/** Errors after which a message should simply go out again after the next join. */
+const REQUEUE = new Set(['NOT_IN_ROOM']);
 
 export function createSync(
   store: Store,
   conn: () => Connection | null,
+  history: History,
   rooms: readonly string[],
   events: SyncEvents,
 ): Sync {
-  const loading = new Set<string>();
+  const joined = new Set<string>();
 
-  function flushPending(room: string): void {
+  function flush(room: string): void {
     const c = conn();
-    if (c === null) return;
+    if (c === null || !joined.has(room)) return;
     for (const p of store.getState().pending) {
       if (p.room !== room || p.status !== 'pending') continue;
       if (!c.send({ type: 'send', room, text: p.text, clientMsgId: p.clientMsgId })) return;
@@ -43,28 +51,20 @@ export function createSync(
 
   function onError(frame: ErrorFrameT): void {
     const pending = store.getState().pending.find((p) => p.clientMsgId === frame.ref);
+    if (pending && REQUEUE.has(frame.code)) return; // flushed again after the next join
     if (pending) store.dispatch({ type: 'fail', clientMsgId: pending.clientMsgId, error: frame.message });
     events.onNotice(frame.message);
   }
 
-  async function reload(room: string): Promise<void> {
-    try {
-      const page = await roomMessages(room, undefined, Limits.JOIN_BACKLOG);
-      store.dispatch({ type: 'reload', room, ...page });
-    } catch (err) {
-      failed(err);
-    }
-  }
-
-  function failed(err: unknown): void {
-    if (err instanceof ApiError && err.isAuthFailure) return events.onAuthFailure();
-    events.onNotice(err instanceof Error ? err.message : 'Loading history failed.');
+  function afterNews(room: string): void {
+    void history.fillGaps(room);
   }
 
   return {
     handle(frame) {
       switch (frame.type) {
         case 'ready': {
+          joined.clear();
           store.dispatch({ type: 'ready', user: frame.user });
           for (const room of rooms) {
             const after = lastSeq(store.getState(), room);
@@ -73,24 +73,45 @@ export function createSync(
           return;
         }
         case 'joined':
+          joined.add(frame.room);
           store.dispatch(frame);
-          if (!frame.complete) void reload(frame.room);
-          flushPending(frame.room);
+          if (!frame.complete) {
+            events.onNotice('You missed too many messages while away: history was reloaded. Scroll up for more.');
+            void history.reload(frame.room);
+          } else afterNews(frame.room);
+          flush(frame.room);
           return;
-        case 'message':
+        case 'message': {
+          const known = store.getState().rooms.get(frame.message.room)?.messages;
+          store.dispatch(frame);
+          const me = store.getState().me;
+          if (known !== store.getState().rooms.get(frame.message.room)?.messages && frame.message.user.id !== me?.id) {
+            events.onLiveMessage(frame.message);
+          }
+          afterNews(frame.message.room);
+          return;
+        }
         case 'ack':
+          store.dispatch(frame);
+          afterNews(frame.message.room);
+          return;
+        case 'history':
         case 'presence':
           store.dispatch(frame);
           return;
-        case 'history':
-          store.dispatch(frame);
+        case 'typing':
+          if (frame.user.id !== store.getState().me?.id) events.onTyping(frame.room, frame.user);
           return;
         case 'error':
           onError(frame);
           return;
         default:
-          return; // pong, typing, left: nothing to keep yet
+          return; // pong, left
       }
+    },
+
+    disconnected() {
+      joined.clear();
     },
 
     sendText(room, text) {
@@ -99,29 +120,19 @@ export function createSync(
         type: 'queue',
         pending: { clientMsgId, room, text, createdAt: new Date().toISOString(), status: 'pending' },
       });
-      // If the socket is down, the message waits and goes out right after the next join.
-      conn()?.send({ type: 'send', room, text, clientMsgId });
+      // Offline or not joined yet: it waits in the outbox and goes out right after the next join.
+      if (joined.has(room)) conn()?.send({ type: 'send', room, text, clientMsgId });
     },
 
     retry(clientMsgId) {
       const p = store.getState().pending.find((x) => x.clientMsgId === clientMsgId);
       if (p === undefined) return;
       store.dispatch({ type: 'retry', clientMsgId });
-      conn()?.send({ type: 'send', room: p.room, text: p.text, clientMsgId });
+      if (joined.has(p.room)) conn()?.send({ type: 'send', room: p.room, text: p.text, clientMsgId });
     },
 
-    async loadOlder(room) {
-      const first = store.getState().rooms.get(room)?.messages[0];
-      if (first === undefined || loading.has(room)) return;
-      loading.add(room);
-      try {
-        const page = await roomMessages(room, first.seq, 50);
-        store.dispatch({ type: 'history', room, ...page });
-      } catch (err) {
-        failed(err);
-      } finally {
-        loading.delete(room);
-      }
+    typing(room) {
+      return joined.has(room) && (conn()?.send({ type: 'typing', room }) ?? false);
     },
   };
 }

@@ -1,4 +1,4 @@
-/** The login / register screen. */
+/** The login / register screen: one focused form, errors read out by screen readers. */
 import type { Credentials } from '../api.js';
 import { byId } from './dom.js';
 
@@ -6,6 +6,8 @@ export interface AuthHandlers {
   login: (creds: Credentials) => Promise<void>;
   /** Registers, then logs in. */
   register: (creds: Credentials) => Promise<void>;
+  /** The person started typing: a good moment to fetch what comes after the login. */
+  warm: () => void;
 }
 
 export interface AuthView {
@@ -31,16 +33,20 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
     const creds = { username: username.value.trim(), password: password.value };
     if (creds.username === '' || creds.password === '') {
       setError('Enter a username and a password.');
+      (creds.username === '' ? username : password).focus();
       return;
     }
     setError('');
+    form.setAttribute('aria-busy', 'true');
     loginBtn.disabled = registerBtn.disabled = true;
     try {
       await action(creds);
       password.value = '';
     } catch (err) {
       setError(err instanceof Error ? err.message : 'Something failed.');
+      password.focus();
     } finally {
+      form.removeAttribute('aria-busy');
       loginBtn.disabled = registerBtn.disabled = false;
     }
   }
@@ -50,6 +56,7 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
     void run(handlers.login);
   });
   registerBtn.addEventListener('click', () => void run(handlers.register));
+  form.addEventListener('input', () => handlers.warm(), { once: true });
 
   return {
     show(message = '') {

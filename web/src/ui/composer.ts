@@ -1,12 +1,21 @@
-/** The send box: Enter sends, Shift+Enter (or IME composition) inserts a newline. */
+/**
+ * The send box: Enter sends, Shift+Enter (or IME composition) inserts a newline. While someone
+ * types, a typing signal goes out at most every couple of seconds.
+ */
 import { Limits } from '../../../protocol/limits.js';
 
 export interface ComposerHandlers {
   onSend(text: string): void;
   onInvalid(reason: string): void;
+  /** Tells the room I am typing; false if it could not go out (then the next keystroke tries). */
+  onTyping(): boolean;
 }
 
+const TYPING_EVERY_MS = 2000;
+
 export function bindComposer(form: HTMLFormElement, textarea: HTMLTextAreaElement, handlers: ComposerHandlers): void {
+  let lastTyping = 0;
+
   function submit(): void {
     const text = textarea.value.trim();
     if (text === '') return;
@@ -16,6 +25,7 @@ export function bindComposer(form: HTMLFormElement, textarea: HTMLTextAreaElemen
     }
     handlers.onSend(text);
     textarea.value = '';
+    lastTyping = 0;
     textarea.focus();
   }
 
@@ -28,5 +38,10 @@ export function bindComposer(form: HTMLFormElement, textarea: HTMLTextAreaElemen
       ev.preventDefault();
       submit();
     }
+  });
+  textarea.addEventListener('input', () => {
+    const now = Date.now();
+    if (textarea.value.trim() === '' || now - lastTyping < TYPING_EVERY_MS) return;
+    if (handlers.onTyping()) lastTyping = now;
   });
 }

@@ -1,6 +1,7 @@
 /** The online list: one `li[data-username]` per user, names as text, colours via CSSOM. */
 import type { User } from '../../../protocol/frames.js';
 import { el } from './dom.js';
+import { paintUser } from './user-color.js';
 
 export function renderOnline(
   list: HTMLUListElement,
@@ -11,7 +12,7 @@ export function renderOnline(
   const items = users.map((u) => {
     const li = el('li', me !== null && u.id === me.id ? 'user me' : 'user', u.username);
     li.dataset['username'] = u.username;
-    li.style.color = u.color;
+    paintUser(li, u.color);
     return li;
   });
   list.replaceChildren(...items);
