@@ -91,6 +91,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       typingIntervalMs: 1000,
       messageViolationsBeforeClose: rl.messageViolationsBeforeClose,
     },
+    onSessionsEndedElsewhere: (ids) => sessions.forget(ids),
     messageLimit: deps.limits.create('messages-user', {
       points: rl.messagesPerSecond,
       windowSeconds: 1,
@@ -112,6 +113,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     limits: {
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
+      liveSessionCacheMs: config.sessionCacheMs,
     },
     endSessions: (ids) => core.endSessions(ids),
     newId,

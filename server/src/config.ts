@@ -47,6 +47,11 @@ const EnvSchema = z.object({
   REFRESH_TOKEN_TTL: seconds(1_209_600, 60, 31_536_000),
   /** Absolute session lifetime from login in seconds, whatever the refreshes. Default 2592000 (30 days). */
   SESSION_MAX_AGE: seconds(2_592_000, 60, 31_536_000),
+  /**
+   * How long a node may reuse a live-session lookup, in ms (0 = look up on every call). Revocation
+   * clears it at once on the revoking node and, through the bus, on the others. Default 2000.
+   */
+  SESSION_CACHE_MS: count(2000, 0, 60_000),
   /** How often expired sessions and spent tokens are deleted, in seconds. Default 600. */
   CLEANUP_INTERVAL: seconds(600, 1, 86_400),
   /** bcrypt cost factor, 4-15. Default 12. */
@@ -110,6 +115,7 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
   cleanupIntervalSeconds: number;
+  sessionCacheMs: number;
   bcryptCost: number;
   /** Explicit allow-list; undefined means "this server's own origins", computed once listening. */
   allowedOrigins: string[] | undefined;
@@ -164,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL,
+    sessionCacheMs: e.SESSION_CACHE_MS,
     bcryptCost: e.BCRYPT_COST,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : parseOrigins(e.ALLOWED_ORIGINS),
     cookieSecure: e.COOKIE_SECURE === 'true',

@@ -25,7 +25,8 @@ const PLACEHOLDERS = [
 
 /** Below this many bits of entropy per character (Shannon, over the secret's own characters). */
 const MIN_BITS_PER_CHAR = 3;
-const MIN_DISTINCT_CHARS = 12;
+// 10, not more: a random hex secret (16 symbols) has fewer than 12 distinct ones about once in 40,000.
+const MIN_DISTINCT_CHARS = 10;
 
 export function secretWeakness(secret: string): string | undefined {
   if (secret.length < MIN_SECRET_LENGTH) return `must be at least ${MIN_SECRET_LENGTH} characters (rule: length)`;

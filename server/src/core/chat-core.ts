@@ -28,6 +28,8 @@ export interface ChatCoreDeps {
   nodeId: string;
   limits: ChatLimits;
   messageLimit: Limit;
+  /** Told whenever sessions end on another node (the bus), before their sockets close here. */
+  onSessionsEndedElsewhere?: (sessionIds: string[]) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export interface ChatCoreDeps {
 export class ChatCore {
   readonly ctx: CoreContext;
   private readonly unsubscribe: () => void;
+  private readonly onSessionsEndedElsewhere: ((sessionIds: string[]) => void) | undefined;
 
   constructor(deps: ChatCoreDeps) {
     const hub = new LocalHub();
@@ -46,6 +49,7 @@ export class ChatCore {
       fanOut.room(frame.room, serializeFrame(frame)),
     );
     this.ctx = { ...deps, hub, fanOut, presenceDiffs, newId: () => globalThis.crypto.randomUUID() };
+    this.onSessionsEndedElsewhere = deps.onSessionsEndedElsewhere;
     this.unsubscribe = deps.bus.subscribe((envelope) => this.onBusEnvelope(envelope));
   }
 
@@ -156,7 +160,10 @@ export class ChatCore {
     if (envelope.nodeId === this.ctx.nodeId) return;
     const event = envelope.event;
     if (event.kind === 'room') this.ctx.hub.broadcast(event.room, encodeText(event.payload), event.seq);
-    else this.closeLocalSessions(event.sessionIds);
+    else {
+      this.onSessionsEndedElsewhere?.(event.sessionIds);
+      this.closeLocalSessions(event.sessionIds);
+    }
   }
 
   private closeLocalSessions(sessionIds: string[]): void {

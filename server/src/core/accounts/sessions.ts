@@ -5,6 +5,7 @@ import type { SessionScope, Store, StoredSession } from '../../ports/store.js';
 import { ParleyError } from '../errors.js';
 import { toUser } from '../events.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_PATTERN } from './refresh-tokens.js';
+import { LiveSessionCache } from './live-session-cache.js';
 import type { DeviceContext, SecurityLog } from './security-log.js';
 
 export interface SessionLimits {
@@ -12,6 +13,8 @@ export interface SessionLimits {
   refreshTokenTtlSeconds: number;
   /** Absolute lifetime of a session from login, in seconds (SESSION_MAX_AGE). */
   sessionMaxAgeSeconds: number;
+  /** How long a live-session lookup may be reused, in ms; 0 looks every call up (SESSION_CACHE_MS). */
+  liveSessionCacheMs?: number;
 }
 
 export interface SessionsDeps {
@@ -51,7 +54,11 @@ const TOUCH_INTERVAL_MS = 60_000;
  * which every access token names, so it bites on the very next request.
  */
 export class Sessions {
-  constructor(private readonly deps: SessionsDeps) {}
+  private readonly cache: LiveSessionCache;
+
+  constructor(private readonly deps: SessionsDeps) {
+    this.cache = new LiveSessionCache(deps.limits.liveSessionCacheMs ?? 0);
+  }
 
   async open(user: User, device: DeviceContext): Promise<IssuedSession> {
     const now = this.deps.clock.now();
@@ -130,13 +137,23 @@ export class Sessions {
   /** The session behind an access token, if it is still live. Touches last-seen now and then. */
   async active(sessionId: string, userId: string): Promise<{ user: User; session: StoredSession } | undefined> {
     const now = this.deps.clock.now();
+    const cached = this.cache.get(sessionId, now);
+    if (cached) return cached.session.userId === userId && isLive(cached.session, now) ? cached : undefined;
     const session = await this.deps.store.findSession(sessionId);
     if (!session || session.userId !== userId || !isLive(session, now)) return undefined;
     const user = await this.deps.store.findUserById(userId);
     if (!user) return undefined;
-    if (now - Date.parse(session.lastSeenAt) > TOUCH_INTERVAL_MS)
+    if (now - Date.parse(session.lastSeenAt) > TOUCH_INTERVAL_MS) {
       await this.deps.store.touchSession(session.id, iso(now));
-    return { user: toUser(user), session };
+    }
+    const live = { user: toUser(user), session };
+    this.cache.set(sessionId, live, now);
+    return live;
+  }
+
+  /** Another node ended these sessions (the bus said so): stop trusting what we remembered. */
+  forget(sessionIds: string[]): void {
+    this.cache.forget(sessionIds);
   }
 
   async list(userId: string, currentSessionId: string): Promise<SessionView[]> {
@@ -178,6 +195,7 @@ export class Sessions {
     device: Omit<DeviceContext, 'fingerprintHash'>,
   ): Promise<string[]> {
     const revoked = await this.deps.store.revokeSessions(scope, iso(this.deps.clock.now()), reason);
+    this.cache.forget(revoked);
     if (revoked.length > 0) this.deps.endSessions(revoked);
     const kind = reason === 'logout' ? 'logout' : 'session_revoked';
     // One event per ended session, naming that session (the device fields say where it was ended from).
