@@ -1,0 +1,153 @@
+/**
+ * Command-line options of `npm run bench -- [options]`. Defaults give the full run (about five
+ * minutes on two cores); `--quick` is a smoke test of every scenario in about a minute.
+ */
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['connect', 'fanout', 'login', 'cluster', 'profile'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  scenarios: ScenarioName[];
+  /** Which servers to run: both by default; one alone skips the comparison (quicker while tuning). */
+  targets: ('parley' | 'baseline')[];
+  /** Receiver processes of the load generator (the sender is one more). */
+  workers: number;
+  build: boolean;
+  /** SQLITE_SYNCHRONOUS for Parley on SQLite; undefined leaves the server's default. */
+  sqliteSynchronous: 'normal' | 'full' | undefined;
+  /** Also write the chart to docs/performance-fanout.svg. */
+  docs: boolean;
+  connect: { sockets: number; users: number; concurrency: number; repeats: number };
+  fanout: {
+    receivers: number;
+    senders: number;
+    users: number;
+    /** Rates (messages/s) tried in order; the sweep doubles past the last while it passes. */
+    rates: number[];
+    maxRate: number;
+    /** The rate at which both servers are compared head to head, repeated for medians. */
+    referenceRate: number;
+    repeats: number;
+    warmupMs: number;
+    measureMs: number;
+    p99LimitMs: number;
+    fillerChars: number;
+  };
+  login: { count: number; concurrency: number; cost: number; repeats: number };
+  profile: { seconds: number; rate: number };
+}
+
+const HELP = `npm run bench -- [options]
+
+  --scenarios=connect,fanout,login,cluster   which to run (also: profile); default all four
+  --quick                 small and short: a smoke test of every scenario
+  --targets=parley        only Parley (or only baseline); default both, side by side
+  --sockets=N             connect: sockets to open (default 5000)
+  --users=N               distinct users behind the sockets (default 100)
+  --receivers=N           fanout: receivers in the room (default 1000)
+  --senders=N             fanout: sending users (default 10)
+  --rates=a,b,c           fanout: offered rates in messages/s, then doubling while it passes
+  --reference-rate=R      fanout: the head-to-head rate, repeated for medians (default 20)
+  --repeats=N             repeats of the head-to-head measurements (default 3)
+  --measure=S             fanout: seconds measured per step (default 4)
+  --logins=N              login: logins per repeat (default 20), --bcrypt-cost=C (default 12)
+  --workers=N             receiver processes of the load generator (default 2)
+  --profile-seconds=S     profile: seconds of fanout under --cpu-prof (default 10)
+  --profile-rate=R        profile: offered msg/s (default: twice the reference rate)
+  --sqlite-synchronous=M  normal or full: Parley's SQLITE_SYNCHRONOUS (default: the server's default)
+  --no-build              do not run npm run build:server first
+  --docs                  also write docs/performance-fanout.svg
+`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenarios: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      targets: { type: 'string' },
+      sockets: { type: 'string' },
+      users: { type: 'string' },
+      receivers: { type: 'string' },
+      senders: { type: 'string' },
+      rates: { type: 'string' },
+      'reference-rate': { type: 'string' },
+      repeats: { type: 'string' },
+      measure: { type: 'string' },
+      logins: { type: 'string' },
+      'bcrypt-cost': { type: 'string' },
+      workers: { type: 'string' },
+      'profile-seconds': { type: 'string' },
+      'profile-rate': { type: 'string' },
+      'sqlite-synchronous': { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      docs: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const quick = values.quick;
+  const int = (value: string | undefined, fallback: number, min = 1) => {
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min) throw new Error(`expected an integer >= ${min}, got "${value}"`);
+    return parsed;
+  };
+  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster').split(',').map((name) => name.trim());
+  for (const name of scenarios) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"\n\n${HELP}`);
+  }
+  const targets = (values.targets ?? 'parley,baseline').split(',').map((name) => name.trim());
+  for (const name of targets) {
+    if (name !== 'parley' && name !== 'baseline') throw new Error(`unknown target "${name}"`);
+  }
+  const rates = (values.rates ?? (quick ? '50,200' : '10,20,40')).split(',').map((rate) => int(rate.trim(), 1));
+  const repeats = int(values.repeats, quick ? 1 : 3);
+  const synchronous = values['sqlite-synchronous'];
+  if (synchronous !== undefined && synchronous !== 'normal' && synchronous !== 'full') {
+    throw new Error(`--sqlite-synchronous is normal or full, not "${synchronous}"`);
+  }
+  const referenceRate = int(values['reference-rate'], quick ? 50 : 20);
+  return {
+    scenarios: scenarios as ScenarioName[],
+    targets: targets as BenchOptions['targets'],
+    workers: int(values.workers, 2),
+    build: !values['no-build'],
+    sqliteSynchronous: synchronous,
+    docs: values.docs,
+    connect: {
+      sockets: int(values.sockets, quick ? 500 : 5000),
+      users: int(values.users, quick ? 20 : 100),
+      concurrency: 100,
+      repeats,
+    },
+    fanout: {
+      receivers: int(values.receivers, quick ? 200 : 1000),
+      senders: int(values.senders, quick ? 4 : 10),
+      users: int(values.users, quick ? 20 : 100),
+      rates,
+      maxRate: quick ? 400 : 25_600,
+      referenceRate,
+      repeats,
+      warmupMs: quick ? 500 : 1000,
+      measureMs: int(values.measure, quick ? 2 : 4) * 1000,
+      p99LimitMs: 100,
+      fillerChars: 60,
+    },
+    login: {
+      count: int(values.logins, quick ? 6 : 20),
+      concurrency: 2,
+      cost: int(values['bcrypt-cost'], 12, 4),
+      repeats,
+    },
+    profile: {
+      seconds: int(values['profile-seconds'], quick ? 3 : 10),
+      rate: int(values['profile-rate'], referenceRate * 2),
+    },
+  };
+}

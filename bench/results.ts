@@ -1,0 +1,27 @@
+/** The shape of one run's results, as written to bench/results/*.json. */
+import type { MachineInfo } from './machine.js';
+import type { BenchOptions } from './options.js';
+import type { ConnectResult } from './scenarios/connect.js';
+import type { FanoutResult } from './scenarios/fanout.js';
+import type { LoginResult } from './scenarios/login.js';
+import type { ProfileResult } from './scenarios/profile.js';
+
+export interface Pair<T> {
+  parley?: T;
+  baseline?: T;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  options: BenchOptions;
+  connect?: Pair<ConnectResult>;
+  fanout?: Pair<FanoutResult>;
+  login?: Pair<LoginResult>;
+  /** parley: the two-node cluster; baseline: the single baseline server it is compared with. */
+  cluster?: Pair<FanoutResult>;
+  profile?: Pair<ProfileResult>;
+  /** Scenario (and target) → what went wrong, when something did. */
+  errors: Record<string, string>;
+}
