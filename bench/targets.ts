@@ -67,12 +67,14 @@ export async function startParley(options: TargetOptions): Promise<Target> {
     ...(options.sqliteSynchronous ? { SQLITE_SYNCHRONOUS: options.sqliteSynchronous } : {}),
   };
   const nodes: ServerProcess[] = [];
-  const stopAll = async () => {
-    forget();
-    await Promise.all(nodes.map((node) => node.stop()));
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    cleanups.length = 0;
-  };
+  // Once, however many callers (a scenario's finally and an interrupt) ask at the same time.
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      forget();
+      await Promise.all(nodes.map((node) => node.stop()));
+      for (const cleanup of [...cleanups].reverse()) await cleanup();
+    })());
   const forget = onExit(stopAll);
   try {
     if (nodeCount > 1) {
