@@ -146,6 +146,10 @@ const QUIET_CORES = 0.4;
 /** Longest a whole run waits for quiet, in total; after that it measures whatever the machine does. */
 let quietBudgetMs = 120_000;
 
+export function setQuietBudget(seconds: number): void {
+  quietBudgetMs = seconds * 1000;
+}
+
 /**
  * On a shared machine, other processes (a test suite, a compiler) can take a core for seconds:
  * before each measurement, wait until they use less than QUIET_CORES for half a second, within a

@@ -14,6 +14,8 @@ export interface BenchOptions {
   /** Receiver processes of the load generator (the sender is one more). */
   workers: number;
   build: boolean;
+  /** Total seconds a run may wait for other processes to quieten before measuring. */
+  quietBudgetSeconds: number;
   /** SQLITE_SYNCHRONOUS for Parley on SQLite; undefined leaves the server's default. */
   sqliteSynchronous: 'normal' | 'full' | undefined;
   /** Also write the chart to docs/performance-fanout.svg. */
@@ -118,6 +120,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     targets: targets as BenchOptions['targets'],
     workers: int(values.workers, 2),
     build: !values['no-build'],
+    quietBudgetSeconds: quick ? 15 : 120,
     sqliteSynchronous: synchronous,
     docs: values.docs,
     connect: {

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chartFromResults } from './chart.js';
 import { installExitHandlers, stopEverything } from './cleanup.js';
+import { setQuietBudget } from './cpu.js';
 import { machineInfo } from './machine.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { buildTables, renderMarkdown, renderText } from './report.js';
@@ -26,6 +27,7 @@ const RESULTS_DIR = join(ROOT, 'bench/results');
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   installExitHandlers(TIME_LIMIT_MS);
+  setQuietBudget(options.quietBudgetSeconds);
   const started = performance.now();
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
