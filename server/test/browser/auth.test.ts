@@ -1,22 +1,12 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { arrive, ensureWebBuilt, launchBrowser, openPage, submitAuth } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { arrive, openPage, submitAuth, useServerAndBrowser } from '../helpers/browser.js';
 import { GOOD_PASSWORD, request, uniqueName } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  ensureWebBuilt();
-  server = await startServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  await disposeBrowser?.();
-  await server?.close();
-});
+useServerAndBrowser((stage) => ({ server, browser } = stage));
 
 it('refuses a username that is not [A-Za-z0-9_], in the UI and over HTTP', async () => {
   const { context, page } = await openPage(browser);

@@ -3,27 +3,17 @@
  * page fetched twice, no overlap between pages) and the list ends up complete and in order.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { arrive, ensureWebBuilt, launchBrowser, shownMessages } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { arrive, shownMessages, useServerAndBrowser } from '../helpers/browser.js';
 import { GOOD_PASSWORD, newUser, uniqueName } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { type TestServer } from '../helpers/server.js';
 import { connect } from '../helpers/ws-client.js';
 
 const SEEDED = 163;
 
 let server: TestServer;
 let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  ensureWebBuilt();
-  server = await startServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  await disposeBrowser?.();
-  await server?.close();
-});
+useServerAndBrowser((stage) => ({ server, browser } = stage));
 
 it(`loads ${SEEDED} seeded messages by scrolling up, each exactly once`, async () => {
   const seeder = await connect(server.wsUrl, await newUser(server.url, 'seed'));

@@ -3,24 +3,14 @@
  * one, and that other browser is logged out within seconds; "log out everywhere" ends the rest.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { arrive, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { arrive, useServerAndBrowser } from '../helpers/browser.js';
 import { GOOD_PASSWORD, uniqueName } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  ensureWebBuilt();
-  server = await startServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  await disposeBrowser?.();
-  await server?.close();
-});
+useServerAndBrowser((stage) => ({ server, browser } = stage));
 
 it('revoking a session from another browser logs it out within seconds', async () => {
   const username = uniqueName('grace');

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startServer, type TestServer } from './server.js';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -159,5 +161,25 @@ export function auditMessages(page: Page): Promise<DomAudit> {
       scripts: list.querySelectorAll('script, iframe, object, embed, form, style, link, meta, base').length,
       csp: w.__csp,
     };
+  });
+}
+
+/**
+ * Registers the usual browser-test stage for a file: the web client built, one real server on
+ * port 0 and one Chromium, handed to `use` before the tests and closed after them.
+ */
+export function useServerAndBrowser(use: (stage: { server: TestServer; browser: Browser }) => void): void {
+  let server: TestServer | undefined;
+  let dispose: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startServer();
+    const launched = await launchBrowser();
+    dispose = launched.dispose;
+    use({ server, browser: launched.browser });
+  });
+  afterAll(async () => {
+    await dispose?.();
+    await server?.close();
   });
 }
