@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Presence } from '../ports/presence.js';
 import type { Limit } from '../ports/rate-limiter.js';
-import type { SocketLike } from '../ports/socket.js';
+import { outgoingFrame, type SocketLike } from '../ports/socket.js';
 import type { Store } from '../ports/store.js';
 import { announceTyping } from './actions/typing.js';
 import { joinRoom } from './actions/join-room.js';
@@ -159,7 +159,7 @@ export class ChatCore {
   private onBusEnvelope(envelope: BusEnvelope): void {
     if (envelope.nodeId === this.ctx.nodeId) return;
     const event = envelope.event;
-    if (event.kind === 'room') this.ctx.hub.broadcast(event.room, encodeText(event.payload), event.seq);
+    if (event.kind === 'room') this.ctx.hub.broadcast(event.room, outgoingFrame(encodeText(event.payload)), event.seq);
     else {
       this.onSessionsEndedElsewhere?.(event.sessionIds);
       this.closeLocalSessions(event.sessionIds);

@@ -1,9 +1,9 @@
 import { CloseCodes, type ServerFrame, type User } from '../../../protocol/index.js';
-import type { SocketLike } from '../ports/socket.js';
+import { outgoingFrame, type OutgoingFrame, type SocketLike } from '../ports/socket.js';
 import { encodeFrame } from './events.js';
 
 interface PendingDelivery {
-  bytes: Uint8Array;
+  frame: OutgoingFrame;
   seq: number | undefined;
 }
 
@@ -43,14 +43,15 @@ export class Connection {
   }
 
   send(frame: ServerFrame): void {
-    this.write(encodeFrame(frame));
+    this.write(outgoingFrame(encodeFrame(frame)));
   }
 
-  /** A room event from the hub: the same bytes every recipient gets. */
-  deliver(room: string, bytes: Uint8Array, seq: number | undefined): void {
-    const held = this.joining.get(room);
-    if (held) held.push({ bytes, seq });
-    else if (this.rooms.has(room)) this.write(bytes);
+  /** A room event from the hub: the same frame object every recipient gets. */
+  deliver(room: string, frame: OutgoingFrame, seq: number | undefined): void {
+    // Joins are rare and brief: the common case skips the map lookup.
+    const held = this.joining.size === 0 ? undefined : this.joining.get(room);
+    if (held) held.push({ frame, seq });
+    else if (this.rooms.has(room)) this.write(frame);
   }
 
   beginJoin(room: string): void {
@@ -64,7 +65,7 @@ export class Connection {
     this.joining.delete(room);
     this.send(joined);
     for (const item of held) {
-      if (item.seq === undefined || item.seq > coveredUpToSeq) this.write(item.bytes);
+      if (item.seq === undefined || item.seq > coveredUpToSeq) this.write(item.frame);
     }
   }
 
@@ -95,12 +96,14 @@ export class Connection {
     this.socket.close(code, reason);
   }
 
-  private write(bytes: Uint8Array): void {
-    if (!this.isOpen) return;
-    if (this.socket.bufferedAmount + bytes.byteLength > this.maxBufferedBytes) {
+  private write(frame: OutgoingFrame): void {
+    if (this.closed) return;
+    const socket = this.socket;
+    if (!socket.isOpen) return;
+    if (socket.bufferedAmount + frame.bytes.byteLength > this.maxBufferedBytes) {
       this.close(CloseCodes.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
       return;
     }
-    this.socket.send(bytes);
+    socket.send(frame);
   }
 }

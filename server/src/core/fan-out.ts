@@ -1,5 +1,6 @@
 import type { Bus } from '../ports/bus.js';
 import type { Logger } from '../ports/logger.js';
+import { outgoingFrame } from '../ports/socket.js';
 import { encodeText } from './events.js';
 import type { LocalHub } from './local-hub.js';
 
@@ -17,7 +18,7 @@ export class FanOut {
   ) {}
 
   room(room: string, payload: string, seq?: number, exceptConnectionId?: string): void {
-    this.hub.broadcast(room, encodeText(payload), seq, exceptConnectionId);
+    this.hub.broadcast(room, outgoingFrame(encodeText(payload)), seq, exceptConnectionId);
     const event =
       seq === undefined ? { kind: 'room' as const, room, payload } : { kind: 'room' as const, room, payload, seq };
     this.bus.publish({ nodeId: this.nodeId, event }).catch((error: unknown) => {

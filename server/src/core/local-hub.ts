@@ -1,3 +1,4 @@
+import type { OutgoingFrame } from '../ports/socket.js';
 import type { Connection } from './connection.js';
 
 /**
@@ -31,11 +32,11 @@ export class LocalHub {
     removeFrom(this.byRoom, room, connection);
   }
 
-  broadcast(room: string, bytes: Uint8Array, seq: number | undefined, exceptConnectionId?: string): void {
+  broadcast(room: string, frame: OutgoingFrame, seq: number | undefined, exceptConnectionId?: string): void {
     const members = this.byRoom.get(room);
     if (!members) return;
     for (const connection of members) {
-      if (connection.id !== exceptConnectionId) connection.deliver(room, bytes, seq);
+      if (connection.id !== exceptConnectionId) connection.deliver(room, frame, seq);
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../../src/core/connection.js';
-import type { SocketLike } from '../../src/ports/socket.js';
+import { outgoingFrame, type OutgoingFrame, type SocketLike } from '../../src/ports/socket.js';
 
 /** An in-memory socket: records what the core wrote and lets a test set the backlog. */
 class RecordingSocket implements SocketLike {
@@ -10,8 +10,8 @@ class RecordingSocket implements SocketLike {
   get isOpen() {
     return this.closedWith === undefined;
   }
-  send(data: Uint8Array) {
-    this.written.push(new TextDecoder().decode(data));
+  send(frame: OutgoingFrame) {
+    this.written.push(new TextDecoder().decode(frame.bytes));
   }
   close(code: number) {
     this.closedWith = code;
@@ -19,7 +19,7 @@ class RecordingSocket implements SocketLike {
 }
 
 const user = { id: 'u1', username: 'alice', color: '#ffffff' };
-const bytes = (text: string) => new TextEncoder().encode(text);
+const bytes = (text: string) => outgoingFrame(new TextEncoder().encode(text));
 
 describe('Connection', () => {
   it('holds room events during a join and releases only those the joined frame did not cover', () => {

@@ -1,13 +1,42 @@
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { SocketLike } from '../../ports/socket.js';
+import type { OutgoingFrame, SocketLike } from '../../ports/socket.js';
+import { textFrame } from './text-frame.js';
 
 /** One options object for every send: the hot path allocates nothing per recipient for it. */
 const AS_TEXT = { binary: false } as const;
 
-/** The core's socket port over a `ws` WebSocket. Bytes go out as text frames, unchanged. */
+/** The parts of `ws` internals the direct write relies on; checked once per socket, see below. */
+interface WsInternals {
+  _socket?: Socket;
+  _sender?: { _state?: unknown };
+}
+
+/** `ws`'s Sender state when nothing is queued in it (no compression or Blob read in progress). */
+const SENDER_IDLE = 0;
+
+/**
+ * The core's socket port over a `ws` WebSocket. Bytes go out as text frames, unchanged.
+ *
+ * A broadcast frames its bytes once (`textFrame`, kept in `frame.wire`) and writes that one buffer
+ * to every socket: one `write` per recipient instead of `ws`'s header + payload pair (a cork, two
+ * writes and a `writev`). That is only the same bytes `ws` would write when no extension transforms
+ * frames (we never negotiate permessage-deflate) and its Sender has nothing queued — otherwise, and
+ * on a `ws` whose internals are not the ones checked here, it falls back to `ws.send`.
+ */
 export function wsSocket(ws: WebSocket): SocketLike {
+  const internals = ws as unknown as WsInternals;
+  const raw = internals._socket;
+  const sender = internals._sender;
+  const direct = ws.extensions === '' && typeof raw?.write === 'function' && typeof sender?._state === 'number';
   return {
-    send: (data) => ws.send(data, AS_TEXT),
+    send(frame: OutgoingFrame) {
+      if (direct && sender._state === SENDER_IDLE && ws.readyState === WebSocket.OPEN) {
+        raw.write((frame.wire ??= textFrame(frame.bytes)) as Buffer);
+      } else {
+        ws.send(frame.bytes, AS_TEXT);
+      }
+    },
     close: (code, reason) => ws.close(code, reason),
     get bufferedAmount() {
       return ws.bufferedAmount;
