@@ -110,6 +110,44 @@ export function describeStoreContract(
       expect((await store.appendMessage(message('alpha', other.id, 'same-id'))).status).toBe('created');
     });
 
+    it('an append answers with exactly the message history reads back', async () => {
+      await store.ensureRoom('alpha', now());
+      const author = await user('Zoë_echo');
+      const sent = message('alpha', author.id, 'echo-1', '  indented *markdown* ✓\n');
+      const result = await store.appendMessage(sent);
+      expect(result.status).toBe('created');
+      if (result.status !== 'created') return;
+      expect(result.message).toEqual({ ...sent, seq: 1, username: 'Zoë_echo' });
+      expect(await store.messagesAfter('alpha', 0, 10)).toEqual([result.message]);
+    });
+
+    it('in one burst, a failing append loses only itself and a repeated clientMsgId stores once', async () => {
+      await store.ensureRoom('alpha', now());
+      const author = await user();
+      const burst = [
+        store.appendMessage(message('alpha', author.id, 'b-1')),
+        // An author the database does not know: refused by the foreign key, or by the adapter.
+        store.appendMessage(message('alpha', randomUUID(), 'b-ghost')),
+        store.appendMessage(message('alpha', author.id, 'b-2')),
+        store.appendMessage(message('alpha', author.id, 'b-2', 'the same send, retried')),
+        store.appendMessage(message('nowhere', author.id, 'b-3')),
+        store.appendMessage(message('alpha', author.id, 'b-4')),
+      ];
+      const settled = await Promise.allSettled(burst);
+      expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.status : 'rejected'))).toEqual([
+        'created',
+        'rejected',
+        expect.stringMatching(/^(created|duplicate)$/),
+        expect.stringMatching(/^(created|duplicate)$/),
+        'no-room',
+        'created',
+      ]);
+      const stored = await store.messagesAfter('alpha', 0, 10);
+      expect(stored.map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect(stored.map((m) => m.clientMsgId).sort()).toEqual(['b-1', 'b-2', 'b-4']);
+      expect((await store.findRoom('alpha'))?.lastSeq).toBe(3);
+    });
+
     it('appending to a missing room stores nothing', async () => {
       const author = await user();
       expect((await store.appendMessage(message('nowhere', author.id))).status).toBe('no-room');

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Store } from '../../ports/store.js';
+import { sqliteMessageAppender } from './message-appender.js';
 import { sqliteMigrations } from './migrations.js';
 import { kyselyStore } from '../store-kysely/kysely-store.js';
 import type { Database } from '../store-kysely/schema.js';
@@ -28,5 +29,15 @@ export async function openSqliteStore(filename: string, synchronous: 'normal' | 
     await db.destroy();
     throw new Error('SQLite migrations failed', { cause: error });
   }
-  return kyselyStore(db, (error) => error);
+  const store = kyselyStore(db, (error) => error);
+  // The hot path gets statements prepared once and group commit; the rest stays on Kysely.
+  const appender = sqliteMessageAppender(database, db);
+  return {
+    ...store,
+    appendMessage: (message) => appender.append(message),
+    async close() {
+      await appender.drain();
+      await store.close();
+    },
+  };
 }
