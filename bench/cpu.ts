@@ -19,17 +19,23 @@ function readClockTicks(): number {
 
 export const CLK_TCK = readClockTicks();
 
-/** user + system CPU seconds of one process (all its threads); 0 once it is gone. */
-export function processCpuSeconds(pid: number): number {
+/** User and system (kernel, on its behalf) CPU seconds of one process, all its threads; 0 once it is gone. */
+export function processCpu(pid: number): { user: number; system: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces; the fields we want follow the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the name: state(0) ppid(1) … utime(11) stime(12).
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
+}
+
+/** user + system CPU seconds of one process (all its threads); 0 once it is gone. */
+export function processCpuSeconds(pid: number): number {
+  const { user, system } = processCpu(pid);
+  return user + system;
 }
 
 /** Resident set size in bytes; 0 once the process is gone. */
@@ -76,11 +82,14 @@ export interface CpuUse {
   otherCores: number;
   /** Server CPU seconds in the window (for per-event costs). */
   serverCpuSeconds: number;
+  /** The part of serverCpuSeconds spent in the kernel (system time: socket writes, mostly). */
+  serverSystemSeconds: number;
 }
 
 interface Snapshot {
   at: number;
   server: number;
+  serverSystem: number;
   load: number;
   machine: MachineTicks;
 }
@@ -96,9 +105,11 @@ export class CpuWindow {
 
   private snapshot(): Snapshot {
     const sum = (pids: number[]) => pids.reduce((total, pid) => total + processCpuSeconds(pid), 0);
+    const server = this.serverPids().map(processCpu);
     return {
       at: performance.now(),
-      server: sum(this.serverPids()),
+      server: server.reduce((total, cpu) => total + cpu.user + cpu.system, 0),
+      serverSystem: server.reduce((total, cpu) => total + cpu.system, 0),
       load: sum(this.loadPids()),
       machine: machineTicks(),
     };
@@ -129,6 +140,7 @@ export class CpuWindow {
       kernelCores: round(share(end.machine.kernel - begin.machine.kernel) * cpus, 3),
       otherCores: round(Math.max(0, machineCores - serverCores - loadCores), 3),
       serverCpuSeconds: end.server - begin.server,
+      serverSystemSeconds: end.serverSystem - begin.serverSystem,
     };
   }
 }

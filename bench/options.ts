@@ -28,6 +28,8 @@ export interface BenchOptions {
     /** Rates (messages/s) tried in order; the sweep doubles past the last while it passes. */
     rates: number[];
     maxRate: number;
+    /** False skips the sweep: only the head-to-head rate is measured (quicker while tuning). */
+    sweep: boolean;
     /** The rate at which both servers are compared head to head, repeated for medians. */
     referenceRate: number;
     repeats: number;
@@ -52,6 +54,7 @@ const HELP = `npm run bench -- [options]
   --rates=a,b,c           fanout: offered rates in messages/s, then doubling while it passes
   --reference-rate=R      fanout: the head-to-head rate, repeated for medians (default 20)
   --repeats=N             repeats of the head-to-head measurements (default 3)
+  --no-sweep              fanout: only the head-to-head rate, no sweep of rates
   --measure=S             fanout: seconds measured per step (default 4)
   --logins=N              login: logins per repeat (default 20), --bcrypt-cost=C (default 12)
   --workers=N             receiver processes of the load generator (default 2)
@@ -68,6 +71,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       scenarios: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      'no-sweep': { type: 'boolean', default: false },
       targets: { type: 'string' },
       sockets: { type: 'string' },
       users: { type: 'string' },
@@ -135,6 +139,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       users: int(values.users, quick ? 20 : 100),
       rates,
       maxRate: quick ? 400 : 25_600,
+      sweep: !values['no-sweep'],
       referenceRate,
       repeats,
       warmupMs: quick ? 500 : 1000,

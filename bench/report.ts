@@ -9,6 +9,7 @@ import type { ConnectRun } from './scenarios/connect.js';
 import type { FanoutResult, FanoutStep } from './scenarios/fanout.js';
 import type { LoginRun } from './scenarios/login.js';
 import type { ProfileResult } from './scenarios/profile.js';
+import { round } from './stats.js';
 
 export interface Table {
   title: string;
@@ -80,6 +81,8 @@ const STEP_ROWS: Row<FanoutStep>[] = [
   ['duplicated', (r) => r.duplicates],
   ['out of order', (r) => r.outOfOrder],
   ['server CPU per delivery (µs)', (r) => r.serverCpuUsPerDelivery],
+  ['  of which kernel, socket writes mostly (µs)', (r) => r.serverSystemUsPerDelivery],
+  ['  of which user space, the server code (µs)', (r) => round(r.serverCpuUsPerDelivery - r.serverSystemUsPerDelivery, 2)],
   ['server CPU per message (µs)', (r) => r.serverCpuUsPerMessage],
   ...CPU_ROWS,
   ['  of which kernel time (cores)', (r) => r.kernelCores],

@@ -16,7 +16,7 @@ import { buildTables, renderMarkdown, renderText } from './report.js';
 import type { BenchResults, Pair } from './results.js';
 import { runCluster } from './scenarios/cluster.js';
 import { runConnect } from './scenarios/connect.js';
-import { runFanout, type FanoutResult } from './scenarios/fanout.js';
+import { runFanout, runFanoutSideBySide, type FanoutPlan, type FanoutResult } from './scenarios/fanout.js';
 import { runLogin } from './scenarios/login.js';
 import { runProfile } from './scenarios/profile.js';
 import { ROOT, type TargetKind } from './targets.js';
@@ -50,7 +50,11 @@ async function main(): Promise<void> {
     console.log(`\n== ${scenario}`);
     const t0 = performance.now();
     if (scenario === 'connect') results.connect = await pair(results, scenario, (kind) => runConnect(kind, options));
-    if (scenario === 'fanout') results.fanout = await pair(results, scenario, (kind) => fanout(kind, options));
+    if (scenario === 'fanout') {
+      await attempt(results, scenario, async () => {
+        results.fanout = await runFanoutSideBySide(options.targets, options, fanoutPlan(options));
+      });
+    }
     if (scenario === 'login') results.login = await pair(results, scenario, (kind) => runLogin(kind, options));
     if (scenario === 'cluster') {
       const baseline = results.fanout?.baseline;
@@ -79,8 +83,12 @@ async function main(): Promise<void> {
   process.exitCode = Object.keys(results.errors).length > 0 ? 1 : 0;
 }
 
+function fanoutPlan(options: BenchOptions): FanoutPlan {
+  return { sweep: options.fanout.sweep, referenceRuns: options.fanout.repeats };
+}
+
 function fanout(kind: TargetKind, options: BenchOptions): Promise<FanoutResult> {
-  return runFanout(kind, options, { sweep: true, referenceRuns: options.fanout.repeats });
+  return runFanout(kind, options, fanoutPlan(options));
 }
 
 /** Runs a scenario on Parley, then on the baseline; a failure is recorded and the run goes on. */

@@ -6,7 +6,8 @@
  *
  * First the reference rate is repeated (the head-to-head figure, medians); then a sweep doubles the
  * rate until p99 passes the limit or anything is lost, and bisects twice between the last pass and
- * the first failure, to find the highest rate that holds.
+ * the first failure, to find the highest rate that holds. Parley and the baseline are measured
+ * side by side, in turns (`runFanoutSideBySide`).
  */
 import { CpuWindow, rssBytes, waitForQuiet } from '../cpu.js';
 import { LoadGenerator } from '../loadgen.js';
@@ -33,6 +34,8 @@ export interface FanoutStep {
   outOfOrder: number;
   closed: number;
   serverCpuUsPerDelivery: number;
+  /** The kernel's part of serverCpuUsPerDelivery (system time); the rest is the server's own code. */
+  serverSystemUsPerDelivery: number;
   serverCpuUsPerMessage: number;
   serverCores: number;
   loadCores: number;
@@ -82,7 +85,18 @@ const ROOM = 'general';
 const DRAIN_TIMEOUT_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function runFanout(kind: TargetKind, options: BenchOptions, plan: FanoutPlan): Promise<FanoutResult> {
+/** One target with its room full of sockets, ready to be measured step by step. */
+interface OpenFanout {
+  kind: TargetKind;
+  label: string;
+  nodes: number;
+  setupSeconds: number;
+  idleServerCores: number;
+  session: FanoutSession;
+  close(): Promise<void>;
+}
+
+async function openFanout(kind: TargetKind, options: BenchOptions, plan: FanoutPlan): Promise<OpenFanout> {
   const setupStarted = performance.now();
   const target = await startTarget(kind, {
     bcryptCost: 4,
@@ -91,6 +105,11 @@ export async function runFanout(kind: TargetKind, options: BenchOptions, plan: F
     sqliteSynchronous: options.sqliteSynchronous,
   });
   const load = new LoadGenerator(options.workers);
+  const close = async () => {
+    await load.closeSockets().catch(() => undefined);
+    await load.stop();
+    await target.stop();
+  };
   try {
     const o = options.fanout;
     const urls = target.nodes.map((node) => node.wsUrl);
@@ -104,60 +123,126 @@ export async function runFanout(kind: TargetKind, options: BenchOptions, plan: F
     await session.sync();
     const setupSeconds = round((performance.now() - setupStarted) / 1000, 1);
     const idleServerCores = await session.idle();
-
-    // One unreported step first: JIT, caches and the first GCs after set-up are not the steady state.
-    await session.step(o.referenceRate, 'warm-up');
-    const runs: FanoutStep[] = [];
-    for (let run = 0; run < plan.referenceRuns; run++) runs.push(await session.step(o.referenceRate));
-    const sweep = plan.sweep ? await sweepRates(session, options) : [];
-    const passing = sweep.filter((step) => step.passed).map((step) => step.rate);
-    return {
-      target: kind,
-      label: plan.label ?? (kind === 'parley' ? 'Parley' : 'baseline'),
-      nodes: target.nodes.length,
-      receivers: o.receivers,
-      senders: o.senders,
-      users: Math.min(o.users, o.receivers),
-      setupSeconds,
-      idleServerCores,
-      reference: { rate: o.referenceRate, runs, median: runs.length > 0 ? medianOf(runs) : undefined },
-      sweep,
-      maxPassingRate: passing.length > 0 ? Math.max(...passing) : undefined,
-    };
-  } finally {
-    await load.closeSockets().catch(() => undefined);
-    await load.stop();
-    await target.stop();
+    const label = plan.label ?? (kind === 'parley' ? 'Parley' : 'baseline');
+    return { kind, label, nodes: target.nodes.length, setupSeconds, idleServerCores, session, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
-async function sweepRates(session: FanoutSession, options: BenchOptions): Promise<FanoutStep[]> {
-  const { rates, maxRate } = options.fanout;
-  const steps: FanoutStep[] = [];
-  let lastPass: number | undefined;
-  let firstFail: number | undefined;
-  for (let index = 0; ; index++) {
-    const rate = rates[index] ?? (lastPass ?? rates.at(-1) ?? 50) * 2;
-    if (rate > maxRate) break;
-    const step = await session.stepWithRetry(rate);
-    steps.push(step);
-    if (!step.passed) {
-      firstFail = rate;
-      break;
+function resultOf(open: OpenFanout, options: BenchOptions, runs: FanoutStep[], sweep: FanoutStep[]): FanoutResult {
+  const o = options.fanout;
+  const passing = sweep.filter((step) => step.passed).map((step) => step.rate);
+  return {
+    target: open.kind,
+    label: open.label,
+    nodes: open.nodes,
+    receivers: o.receivers,
+    senders: o.senders,
+    users: Math.min(o.users, o.receivers),
+    setupSeconds: open.setupSeconds,
+    idleServerCores: open.idleServerCores,
+    reference: { rate: o.referenceRate, runs, median: runs.length > 0 ? medianOf(runs) : undefined },
+    sweep,
+    maxPassingRate: passing.length > 0 ? Math.max(...passing) : undefined,
+  };
+}
+
+/** One target alone (cluster, profile): warm-up, the reference rate `referenceRuns` times, then the sweep. */
+export async function runFanout(kind: TargetKind, options: BenchOptions, plan: FanoutPlan): Promise<FanoutResult> {
+  const open = await openFanout(kind, options, plan);
+  try {
+    return await measure([open], options, plan)[0]!;
+  } finally {
+    await open.close();
+  }
+}
+
+/**
+ * Several targets side by side, every one with its sockets open at once, measured in turns: each
+ * repeat of the reference rate and each rate of the sweep runs on one target, then on the next. A
+ * shared machine drifts over minutes; taking turns puts both servers under the same drift, so the
+ * ratios compare like with like.
+ */
+export async function runFanoutSideBySide(
+  kinds: TargetKind[],
+  options: BenchOptions,
+  plan: FanoutPlan,
+): Promise<Partial<Record<TargetKind, FanoutResult>>> {
+  const opened: OpenFanout[] = [];
+  try {
+    for (const kind of kinds) {
+      console.log(`-- ${kind}: opening ${options.fanout.receivers} receivers`);
+      opened.push(await openFanout(kind, options, plan));
     }
-    lastPass = rate;
+    const results = await Promise.all(measure(opened, options, plan));
+    return Object.fromEntries(results.map((result) => [result.target, result]));
+  } finally {
+    for (const open of opened) await open.close();
   }
-  // Narrow the bracket twice, unless sockets were closed (the room is no longer the same).
-  for (let attempt = 0; attempt < 2 && lastPass !== undefined && firstFail !== undefined; attempt++) {
-    if (steps.some((step) => step.closed > 0)) break;
-    const middle = niceRate(Math.sqrt(lastPass * firstFail));
-    if (middle <= lastPass || middle >= firstFail) break;
-    const step = await session.stepWithRetry(middle);
-    steps.push(step);
-    if (step.passed) lastPass = middle;
-    else firstFail = middle;
+}
+
+/** Runs the plan's steps on the open targets in turns; one promise of a result per target. */
+function measure(opened: OpenFanout[], options: BenchOptions, plan: FanoutPlan): Promise<FanoutResult>[] {
+  const o = options.fanout;
+  const all = (async () => {
+    // One unreported step first: JIT, caches and the first GCs after set-up are not the steady state.
+    for (const open of opened) await open.session.step(o.referenceRate, 'warm-up');
+    const runs = opened.map((): FanoutStep[] => []);
+    for (let run = 0; run < plan.referenceRuns; run++) {
+      for (const [index, open] of opened.entries()) runs[index]!.push(await open.session.step(o.referenceRate));
+    }
+    const sweeps = opened.map(() => new Sweep(options));
+    const steps = opened.map((): FanoutStep[] => []);
+    while (plan.sweep) {
+      let stepped = false;
+      for (const [index, open] of opened.entries()) {
+        const rate = sweeps[index]!.next();
+        if (rate === undefined) continue;
+        const step = await open.session.stepWithRetry(rate);
+        sweeps[index]!.record(step);
+        steps[index]!.push(step);
+        stepped = true;
+      }
+      if (!stepped) break;
+    }
+    return opened.map((open, index) => resultOf(open, options, runs[index]!, steps[index]!));
+  })();
+  return opened.map((_, index) => all.then((results) => results[index]!));
+}
+
+/**
+ * The rates to try: the listed ones, then doubling while each passes; after the first failure,
+ * two bisections between the last pass and it (unless sockets were closed: the room changed).
+ */
+class Sweep {
+  private index = 0;
+  private lastPass: number | undefined;
+  private firstFail: number | undefined;
+  private bisections = 0;
+  private socketsClosed = false;
+
+  constructor(private readonly options: BenchOptions) {}
+
+  next(): number | undefined {
+    const { rates, maxRate } = this.options.fanout;
+    if (this.firstFail === undefined) {
+      const rate = rates[this.index] ?? (this.lastPass ?? rates.at(-1) ?? 50) * 2;
+      return rate > maxRate ? undefined : rate;
+    }
+    if (this.bisections >= 2 || this.lastPass === undefined || this.socketsClosed) return undefined;
+    const middle = niceRate(Math.sqrt(this.lastPass * this.firstFail));
+    return middle <= this.lastPass || middle >= this.firstFail ? undefined : middle;
   }
-  return steps;
+
+  record(step: FanoutStep): void {
+    if (step.closed > 0) this.socketsClosed = true;
+    if (this.firstFail !== undefined) this.bisections++;
+    else this.index++;
+    if (step.passed) this.lastPass = step.rate;
+    else this.firstFail = step.rate;
+  }
 }
 
 /** Two significant figures, so rates read well in a table. */
@@ -287,6 +372,7 @@ class FanoutSession {
       ackP99Ms: ack.p99,
       ...delta,
       serverCpuUsPerDelivery: round((cpu.serverCpuSeconds * 1e6) / Math.max(1, deliveries), 2),
+      serverSystemUsPerDelivery: round((cpu.serverSystemSeconds * 1e6) / Math.max(1, deliveries), 2),
       serverCpuUsPerMessage: round((cpu.serverCpuSeconds * 1e6) / Math.max(1, messagesInWindow), 0),
       serverCores: cpu.serverCores,
       loadCores: cpu.loadCores,
@@ -308,7 +394,8 @@ class FanoutSession {
     };
     console.log(
       `  ${this.target.kind} ${String(rate).padStart(6)} msg/s: ${step.deliveriesPerSecond} deliveries/s, ` +
-        `p99 ${step.p99Ms} ms, ${step.serverCpuUsPerDelivery} µs/delivery, other processes ${step.otherCores} cores ` +
+        `p99 ${step.p99Ms} ms, ${step.serverCpuUsPerDelivery} µs/delivery (kernel ${step.serverSystemUsPerDelivery}), ` +
+        `other processes ${step.otherCores} cores ` +
         `${step.passed ? 'ok' : `FAIL (${step.why})`}` +
         (note ? ` [${note}]` : ''),
     );

@@ -8,9 +8,9 @@ export interface OutgoingFrame {
   wire?: unknown;
 }
 
-/** A frame for one recipient (or the first of many). */
+/** A frame for one recipient or many. `wire` starts present, so every frame object has one shape. */
 export function outgoingFrame(bytes: Uint8Array): OutgoingFrame {
-  return { bytes };
+  return { bytes, wire: undefined };
 }
 
 /**
