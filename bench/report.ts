@@ -82,7 +82,10 @@ const STEP_ROWS: Row<FanoutStep>[] = [
   ['out of order', (r) => r.outOfOrder],
   ['server CPU per delivery (µs)', (r) => r.serverCpuUsPerDelivery],
   ['  of which kernel, socket writes mostly (µs)', (r) => r.serverSystemUsPerDelivery],
-  ['  of which user space, the server code (µs)', (r) => round(r.serverCpuUsPerDelivery - r.serverSystemUsPerDelivery, 2)],
+  [
+    '  of which user space, the server code (µs)',
+    (r) => round(r.serverCpuUsPerDelivery - r.serverSystemUsPerDelivery, 2),
+  ],
   ['server CPU per message (µs)', (r) => r.serverCpuUsPerMessage],
   ...CPU_ROWS,
   ['  of which kernel time (cores)', (r) => r.kernelCores],
