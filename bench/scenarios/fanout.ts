@@ -5,7 +5,7 @@
  * (all must be zero), server CPU per delivery, and where the machine's CPU went.
  *
  * First the reference rate is repeated (the head-to-head figure, medians); then a sweep doubles the
- * rate until p99 passes the limit or anything is lost, and bisects twice between the last pass and
+ * rate until p99 goes over the limit or anything is lost, and bisects three times between the last pass and
  * the first failure, to find the highest rate that holds. Parley and the baseline are measured
  * side by side, in turns (`runFanoutSideBySide`).
  */
@@ -212,9 +212,12 @@ function measure(opened: OpenFanout[], options: BenchOptions, plan: FanoutPlan):
   return opened.map((_, index) => all.then((results) => results[index]!));
 }
 
+const BISECTIONS = 3;
+
 /**
  * The rates to try: the listed ones, then doubling while each passes; after the first failure,
- * two bisections between the last pass and it (unless sockets were closed: the room changed).
+ * three bisections between the last pass and it (unless sockets were closed: the room changed), which
+ * brackets the highest passing rate within about 10 %.
  */
 class Sweep {
   private index = 0;
@@ -231,7 +234,7 @@ class Sweep {
       const rate = rates[this.index] ?? (this.lastPass ?? rates.at(-1) ?? 50) * 2;
       return rate > maxRate ? undefined : rate;
     }
-    if (this.bisections >= 2 || this.lastPass === undefined || this.socketsClosed) return undefined;
+    if (this.bisections >= BISECTIONS || this.lastPass === undefined || this.socketsClosed) return undefined;
     const middle = niceRate(Math.sqrt(this.lastPass * this.firstFail));
     return middle <= this.lastPass || middle >= this.firstFail ? undefined : middle;
   }
