@@ -77,8 +77,6 @@ export interface FanoutPlan {
   referenceRuns: number;
   measureMs?: number;
   label?: string;
-  /** Count reordering as a failure (default). A cluster only orders per node; it is reported either way. */
-  strictOrder?: boolean;
 }
 
 const ROOM = 'general';
@@ -119,7 +117,7 @@ async function openFanout(kind: TargetKind, options: BenchOptions, plan: FanoutP
     const opened = await load.openReceivers(urls, receiverCredentials, o.receivers, 100, ROOM);
     if (opened.opened !== o.receivers) throw new Error(`receivers failed to join: ${JSON.stringify(opened.failures)}`);
     await load.openSenders(urls, senderCredentials, ROOM);
-    const session = new FanoutSession(target, load, options, plan.measureMs ?? o.measureMs, plan.strictOrder ?? true);
+    const session = new FanoutSession(target, load, options, plan.measureMs ?? o.measureMs);
     await session.sync();
     const setupSeconds = round((performance.now() - setupStarted) / 1000, 1);
     const idleServerCores = await session.idle();
@@ -264,7 +262,6 @@ class FanoutSession {
     private readonly load: LoadGenerator,
     private readonly options: BenchOptions,
     private readonly measureMs: number,
-    private readonly strictOrder: boolean,
   ) {
     this.cpu = new CpuWindow(target.serverPids, () => load.pids());
   }
@@ -354,7 +351,7 @@ class FanoutSession {
       latency.p99 > o.p99LimitMs ? `p99 ${latency.p99} ms` : '',
       delta.lost > 0 ? `lost ${delta.lost}` : '',
       delta.duplicates > 0 ? `duplicated ${delta.duplicates}` : '',
-      delta.outOfOrder > 0 && this.strictOrder ? `out of order ${delta.outOfOrder}` : '',
+      delta.outOfOrder > 0 ? `out of order ${delta.outOfOrder}` : '',
       delta.closed > 0 ? `closed ${JSON.stringify(received.closed)}` : '',
       sent.unacked > 0 ? `unacked ${sent.unacked}` : '',
       errors > 0 ? `errors ${JSON.stringify(sent.errors)}` : '',
@@ -388,12 +385,7 @@ class FanoutSession {
       windowStartUs,
       windowEndUs,
       passed: problems.length === 0,
-      why: [
-        ...problems,
-        delta.outOfOrder > 0 && !this.strictOrder ? `out of order ${delta.outOfOrder} (tolerated)` : '',
-      ]
-        .filter((text) => text.length > 0)
-        .join(', '),
+      why: problems.join(', '),
     };
     console.log(
       `  ${this.target.kind} ${String(rate).padStart(6)} msg/s: ${step.deliveriesPerSecond} deliveries/s, ` +

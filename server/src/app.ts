@@ -90,6 +90,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       presenceCoalesceMs: 50,
       typingIntervalMs: 1000,
       messageViolationsBeforeClose: rl.messageViolationsBeforeClose,
+      // A bus hop takes about a millisecond; a wait this long means the event was lost.
+      reorderHoldMs: 250,
     },
     onSessionsEndedElsewhere: (ids) => sessions.forget(ids),
     messageLimit: deps.limits.create('messages-user', {

@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Presence } from '../ports/presence.js';
 import type { Limit } from '../ports/rate-limiter.js';
-import { outgoingFrame, type SocketLike } from '../ports/socket.js';
+import type { SocketLike } from '../ports/socket.js';
 import type { Store } from '../ports/store.js';
 import { announceTyping } from './actions/typing.js';
 import { joinRoom } from './actions/join-room.js';
@@ -14,7 +14,7 @@ import { sendMessage } from './actions/send-message.js';
 import { Connection } from './connection.js';
 import type { ChatLimits, CoreContext } from './context.js';
 import { asParleyError, isParleyError } from './errors.js';
-import { encodeText, serializeFrame } from './events.js';
+import { serializeFrame } from './events.js';
 import { FanOut } from './fan-out.js';
 import { LocalHub } from './local-hub.js';
 import { PresenceCoalescer } from './presence-coalescer.js';
@@ -44,7 +44,7 @@ export class ChatCore {
 
   constructor(deps: ChatCoreDeps) {
     const hub = new LocalHub();
-    const fanOut = new FanOut(hub, deps.bus, deps.nodeId, deps.logger);
+    const fanOut = new FanOut(hub, deps.bus, deps.nodeId, deps.logger, deps.limits.reorderHoldMs);
     const presenceDiffs = new PresenceCoalescer(deps.limits.presenceCoalesceMs, (frame) =>
       fanOut.room(frame.room, serializeFrame(frame)),
     );
@@ -103,6 +103,7 @@ export class ChatCore {
   /** Graceful shutdown: tell every client we are going away so it reconnects elsewhere. */
   shutdown(): void {
     this.ctx.presenceDiffs.flushAll();
+    this.ctx.fanOut.flush();
     for (const connection of this.ctx.hub.connections()) connection.close(CloseCodes.GOING_AWAY, 'server going away');
     this.unsubscribe();
   }
@@ -159,7 +160,7 @@ export class ChatCore {
   private onBusEnvelope(envelope: BusEnvelope): void {
     if (envelope.nodeId === this.ctx.nodeId) return;
     const event = envelope.event;
-    if (event.kind === 'room') this.ctx.hub.broadcast(event.room, outgoingFrame(encodeText(event.payload)), event.seq);
+    if (event.kind === 'room') this.ctx.fanOut.fromBus(event);
     else {
       this.onSessionsEndedElsewhere?.(event.sessionIds);
       this.closeLocalSessions(event.sessionIds);

@@ -2,9 +2,10 @@ import { CloseCodes, type ServerFrame, type User } from '../../../protocol/index
 import { outgoingFrame, type OutgoingFrame, type SocketLike } from '../ports/socket.js';
 import { encodeFrame } from './events.js';
 
-interface PendingDelivery {
-  frame: OutgoingFrame;
-  seq: number | undefined;
+/** One room event: its frame for this connection, and its seq (none for presence and typing). */
+export interface RoomDelivery {
+  readonly frame: OutgoingFrame;
+  readonly seq: number | undefined;
 }
 
 /**
@@ -17,7 +18,7 @@ interface PendingDelivery {
  */
 export class Connection {
   readonly rooms = new Set<string>();
-  private readonly joining = new Map<string, PendingDelivery[]>();
+  private readonly joining = new Map<string, RoomDelivery[]>();
   private readonly lastTypingAt = new Map<string, number>();
   private work: Promise<void> = Promise.resolve();
   private violations: number[] = [];
@@ -46,11 +47,19 @@ export class Connection {
     this.write(outgoingFrame(encodeFrame(frame)));
   }
 
-  /** A room event from the hub: the same frame object every recipient gets. */
-  deliver(room: string, frame: OutgoingFrame, seq: number | undefined): void {
+  /** Frames encoded elsewhere (an ack that travelled with its room's events). */
+  sendFrame(frame: OutgoingFrame): void {
+    this.write(frame);
+  }
+
+  /**
+   * Room events from the hub: `frame` carries all of `events` (usually the same object for every
+   * recipient); `events` one by one are what a join in progress holds back.
+   */
+  deliver(room: string, frame: OutgoingFrame, events: readonly RoomDelivery[]): void {
     // Joins are rare and brief: the common case skips the map lookup.
     const held = this.joining.size === 0 ? undefined : this.joining.get(room);
-    if (held) held.push({ frame, seq });
+    if (held) held.push(...events);
     else if (this.rooms.has(room)) this.write(frame);
   }
 
@@ -100,7 +109,7 @@ export class Connection {
     if (this.closed) return;
     const socket = this.socket;
     if (!socket.isOpen) return;
-    if (socket.bufferedAmount + frame.bytes.byteLength > this.maxBufferedBytes) {
+    if (socket.bufferedAmount + frame.byteLength > this.maxBufferedBytes) {
       this.close(CloseCodes.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
       return;
     }

@@ -19,6 +19,8 @@ export interface ChatLimits {
   typingIntervalMs: number;
   /** Rate-limited sends within a minute after which a socket is closed with 4429. */
   messageViolationsBeforeClose: number;
+  /** Longest a message from one node waits for an earlier seq from another node (see RoomOrder). */
+  reorderHoldMs: number;
 }
 
 /** Everything an action may use. Built once by ChatCore. */

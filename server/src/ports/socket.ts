@@ -1,16 +1,24 @@
 /**
- * One event's bytes, shared by every recipient of it. `wire` belongs to the transport: it may keep
- * there the framed form of `bytes`, made by the first socket that sends it and reused by the rest,
+ * One or more whole messages, in order, shared by every recipient. `parts` are the payloads, one
+ * WebSocket message each; `byteLength` is their sum. `wire` belongs to the transport: it may keep
+ * there the framed form of `parts`, made by the first socket that sends it and reused by the rest,
  * so a broadcast to N sockets frames its bytes once, not N times.
  */
 export interface OutgoingFrame {
-  readonly bytes: Uint8Array;
+  readonly parts: readonly Uint8Array[];
+  readonly byteLength: number;
   wire?: unknown;
 }
 
-/** A frame for one recipient or many. `wire` starts present, so every frame object has one shape. */
+/** One message. `wire` starts present, so every frame object has one shape. */
 export function outgoingFrame(bytes: Uint8Array): OutgoingFrame {
-  return { bytes, wire: undefined };
+  return { parts: [bytes], byteLength: bytes.byteLength, wire: undefined };
+}
+
+/** Several messages that go to the same sockets, to be written together, in this order. */
+export function outgoingBatch(frames: readonly OutgoingFrame[]): OutgoingFrame {
+  const parts = frames.flatMap((frame) => frame.parts);
+  return { parts, byteLength: frames.reduce((sum, frame) => sum + frame.byteLength, 0), wire: undefined };
 }
 
 /**

@@ -53,6 +53,9 @@ describe('a cluster of three nodes', () => {
       const others = expected.filter((m) => !own.includes(m));
       const received = client.framesOf('message').map((f) => f.message);
       expect(received.length, `client ${i}`).toBe(others.length);
+      // Live messages arrive in seq order, though they were stored on three nodes (RoomOrder).
+      const arrival = received.map((m) => m.seq);
+      expect(arrival, `client ${i} arrival order`).toEqual([...arrival].sort((a, b) => a - b));
       const holds = [...received, ...own].sort((a, b) => a.seq - b.seq);
       expect(holds).toEqual(expected);
     }

@@ -1,34 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../../src/core/connection.js';
-import { outgoingFrame, type OutgoingFrame, type SocketLike } from '../../src/ports/socket.js';
-
-/** An in-memory socket: records what the core wrote and lets a test set the backlog. */
-class RecordingSocket implements SocketLike {
-  readonly written: string[] = [];
-  closedWith: number | undefined;
-  bufferedAmount = 0;
-  get isOpen() {
-    return this.closedWith === undefined;
-  }
-  send(frame: OutgoingFrame) {
-    this.written.push(new TextDecoder().decode(frame.bytes));
-  }
-  close(code: number) {
-    this.closedWith = code;
-  }
-}
+import { outgoingFrame } from '../../src/ports/socket.js';
+import { RecordingSocket } from '../helpers/recording-socket.js';
 
 const user = { id: 'u1', username: 'alice', color: '#ffffff' };
 const bytes = (text: string) => outgoingFrame(new TextEncoder().encode(text));
+/** One room event as the hub hands it over: the frame, and the event list a join holds back. */
+const event = (text: string, seq: number | undefined) => {
+  const frame = bytes(text);
+  return [frame, [{ frame, seq }]] as const;
+};
 
 describe('Connection', () => {
   it('holds room events during a join and releases only those the joined frame did not cover', () => {
     const socket = new RecordingSocket();
     const connection = new Connection('c1', user, 's1', socket, 1 << 20);
     connection.beginJoin('general');
-    connection.deliver('general', bytes('seq5'), 5);
-    connection.deliver('general', bytes('presence'), undefined);
-    connection.deliver('general', bytes('seq7'), 7);
+    connection.deliver('general', ...event('seq5', 5));
+    connection.deliver('general', ...event('presence', undefined));
+    connection.deliver('general', ...event('seq7', 7));
     expect(socket.written).toEqual([]);
     connection.finishJoin(
       'general',
@@ -36,8 +26,8 @@ describe('Connection', () => {
       6,
     );
     expect(socket.written.slice(1)).toEqual(['presence', 'seq7']);
-    connection.deliver('general', bytes('seq8'), 8);
-    connection.deliver('other', bytes('not mine'), 1);
+    connection.deliver('general', ...event('seq8', 8));
+    connection.deliver('other', ...event('not mine', 1));
     expect(socket.written.at(-1)).toBe('seq8');
     expect(socket.written).toHaveLength(4);
   });

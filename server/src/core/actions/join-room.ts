@@ -56,6 +56,8 @@ async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinF
     .catch(() => ({ users: [connection.user], total: 1 }));
   const newest = messages.at(-1)?.seq ?? 0;
   const coveredUpTo = complete ? Math.max(frame.after ?? 0, newest) : newest;
+  // Events queued in this task must reach the join's hold first, where what `joined` covers is dropped.
+  ctx.hub.flush();
   connection.finishJoin(
     room.name,
     { type: 'joined', room: room.name, messages, complete, online: online.users, onlineCount: online.total },

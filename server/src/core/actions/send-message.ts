@@ -3,7 +3,8 @@ import { requireMember } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
 import { ParleyError, rateLimited } from '../errors.js';
-import { serializeFrame, toMessage } from '../events.js';
+import { outgoingFrame } from '../../ports/socket.js';
+import { encodeFrame, serializeFrame, toMessage } from '../events.js';
 
 type SendFrame = Extract<ClientFrame, { type: 'send' }>;
 
@@ -49,10 +50,14 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   if (result.status === 'no-room') throw new ParleyError('ROOM_NOT_FOUND');
 
   const message = toMessage(result.message);
-  connection.send({ type: 'ack', clientMsgId: frame.clientMsgId, message });
-  if (result.status === 'created') {
-    ctx.fanOut.room(frame.room, serializeFrame({ type: 'message', message }), message.seq, connection.id);
+  const ack = encodeFrame({ type: 'ack', clientMsgId: frame.clientMsgId, message });
+  if (result.status === 'duplicate') {
+    connection.sendFrame(outgoingFrame(ack));
+    return;
   }
+  // The ack takes the place of the sender's copy, so it reaches the sender in seq order too.
+  const personal = { connection, frame: outgoingFrame(ack) };
+  ctx.fanOut.room(frame.room, serializeFrame({ type: 'message', message }), message.seq, personal);
 }
 
 /** Characters as a person counts them (code points), not UTF-16 units. */

@@ -7,5 +7,8 @@ import { serializeFrame } from '../events.js';
 export function announceTyping(ctx: CoreContext, connection: Connection, room: string): void {
   requireMember(connection, room);
   if (!connection.allowTyping(room, ctx.clock.now(), ctx.limits.typingIntervalMs)) return;
-  ctx.fanOut.room(room, serializeFrame({ type: 'typing', room, user: connection.user }), undefined, connection.id);
+  ctx.fanOut.room(room, serializeFrame({ type: 'typing', room, user: connection.user }), undefined, {
+    connection,
+    frame: undefined,
+  });
 }

@@ -19,3 +19,9 @@ export function textFrame(payload: Uint8Array): Buffer {
   frame.set(payload, headerLength);
   return frame;
 }
+
+/** Consecutive text frames, one per payload, in one buffer: several messages in one write. */
+export function textFrames(payloads: readonly Uint8Array[]): Buffer {
+  if (payloads.length === 1) return textFrame(payloads[0]!);
+  return Buffer.concat(payloads.map(textFrame));
+}

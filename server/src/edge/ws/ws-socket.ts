@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { OutgoingFrame, SocketLike } from '../../ports/socket.js';
-import { textFrame } from './text-frame.js';
+import { textFrames } from './text-frame.js';
 
 /** One options object for every send: the hot path allocates nothing per recipient for it. */
 const AS_TEXT = { binary: false } as const;
@@ -20,7 +20,7 @@ const SENDER_IDLE = 0;
  *
  * A broadcast frames its bytes once (`textFrame`, kept in `frame.wire`) and writes that one buffer
  * to every socket: one `write` per recipient instead of `ws`'s header + payload pair (a cork, two
- * writes and a `writev`). That is only the same bytes `ws` would write when no extension transforms
+ * writes and a `writev`); a batch of messages is one buffer of consecutive frames, one `write`. That is only the same bytes `ws` would write when no extension transforms
  * frames (we never negotiate permessage-deflate) and its Sender has nothing queued — otherwise, and
  * on a `ws` whose internals are not the ones checked here, it falls back to `ws.send`.
  */
@@ -32,9 +32,9 @@ export function wsSocket(ws: WebSocket): SocketLike {
   return {
     send(frame: OutgoingFrame) {
       if (direct && sender._state === SENDER_IDLE && ws.readyState === WebSocket.OPEN) {
-        raw.write((frame.wire ??= textFrame(frame.bytes)) as Buffer);
+        raw.write((frame.wire ??= textFrames(frame.parts)) as Buffer);
       } else {
-        ws.send(frame.bytes, AS_TEXT);
+        for (const part of frame.parts) ws.send(part, AS_TEXT);
       }
     },
     close: (code, reason) => ws.close(code, reason),

@@ -1,0 +1,22 @@
+import type { OutgoingFrame, SocketLike } from '../../src/ports/socket.js';
+
+/** An in-memory socket: records each write the core makes (the messages in it) and lets a test set the backlog. */
+export class RecordingSocket implements SocketLike {
+  /** Every message written, in order. */
+  readonly written: string[] = [];
+  /** Each `send` call: the messages it carried, and the frame object itself. */
+  readonly writes: { messages: string[]; frame: OutgoingFrame }[] = [];
+  closedWith: number | undefined;
+  bufferedAmount = 0;
+  get isOpen() {
+    return this.closedWith === undefined;
+  }
+  send(frame: OutgoingFrame) {
+    const messages = frame.parts.map((part) => new TextDecoder().decode(part));
+    this.written.push(...messages);
+    this.writes.push({ messages, frame });
+  }
+  close(code: number) {
+    this.closedWith = code;
+  }
+}
