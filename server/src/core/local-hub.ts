@@ -95,27 +95,32 @@ export class LocalHub {
     const members = this.byRoom.get(room) ?? new Set<Connection>();
     const personal = new Set<Connection>();
     for (const event of events) if (event.personal) personal.add(event.personal.connection);
+    // Senders first: their acks go out before the long write loop over the room, not after it.
+    for (const connection of personal) this.deliverPersonal(room, connection, events, members.has(connection));
     // Everyone else gets the same frames: one shared batch when there are several.
     const shared = events.length === 1 ? events[0]!.frame : outgoingBatch(events.map((event) => event.frame));
     for (const connection of members) {
-      if (personal.has(connection)) continue;
-      connection.deliver(room, shared, events);
+      if (!personal.has(connection)) connection.deliver(room, shared, events);
     }
-    for (const connection of personal) {
-      const own: RoomDelivery[] = [];
-      for (const event of events) {
-        if (event.personal?.connection !== connection) own.push(event);
-        else if (event.personal.frame) own.push({ frame: event.personal.frame, seq: event.seq });
-      }
-      if (own.length === 0) continue;
-      const frame = own.length === 1 ? own[0]!.frame : outgoingBatch(own.map((event) => event.frame));
-      if (members.has(connection)) connection.deliver(room, frame, own);
+  }
+
+  /** A connection with its own copy of some events: its ack for its message, or nothing for its typing. */
+  private deliverPersonal(room: string, connection: Connection, events: RoomEvent[], isMember: boolean): void {
+    if (!isMember) {
       // A sender that left the room meanwhile still gets its ack, and nothing else of the room.
-      else
-        for (const event of events)
-          if (event.personal?.connection === connection && event.personal.frame)
-            connection.sendFrame(event.personal.frame);
+      for (const event of events) {
+        if (event.personal?.connection === connection && event.personal.frame)
+          connection.sendFrame(event.personal.frame);
+      }
+      return;
     }
+    const own: RoomDelivery[] = [];
+    for (const event of events) {
+      if (event.personal?.connection !== connection) own.push(event);
+      else if (event.personal.frame) own.push({ frame: event.personal.frame, seq: event.seq });
+    }
+    if (own.length === 0) return;
+    connection.deliver(room, own.length === 1 ? own[0]!.frame : outgoingBatch(own.map((event) => event.frame)), own);
   }
 }
 

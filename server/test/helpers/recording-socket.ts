@@ -8,6 +8,13 @@ export class RecordingSocket implements SocketLike {
   readonly writes: { messages: string[]; frame: OutgoingFrame }[] = [];
   closedWith: number | undefined;
   bufferedAmount = 0;
+
+  /** `log`, shared by several sockets, records which socket was written to, in order. */
+  constructor(
+    private readonly name = '',
+    private readonly log?: string[],
+  ) {}
+
   get isOpen() {
     return this.closedWith === undefined;
   }
@@ -15,6 +22,7 @@ export class RecordingSocket implements SocketLike {
     const messages = frame.parts.map((part) => new TextDecoder().decode(part));
     this.written.push(...messages);
     this.writes.push({ messages, frame });
+    this.log?.push(this.name);
   }
   close(code: number) {
     this.closedWith = code;

@@ -6,8 +6,8 @@ import { RecordingSocket } from '../helpers/recording-socket.js';
 
 const frame = (text: string) => outgoingFrame(new TextEncoder().encode(text));
 
-function member(hub: LocalHub, id: string, room = 'general') {
-  const socket = new RecordingSocket();
+function member(hub: LocalHub, id: string, room = 'general', log?: string[]) {
+  const socket = new RecordingSocket(id, log);
   const connection = new Connection(
     id,
     { id: `user-${id}`, username: id, color: '#ffffff' },
@@ -21,6 +21,7 @@ function member(hub: LocalHub, id: string, room = 'general') {
   connection.finishJoin(room, { type: 'joined', room, messages: [], complete: true, online: [], onlineCount: 0 }, 0);
   socket.written.length = 0;
   socket.writes.length = 0;
+  if (log) log.length = 0;
   return { connection, socket };
 }
 
@@ -53,6 +54,15 @@ describe('LocalHub', () => {
     expect(b.socket.writes.map((w) => w.messages)).toEqual([['m1', 'ack2', 'presence', 'typing-c']]);
     // The typist does not get its own typing event.
     expect(c.socket.writes.map((w) => w.messages)).toEqual([['m1', 'm2', 'presence']]);
+  });
+
+  it('writes to the senders first, so an ack does not wait for the whole room', async () => {
+    const hub = new LocalHub();
+    const log: string[] = [];
+    const members = ['a', 'b', 'c', 'd'].map((id) => member(hub, id, 'general', log));
+    hub.broadcast('general', frame('m1'), 1, { connection: members[3]!.connection, frame: frame('ack1') });
+    await tick();
+    expect(log).toEqual(['d', 'a', 'b', 'c']);
   });
 
   it('hands a join the events of the current task before it answers, so joined and live events neither gap nor repeat', () => {
