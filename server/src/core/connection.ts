@@ -107,12 +107,8 @@ export class Connection {
 
   private write(frame: OutgoingFrame): void {
     if (this.closed) return;
-    const socket = this.socket;
-    if (!socket.isOpen) return;
-    if (socket.bufferedAmount + frame.byteLength > this.maxBufferedBytes) {
+    if (this.socket.send(frame, this.maxBufferedBytes) === 'full') {
       this.close(CloseCodes.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
-      return;
     }
-    socket.send(frame);
   }
 }

@@ -99,8 +99,10 @@ export class LocalHub {
     for (const connection of personal) this.deliverPersonal(room, connection, events, members.has(connection));
     // Everyone else gets the same frames: one shared batch when there are several.
     const shared = events.length === 1 ? events[0]!.frame : outgoingBatch(events.map((event) => event.frame));
-    for (const connection of members) {
-      if (!personal.has(connection)) connection.deliver(room, shared, events);
+    if (personal.size === 0) {
+      for (const connection of members) connection.deliver(room, shared, events);
+    } else {
+      for (const connection of members) if (!personal.has(connection)) connection.deliver(room, shared, events);
     }
   }
 

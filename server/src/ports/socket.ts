@@ -21,12 +21,20 @@ export function outgoingBatch(frames: readonly OutgoingFrame[]): OutgoingFrame {
   return { parts, byteLength: frames.reduce((sum, frame) => sum + frame.byteLength, 0), wire: undefined };
 }
 
+/** What became of a send: written (or queued in the transport), refused as over the limit, or the socket is closed. */
+export type SendOutcome = 'sent' | 'full' | 'closed';
+
 /**
  * The tiny socket the core talks to, whatever the transport. `send` takes ready-made bytes so one
  * serialized event can be written to every recipient without re-encoding.
  */
 export interface SocketLike {
-  send(frame: OutgoingFrame): void;
+  /**
+   * Writes the frame unless the socket is closed, or unless the bytes it already holds plus this
+   * frame would pass `maxBufferedBytes` ('full': nothing is written, the caller decides). One call
+   * per recipient on the hot path, so the checks live here with the transport's own counters.
+   */
+  send(frame: OutgoingFrame, maxBufferedBytes: number): SendOutcome;
   close(code: number, reason: string): void;
   /** Bytes queued in the transport and not yet written to the network. */
   readonly bufferedAmount: number;

@@ -1,4 +1,4 @@
-import type { OutgoingFrame, SocketLike } from '../../src/ports/socket.js';
+import type { OutgoingFrame, SendOutcome, SocketLike } from '../../src/ports/socket.js';
 
 /** An in-memory socket: records each write the core makes (the messages in it) and lets a test set the backlog. */
 export class RecordingSocket implements SocketLike {
@@ -18,11 +18,14 @@ export class RecordingSocket implements SocketLike {
   get isOpen() {
     return this.closedWith === undefined;
   }
-  send(frame: OutgoingFrame) {
+  send(frame: OutgoingFrame, maxBufferedBytes: number): SendOutcome {
+    if (!this.isOpen) return 'closed';
+    if (this.bufferedAmount + frame.byteLength > maxBufferedBytes) return 'full';
     const messages = frame.parts.map((part) => new TextDecoder().decode(part));
     this.written.push(...messages);
     this.writes.push({ messages, frame });
     this.log?.push(this.name);
+    return 'sent';
   }
   close(code: number) {
     this.closedWith = code;

@@ -50,6 +50,8 @@ const texts = [
   '✓'.repeat(30_000),
 ];
 
+const LIMIT = 64 << 20;
+
 describe('wsSocket', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => {
@@ -62,13 +64,13 @@ describe('wsSocket', () => {
     close = setup.close;
     for (const text of texts) {
       const frame = outgoingFrame(Buffer.from(text, 'utf8'));
-      for (const { port } of setup.accepted) port.send(frame);
+      for (const { port } of setup.accepted) expect(port.send(frame, LIMIT)).toBe('sent');
       // The framed bytes were made by the first socket and reused by the others.
       expect(Buffer.isBuffer(frame.wire)).toBe(true);
     }
     // Interleaved with ws's own sends, order still holds.
     setup.accepted[0]!.ws.send('from ws');
-    setup.accepted[0]!.port.send(outgoingFrame(Buffer.from('after')));
+    setup.accepted[0]!.port.send(outgoingFrame(Buffer.from('after')), LIMIT);
     await until(() => setup.received[0]!.length === texts.length + 2);
     await until(() => setup.received.slice(1).every((inbox) => inbox.length === texts.length));
     for (const [index, inbox] of setup.received.entries()) {
@@ -78,17 +80,19 @@ describe('wsSocket', () => {
     }
   });
 
-  it('counts directly written bytes in bufferedAmount and writes nothing once closed', async () => {
+  it('counts directly written bytes in bufferedAmount, refuses a frame past the limit, writes nothing once closed', async () => {
     const setup = await pair(1);
     close = setup.close;
     const { port } = setup.accepted[0]!;
     const big = outgoingFrame(Buffer.alloc(8 << 20, 0x61));
-    port.send(big);
+    expect(port.send(big, LIMIT)).toBe('sent');
     // 8 MiB cannot all be taken by the kernel at once: the rest waits in the socket's buffer.
     expect(port.bufferedAmount).toBeGreaterThan(0);
+    // Past the caller's limit nothing more is written: the caller closes a slow consumer.
+    expect(port.send(outgoingFrame(Buffer.from('over the limit')), port.bufferedAmount + 5)).toBe('full');
     port.close(1000, 'bye');
     expect(port.isOpen).toBe(false);
-    port.send(outgoingFrame(Buffer.from('too late')));
+    expect(port.send(outgoingFrame(Buffer.from('too late')), LIMIT)).toBe('closed');
     await until(() => setup.received[0]!.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(setup.received[0]!.map((m) => m.text.length)).toEqual([8 << 20]);
@@ -98,7 +102,7 @@ describe('wsSocket', () => {
     const setup = await pair(1, true);
     close = setup.close;
     const frame = outgoingFrame(Buffer.from('compressed '.repeat(200)));
-    setup.accepted[0]!.port.send(frame);
+    setup.accepted[0]!.port.send(frame, LIMIT);
     await until(() => setup.received[0]!.length === 1);
     expect(setup.received[0]![0]!.text).toBe('compressed '.repeat(200));
     expect(frame.wire).toBeUndefined();

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { OutgoingFrame, SocketLike } from '../../ports/socket.js';
+import type { OutgoingFrame, SendOutcome, SocketLike } from '../../ports/socket.js';
 import { textFrames } from './text-frame.js';
 
 /** One options object for every send: the hot path allocates nothing per recipient for it. */
@@ -30,12 +30,15 @@ export function wsSocket(ws: WebSocket): SocketLike {
   const sender = internals._sender;
   const direct = ws.extensions === '' && typeof raw?.write === 'function' && typeof sender?._state === 'number';
   return {
-    send(frame: OutgoingFrame) {
-      if (direct && sender._state === SENDER_IDLE && ws.readyState === WebSocket.OPEN) {
+    send(frame: OutgoingFrame, maxBufferedBytes: number): SendOutcome {
+      if (ws.readyState !== WebSocket.OPEN) return 'closed';
+      if (ws.bufferedAmount + frame.byteLength > maxBufferedBytes) return 'full';
+      if (direct && sender._state === SENDER_IDLE) {
         raw.write((frame.wire ??= textFrames(frame.parts)) as Buffer);
       } else {
         for (const part of frame.parts) ws.send(part, AS_TEXT);
       }
+      return 'sent';
     },
     close: (code, reason) => ws.close(code, reason),
     get bufferedAmount() {
