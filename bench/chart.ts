@@ -71,6 +71,9 @@ export function fanoutChart(results: FanoutResult[], p99LimitMs: number): string
   ].join('\n');
 }
 
+/** Horizontal room an x-axis label needs (rates up to four digits at 12 px). */
+const MIN_LABEL_GAP_PX = 30;
+
 function panel(title: string, series: Series[], logY: boolean, limit: number | undefined): string {
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return '';
@@ -92,8 +95,12 @@ function panel(title: string, series: Series[], logY: boolean, limit: number | u
     `<rect x="${PANEL.left}" y="${PANEL.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#868e96"/>`,
   ];
   const xTicks = [...new Set(xs)].sort((a, b) => a - b);
+  // Every tried rate gets a grid line; a label only where it does not run into the previous one.
+  let lastLabelAt = Number.NEGATIVE_INFINITY;
   for (const x of xTicks) {
     parts.push(`<line x1="${sx(x)}" x2="${sx(x)}" y1="${PANEL.top}" y2="${PANEL.top + plotH}" stroke="#f1f3f5"/>`);
+    if (sx(x) - lastLabelAt < MIN_LABEL_GAP_PX) continue;
+    lastLabelAt = sx(x);
     parts.push(`<text x="${sx(x)}" y="${PANEL.top + plotH + 16}" text-anchor="middle">${x}</text>`);
   }
   parts.push(
@@ -109,7 +116,7 @@ function panel(title: string, series: Series[], logY: boolean, limit: number | u
   if (limit !== undefined) {
     parts.push(
       `<line x1="${PANEL.left}" x2="${PANEL.left + plotW}" y1="${sy(limit)}" y2="${sy(limit)}" stroke="#c92a2a" stroke-dasharray="6 4"/>`,
-      `<text x="${PANEL.left + plotW - 4}" y="${sy(limit) - 4}" text-anchor="end" fill="#c92a2a">${limit} ms</text>`,
+      `<text x="${PANEL.left + 4}" y="${sy(limit) - 4}" text-anchor="start" fill="#c92a2a">${limit} ms</text>`,
     );
   }
   for (const s of series) {
