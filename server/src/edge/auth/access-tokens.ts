@@ -1,6 +1,9 @@
+import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Clock } from '../../ports/clock.js';
 import { ParleyError } from '../../core/errors.js';
+
+type HmacKey = webcrypto.CryptoKey;
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley';
@@ -20,9 +23,13 @@ export interface AccessClaims {
  * by session id — never by comparing token strings, which jose does not treat as canonical.
  */
 export class AccessTokens {
-  private readonly key: Uint8Array;
+  /**
+   * HMAC keys imported once: with raw bytes jose would import the key again for every token, which
+   * showed in the connect benchmark's profile.
+   */
+  private readonly key: Promise<HmacKey>;
   /** Keys that still verify (JWT_SECRET_PREVIOUS during a rotation); new tokens use `key` only. */
-  private readonly verifyKeys: Uint8Array[];
+  private readonly verifyKeys: Promise<HmacKey>[];
 
   constructor(
     secret: string,
@@ -30,9 +37,8 @@ export class AccessTokens {
     private readonly clock: Clock,
     previousSecret?: string,
   ) {
-    const encoder = new TextEncoder();
-    this.key = encoder.encode(secret);
-    this.verifyKeys = previousSecret === undefined ? [this.key] : [this.key, encoder.encode(previousSecret)];
+    this.key = importHmacKey(secret);
+    this.verifyKeys = previousSecret === undefined ? [this.key] : [this.key, importHmacKey(previousSecret)];
   }
 
   async sign(claims: Omit<AccessClaims, 'tokenId'>): Promise<{ token: string; expiresAt: Date }> {
@@ -47,7 +53,7 @@ export class AccessTokens {
       .setIssuedAt(now)
       .setNotBefore(now)
       .setExpirationTime(now + this.ttlSeconds)
-      .sign(this.key);
+      .sign(await this.key);
     return { token, expiresAt };
   }
 
@@ -55,7 +61,7 @@ export class AccessTokens {
   async verify(token: string): Promise<AccessClaims> {
     for (const [index, key] of this.verifyKeys.entries()) {
       try {
-        return await this.verifyWith(token, key);
+        return await this.verifyWith(token, await key);
       } catch (error) {
         const wrongKey = error instanceof joseErrors.JWSSignatureVerificationFailed;
         if (!wrongKey || index === this.verifyKeys.length - 1) throw toTokenInvalid(error);
@@ -64,7 +70,7 @@ export class AccessTokens {
     throw new ParleyError('TOKEN_INVALID');
   }
 
-  private async verifyWith(token: string, key: Uint8Array): Promise<AccessClaims> {
+  private async verifyWith(token: string, key: HmacKey): Promise<AccessClaims> {
     const { payload } = await jwtVerify(token, key, {
       algorithms: [ALGORITHM],
       issuer: ISSUER,
@@ -78,6 +84,12 @@ export class AccessTokens {
     }
     return { userId: sub, sessionId: sid, fingerprintHash: fph, tokenId: jti };
   }
+}
+
+/** An HS256 key usable only to sign and verify, not extractable. */
+function importHmacKey(secret: string): Promise<HmacKey> {
+  const bytes = new TextEncoder().encode(secret);
+  return webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
 function toTokenInvalid(error: unknown): unknown {
