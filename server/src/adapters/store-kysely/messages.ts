@@ -70,36 +70,56 @@ export function kyselyMessages(db: Kysely<Database>): MessageStore {
 }
 
 function appendOnce(db: Kysely<Database>, message: NewMessage): Promise<AppendResult> {
+  return db.transaction().execute((trx) => appendIn(trx, message));
+}
+
+/**
+ * Appends several messages in one transaction, in room order (so two nodes' batches lock room rows in
+ * the same order and cannot deadlock; within a room, the given order is kept). Answers one result per
+ * message, in the given order. Throws if anything fails: nothing of the batch is then stored, and the
+ * caller appends each message alone (`appendMessage`), which isolates the one at fault.
+ */
+export async function appendBatch(db: Kysely<Database>, messages: NewMessage[]): Promise<AppendResult[]> {
+  const order = messages.map((message, index) => ({ message, index }));
+  order.sort((a, b) =>
+    a.message.room < b.message.room ? -1 : a.message.room > b.message.room ? 1 : a.index - b.index,
+  );
   return db.transaction().execute(async (trx) => {
-    const existing = await selectMessages(trx)
-      .where('m.user_id', '=', message.userId)
-      .where('m.client_msg_id', '=', message.clientMsgId)
-      .executeTakeFirst();
-    if (existing) return { status: 'duplicate' as const, message: toMessage(existing) };
-
-    const room = await trx
-      .updateTable('rooms')
-      .set({ last_seq: sql`last_seq + 1` })
-      .where('name', '=', message.room)
-      .returning('last_seq')
-      .executeTakeFirst();
-    if (!room) return { status: 'no-room' as const };
-
-    await trx
-      .insertInto('messages')
-      .values({
-        id: message.id,
-        room: message.room,
-        seq: room.last_seq,
-        user_id: message.userId,
-        client_msg_id: message.clientMsgId,
-        text: message.text,
-        created_at: message.createdAt,
-      })
-      .execute();
-    const stored = await selectMessages(trx).where('m.id', '=', message.id).executeTakeFirstOrThrow();
-    return { status: 'created' as const, message: toMessage(stored) };
+    const results: AppendResult[] = new Array<AppendResult>(messages.length);
+    for (const { message, index } of order) results[index] = await appendIn(trx, message);
+    return results;
   });
+}
+
+async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<AppendResult> {
+  const existing = await selectMessages(trx)
+    .where('m.user_id', '=', message.userId)
+    .where('m.client_msg_id', '=', message.clientMsgId)
+    .executeTakeFirst();
+  if (existing) return { status: 'duplicate' as const, message: toMessage(existing) };
+
+  const room = await trx
+    .updateTable('rooms')
+    .set({ last_seq: sql`last_seq + 1` })
+    .where('name', '=', message.room)
+    .returning('last_seq')
+    .executeTakeFirst();
+  if (!room) return { status: 'no-room' as const };
+
+  await trx
+    .insertInto('messages')
+    .values({
+      id: message.id,
+      room: message.room,
+      seq: room.last_seq,
+      user_id: message.userId,
+      client_msg_id: message.clientMsgId,
+      text: message.text,
+      created_at: message.createdAt,
+    })
+    .execute();
+  const stored = await selectMessages(trx).where('m.id', '=', message.id).executeTakeFirstOrThrow();
+  return { status: 'created' as const, message: toMessage(stored) };
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,7 +1,9 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { StoreUnavailableError, type Store } from '../../ports/store.js';
+import { StoreUnavailableError, type AppendResult, type NewMessage, type Store } from '../../ports/store.js';
+import { GroupCommit } from '../group-commit.js';
 import { kyselyStore } from '../store-kysely/kysely-store.js';
+import { appendBatch } from '../store-kysely/messages.js';
 import type { Database } from '../store-kysely/schema.js';
 import { postgresMigrations } from './migrations.js';
 
@@ -23,7 +25,7 @@ export function isUnreachable(error: unknown): boolean {
 /**
  * The Store on PostgreSQL (Kysely over a `pg` pool). Per-room seqs stay gap-free across nodes:
  * the seq bump is an UPDATE of the room's row, which PostgreSQL locks until the inserting
- * transaction commits or rolls back.
+ * transaction commits or rolls back. Messages are appended with group commit (ADR 0011).
  */
 export async function openPostgresStore(url: string, poolSize = 10): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
@@ -38,5 +40,30 @@ export async function openPostgresStore(url: string, poolSize = 10): Promise<Sto
     await db.destroy();
     throw new Error('PostgreSQL migrations failed', { cause: error });
   }
-  return kyselyStore(db, (failure) => (isUnreachable(failure) ? new StoreUnavailableError(failure) : failure));
+  const classify = (failure: unknown) => (isUnreachable(failure) ? new StoreUnavailableError(failure) : failure);
+  const store = kyselyStore(db, classify);
+  // Group commit: the appends of one event-loop turn share a transaction; if that fails, each is
+  // tried alone, so only the message at fault (or none, after a lost race) is refused.
+  const appends = new GroupCommit<NewMessage, AppendResult>(async (batch) => {
+    if (batch.length > 1) {
+      const together = await appendBatch(db, batch).catch(() => undefined);
+      if (together) return together.map((ok) => ({ ok }));
+    }
+    return Promise.all(
+      batch.map((message) =>
+        store.appendMessage(message).then(
+          (ok) => ({ ok }),
+          (error: unknown) => ({ error }),
+        ),
+      ),
+    );
+  });
+  return {
+    ...store,
+    appendMessage: (message) => appends.add(message),
+    async close() {
+      await appends.drain();
+      await store.close();
+    },
+  };
 }

@@ -1,13 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AppendResult, NewMessage, StoredMessage } from '../../ports/store.js';
+import { GroupCommit, type Outcome } from '../group-commit.js';
 import type { Database } from '../store-kysely/schema.js';
-
-interface Pending {
-  message: NewMessage;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
 
 interface MessageRow {
   id: string;
@@ -75,67 +70,23 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
   });
 
   /** Runs the whole batch in one transaction; `appendOne` nested in it is a savepoint per message. */
-  const writeBatch = database.transaction((batch: Pending[]) =>
-    batch.map((item): { ok: AppendResult } | { error: unknown } => {
+  const writeBatch = database.transaction((batch: NewMessage[]) =>
+    batch.map((message): Outcome<AppendResult> => {
       try {
-        return { ok: appendOne(item.message) };
+        return { ok: appendOne(message) };
       } catch (error) {
         return { error };
       }
     }),
   );
 
-  let queue: Pending[] = [];
-  let flushing: Promise<void> | undefined;
-
-  async function flush(): Promise<void> {
-    while (queue.length > 0) {
-      await db.connection().execute(() => {
-        const batch = queue;
-        queue = [];
-        let outcomes;
-        try {
-          outcomes = writeBatch(batch);
-        } catch (error) {
-          // COMMIT itself failed (disk full, I/O error): nothing of the batch is stored.
-          for (const item of batch) item.reject(error);
-          return Promise.resolve();
-        }
-        outcomes.forEach((outcome, index) => {
-          const item = batch[index]!;
-          if ('ok' in outcome) item.resolve(outcome.ok);
-          else item.reject(outcome.error);
-        });
-        return Promise.resolve();
-      });
-    }
-  }
-
-  function startFlush(): void {
-    flushing = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(flush)
-      .catch((error: unknown) => {
-        // Kysely could not hand over its connection (the store is closing): refuse what waits.
-        const refused = queue;
-        queue = [];
-        for (const item of refused) item.reject(error);
-      })
-      .finally(() => {
-        flushing = undefined;
-        if (queue.length > 0) startFlush();
-      });
-  }
-
+  // Kysely's connection is held for the (synchronous) batch; if COMMIT fails, GroupCommit refuses it all.
+  const group = new GroupCommit<NewMessage, AppendResult>((batch) =>
+    db.connection().execute(() => Promise.resolve(writeBatch(batch))),
+  );
   return {
-    append(message) {
-      return new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ message, resolve, reject });
-        if (!flushing) startFlush();
-      });
-    },
-    async drain() {
-      while (flushing) await flushing;
-    },
+    append: (message) => group.add(message),
+    drain: () => group.drain(),
   };
 }
 
