@@ -74,10 +74,13 @@ it('writes the login and chat screenshots for both themes and both sizes', async
     viewport: SIZES.desktop,
     colorScheme: 'dark',
   });
-  for (const [who, text] of CONVERSATION) {
+  for (const [index, [who, text]] of CONVERSATION.entries()) {
     if (who === 0) {
       await me.page.fill('#composer', text);
       await me.page.click('#send-btn');
+      // Stored (it has a seq) before the next person speaks, so the room reads in this order even
+      // when a busy machine delays the browser.
+      await me.page.waitForSelector(`#messages .message[data-seq]:nth-child(${index + 1})`);
     } else await clients[who - 1]!.sendText(text);
   }
   await me.page.waitForSelector('#messages .message:nth-child(6) .katex');
