@@ -4,7 +4,8 @@ import type { Database } from './schema.js';
 
 const MAX_SEQ = 2_147_483_647;
 
-type MessageRow = Selectable<Database['messages']> & { username: string };
+/** A message row joined with its author's username: what every message query reads. */
+export type MessageRow = Selectable<Database['messages']> & { username: string };
 
 /**
  * Rooms and messages. The seq is the room's `last_seq` bumped inside the same transaction as the
@@ -134,7 +135,7 @@ function selectMessages(db: Kysely<Database>) {
     .select(['m.id', 'm.room', 'm.seq', 'm.user_id', 'm.client_msg_id', 'm.text', 'm.created_at', 'u.username']);
 }
 
-function toMessage(row: MessageRow): StoredMessage {
+export function toMessage(row: MessageRow): StoredMessage {
   return {
     id: row.id,
     room: row.room,

@@ -2,18 +2,8 @@ import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AppendResult, NewMessage, StoredMessage } from '../../ports/store.js';
 import { GroupCommit, type Outcome } from '../group-commit.js';
+import { toMessage, type MessageRow } from '../store-kysely/messages.js';
 import type { Database } from '../store-kysely/schema.js';
-
-interface MessageRow {
-  id: string;
-  room: string;
-  seq: number;
-  user_id: string;
-  client_msg_id: string;
-  text: string;
-  created_at: string;
-  username: string;
-}
 
 export interface MessageAppender {
   append(message: NewMessage): Promise<AppendResult>;
@@ -51,7 +41,7 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
 
   const appendOne = database.transaction((message: NewMessage): AppendResult => {
     const existing = findRetry.get(message.userId, message.clientMsgId);
-    if (existing) return { status: 'duplicate', message: fromRow(existing) };
+    if (existing) return { status: 'duplicate', message: toMessage(existing) };
     const room = bumpSeq.get(message.room);
     if (!room) return { status: 'no-room' };
     const author = usernameOf.get(message.userId);
@@ -87,18 +77,5 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
   return {
     append: (message) => group.add(message),
     drain: () => group.drain(),
-  };
-}
-
-function fromRow(row: MessageRow): StoredMessage {
-  return {
-    id: row.id,
-    room: row.room,
-    seq: row.seq,
-    userId: row.user_id,
-    username: row.username,
-    clientMsgId: row.client_msg_id,
-    text: row.text,
-    createdAt: row.created_at,
   };
 }
