@@ -53,9 +53,17 @@ export const ErrorCodes = {
   INVALID_FRAME: { status: 400, message: 'The frame is not valid JSON of a known type.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Try again later.' },
   UPGRADE_REQUIRED: { status: 426, message: 'This endpoint speaks WebSocket only.' },
+  WS_VERSION_UNSUPPORTED: {
+    status: 426,
+    message: 'Only WebSocket version 13 (RFC 6455) is supported.',
+  },
   STORE_UNAVAILABLE: {
     status: 503,
     message: 'The database is unavailable; nothing was stored. Try again shortly.',
+  },
+  SHUTTING_DOWN: {
+    status: 503,
+    message: 'The server is shutting down. Reconnect in a moment (to another node, if there is one).',
   },
   REDIS_UNAVAILABLE: {
     status: 503,

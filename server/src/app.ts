@@ -53,7 +53,11 @@ export interface ParleyApp {
   cleanup: CleanupJob;
   /** Listens and returns the base URL (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<string>;
-  /** Graceful: stop accepting, close sockets with 1001, close the database. */
+  /**
+   * Graceful: stop accepting, close sockets with 1001 (cutting those that ignore it after
+   * WS_CLOSE_GRACE_MS), let them leave their rooms, then close the bus, presence and the database
+   * (which writes whatever it was still committing).
+   */
   close(): Promise<void>;
 }
 
@@ -90,6 +94,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       presenceCoalesceMs: 50,
       typingIntervalMs: 1000,
       messageViolationsBeforeClose: rl.messageViolationsBeforeClose,
+      frames: {
+        perConnectionPerSecond: rl.framesPerSecond,
+        perConnectionBurst: rl.framesBurst,
+        perUserPerSecond: rl.userFramesPerSecond,
+        perUserBurst: rl.userFramesBurst,
+      },
+      maxQueuedFrames: config.wsMaxQueuedFrames,
       // A bus hop takes about a millisecond; a wait this long means the event was lost.
       reorderHoldMs: 250,
     },
@@ -150,6 +161,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     allowedOrigins: () => (config.allowedOrigins ? new Set(config.allowedOrigins) : ownOrigins),
     maxPayload: config.wsMaxPayload,
     heartbeatMs: config.wsHeartbeatMs,
+    closeGraceMs: config.wsCloseGraceMs,
+    messageTimeoutMs: config.wsMessageTimeoutMs,
     upgradeLimit: deps.limits.create('ws-upgrade-ip', { points: rl.wsUpgradesPerIpPerMinute, windowSeconds: 60 }),
     maxSocketsPerUser: rl.wsMaxSocketsPerUser,
     clientIp: clientIpResolver(trustProxy),
@@ -212,7 +225,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       if (closed) return;
       closed = true;
       cleanup.stop();
-      gateway.close();
+      // Sockets first (each leaves its rooms, so presence is clean), then HTTP, then the stores.
+      await gateway.close();
       await http.close();
       await deps.bus.close();
       await deps.presence.close();

@@ -92,8 +92,28 @@ const EnvSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_SECOND: count(5, 1, 100_000),
   /** Extra messages a user may send in a burst above the steady rate. Default 20. */
   RATE_LIMIT_MESSAGES_BURST: count(20, 0, 1_000_000),
-  /** Rate-limited sends within a minute after which the socket is closed with 4429. Default 10. */
+  /** Refused frames (rate-limited sends and frames) within a minute after which the socket is closed with 4429. Default 10. */
   RATE_LIMIT_MESSAGE_VIOLATIONS: count(10, 1, 1_000_000),
+  /** Frames of any type per second one WebSocket may send, steadily. Default 20. */
+  RATE_LIMIT_FRAMES_PER_SECOND: count(20, 1, 1_000_000),
+  /** Frames one WebSocket may send at once above the steady rate (its bucket's size). Default 60. */
+  RATE_LIMIT_FRAMES_BURST: count(60, 1, 1_000_000),
+  /** Frames of any type per second one user may send across their sockets on one node. Default 50. */
+  RATE_LIMIT_USER_FRAMES_PER_SECOND: count(50, 1, 1_000_000),
+  /** Frames one user may send at once across their sockets on one node. Default 150. */
+  RATE_LIMIT_USER_FRAMES_BURST: count(150, 1, 1_000_000),
+  /** Frames that may wait to be handled per WebSocket; one more closes it with 4429. Default 128. */
+  WS_MAX_QUEUED_FRAMES: count(128, 1, 100_000),
+  /**
+   * How long a WebSocket the server closes may take to finish the close handshake, in ms; then its
+   * TCP connection is destroyed, whatever the client does. Default 1000.
+   */
+  WS_CLOSE_GRACE_MS: count(1000, 100, 30_000),
+  /**
+   * Longest time one incoming WebSocket message (all its fragments) may take to arrive, in ms,
+   * counted from its first byte; then the socket is closed with 1008. Default 10000.
+   */
+  WS_MESSAGE_TIMEOUT_MS: count(10_000, 500, 300_000),
   /** Directory of the built web client. Default web/dist. */
   PUBLIC_DIR: z.string().default('web/dist'),
 });
@@ -126,6 +146,9 @@ export interface Config {
   wsMaxPayload: number;
   wsHeartbeatMs: number;
   wsMaxBufferedBytes: number;
+  wsMaxQueuedFrames: number;
+  wsCloseGraceMs: number;
+  wsMessageTimeoutMs: number;
   httpBodyLimit: number;
   publicDir: string;
   rateLimits: {
@@ -139,6 +162,10 @@ export interface Config {
     messagesPerSecond: number;
     messagesBurst: number;
     messageViolationsBeforeClose: number;
+    framesPerSecond: number;
+    framesBurst: number;
+    userFramesPerSecond: number;
+    userFramesBurst: number;
   };
 }
 
@@ -180,6 +207,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsMaxPayload: e.WS_MAX_PAYLOAD,
     wsHeartbeatMs: e.WS_HEARTBEAT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    wsMaxQueuedFrames: e.WS_MAX_QUEUED_FRAMES,
+    wsCloseGraceMs: e.WS_CLOSE_GRACE_MS,
+    wsMessageTimeoutMs: e.WS_MESSAGE_TIMEOUT_MS,
     httpBodyLimit: e.HTTP_BODY_LIMIT,
     publicDir: e.PUBLIC_DIR,
     rateLimits: {
@@ -193,6 +223,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
       messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
       messageViolationsBeforeClose: e.RATE_LIMIT_MESSAGE_VIOLATIONS,
+      framesPerSecond: e.RATE_LIMIT_FRAMES_PER_SECOND,
+      framesBurst: e.RATE_LIMIT_FRAMES_BURST,
+      userFramesPerSecond: e.RATE_LIMIT_USER_FRAMES_PER_SECOND,
+      userFramesBurst: e.RATE_LIMIT_USER_FRAMES_BURST,
     },
   };
   checkSecret(config);

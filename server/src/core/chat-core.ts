@@ -16,8 +16,15 @@ import type { ChatLimits, CoreContext } from './context.js';
 import { asParleyError, isParleyError } from './errors.js';
 import { serializeFrame } from './events.js';
 import { FanOut } from './fan-out.js';
+import { FrameAdmission } from './frame-admission.js';
 import { LocalHub } from './local-hub.js';
 import { PresenceCoalescer } from './presence-coalescer.js';
+
+/**
+ * How long a node remembers that a session ended. A handshake authenticates in well under this, so
+ * one that looked the session up just before its end and upgrades just after is still refused.
+ */
+const ENDED_SESSION_MEMORY_MS = 10 * 60_000;
 
 export interface ChatCoreDeps {
   store: Store;
@@ -41,6 +48,11 @@ export class ChatCore {
   readonly ctx: CoreContext;
   private readonly unsubscribe: () => void;
   private readonly onSessionsEndedElsewhere: ((sessionIds: string[]) => void) | undefined;
+  private readonly admission: FrameAdmission;
+  /** Sessions ended lately, so a handshake that authenticated just before the end is refused. */
+  private readonly endedSessions = new Map<string, number>();
+  /** The clean-up of every connection that ended and is still leaving its rooms. */
+  private readonly cleanups = new Set<Promise<void>>();
 
   constructor(deps: ChatCoreDeps) {
     const hub = new LocalHub();
@@ -50,19 +62,40 @@ export class ChatCore {
     );
     this.ctx = { ...deps, hub, fanOut, presenceDiffs, newId: () => globalThis.crypto.randomUUID() };
     this.onSessionsEndedElsewhere = deps.onSessionsEndedElsewhere;
+    this.admission = new FrameAdmission(deps.limits.frames);
     this.unsubscribe = deps.bus.subscribe((envelope) => this.onBusEnvelope(envelope));
   }
 
   /** Registers an authenticated socket and greets it with `ready`. */
   connect(socket: SocketLike, user: User, sessionId: string): Connection {
-    const connection = new Connection(this.ctx.newId(), user, sessionId, socket, this.ctx.limits.maxBufferedBytes);
+    const { limits } = this.ctx;
+    const connection = new Connection(
+      this.ctx.newId(),
+      user,
+      sessionId,
+      socket,
+      limits.maxBufferedBytes,
+      limits.maxQueuedFrames,
+    );
+    connection.whenEnded(() => this.ended(connection));
     this.ctx.hub.addConnection(connection);
+    if (this.sessionEnded(sessionId)) {
+      // Its session ended while the handshake was in flight: it never gets to say a word.
+      connection.close(CloseCodes.SESSION_ENDED, 'session ended');
+      return connection;
+    }
     connection.send({ type: 'ready', user, sessionId });
     return connection;
   }
 
+  /** True when this node has seen the session end (here or through the bus) in the last minutes. */
+  sessionEnded(sessionId: string): boolean {
+    return this.endedSessions.has(sessionId);
+  }
+
   /** Handles one validated frame; frames of one connection take effect in order. */
   handle(connection: Connection, frame: ClientFrame): Promise<void> {
+    if (!this.admit(connection, frame.type === 'send' ? frame.clientMsgId : frame.type)) return Promise.resolve();
     return connection.enqueue(async () => {
       try {
         await this.dispatch(connection, frame);
@@ -77,6 +110,7 @@ export class ChatCore {
    * ends a socket that keeps sending garbage (1008).
    */
   refuseFrame(connection: Connection, message: string, ref: string | undefined, close: boolean): Promise<void> {
+    if (!this.admit(connection, ref)) return Promise.resolve();
     return connection.enqueue(() => {
       connection.send({ type: 'error', code: 'INVALID_FRAME', message, ...(ref === undefined ? {} : { ref }) });
       if (close) connection.close(CloseCodes.POLICY, 'too many invalid frames');
@@ -84,12 +118,9 @@ export class ChatCore {
     });
   }
 
-  /** The socket has closed: leave every room, after any frames still being handled. */
-  disconnect(connection: Connection): Promise<void> {
-    this.ctx.hub.removeConnection(connection);
-    return connection.enqueue(async () => {
-      for (const room of [...connection.rooms]) await leaveRoom(this.ctx, connection, room);
-    });
+  /** The transport says the socket has closed (if we had not closed it already). */
+  disconnect(connection: Connection): void {
+    connection.socketClosed();
   }
 
   /** Closes every live socket of these sessions, on this node and (through the bus) on the others. */
@@ -100,12 +131,17 @@ export class ChatCore {
       .catch((error: unknown) => this.ctx.logger.warn({ err: error }, 'bus publish of ended sessions failed'));
   }
 
-  /** Graceful shutdown: tell every client we are going away so it reconnects elsewhere. */
-  shutdown(): void {
-    this.ctx.presenceDiffs.flushAll();
+  /**
+   * Graceful shutdown: tell every client we are going away so it reconnects elsewhere; resolves once
+   * every connection has left its rooms (presence cleaned), after the frame each was handling.
+   */
+  async shutdown(): Promise<void> {
     this.ctx.fanOut.flush();
     for (const connection of this.ctx.hub.connections()) connection.close(CloseCodes.GOING_AWAY, 'server going away');
     this.unsubscribe();
+    while (this.cleanups.size > 0) await Promise.all([...this.cleanups]);
+    this.ctx.presenceDiffs.flushAll();
+    this.ctx.fanOut.flush();
   }
 
   get connectionCount(): number {
@@ -115,6 +151,51 @@ export class ChatCore {
   /** Live sockets of one user on this node. */
   connectionsOfUser(userId: string): number {
     return this.ctx.hub.countOfUser(userId);
+  }
+
+  /**
+   * Every frame passes the connection's and the user's frame rates before it is queued. A refused
+   * frame is answered RATE_LIMITED in turn (with `retryAfter`); the refusal that makes
+   * `messageViolationsBeforeClose` in a minute closes the socket with 4429 instead.
+   */
+  private admit(connection: Connection, ref: string | undefined): boolean {
+    if (!connection.isOpen) return false;
+    const now = this.ctx.clock.now();
+    const waitMs = this.admission.admit(connection, now);
+    if (waitMs === 0) return true;
+    if (connection.countViolation(now) >= this.ctx.limits.messageViolationsBeforeClose) {
+      connection.close(CloseCodes.TOO_MANY_VIOLATIONS, 'too many rate-limit violations');
+      return false;
+    }
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    void connection.enqueue(() => {
+      connection.send({
+        type: 'error',
+        code: 'RATE_LIMITED',
+        message: 'Too many frames. Slow down.',
+        ...(ref === undefined ? {} : { ref }),
+        retryAfter,
+      });
+      return Promise.resolve();
+    });
+    return false;
+  }
+
+  /** A connection ended: out of the hub at once, then out of its rooms after its frame in progress. */
+  private ended(connection: Connection): void {
+    this.ctx.hub.removeConnection(connection);
+    const cleanup = connection
+      .afterWork(async () => {
+        for (const room of [...connection.rooms]) await leaveRoom(this.ctx, connection, room);
+      })
+      .catch((error: unknown) => this.ctx.logger.warn({ err: error }, 'leaving rooms failed'))
+      .finally(() => {
+        this.cleanups.delete(cleanup);
+        if (this.ctx.hub.countOfUser(connection.user.id) === 0) {
+          this.admission.userLeft(connection.user.id, this.ctx.clock.now());
+        }
+      });
+    this.cleanups.add(cleanup);
   }
 
   private async dispatch(connection: Connection, frame: ClientFrame): Promise<void> {
@@ -168,7 +249,14 @@ export class ChatCore {
   }
 
   private closeLocalSessions(sessionIds: string[]): void {
+    const now = this.ctx.clock.now();
+    for (const [id, at] of this.endedSessions) {
+      if (now - at < ENDED_SESSION_MEMORY_MS) break;
+      this.endedSessions.delete(id);
+    }
     for (const sessionId of sessionIds) {
+      this.endedSessions.delete(sessionId);
+      this.endedSessions.set(sessionId, now);
       for (const connection of this.ctx.hub.connectionsOfSession(sessionId)) {
         connection.close(CloseCodes.SESSION_ENDED, 'session ended');
       }

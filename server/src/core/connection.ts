@@ -9,7 +9,13 @@ export interface RoomDelivery {
 }
 
 /**
- * One live socket's state: who it is, which rooms it is in, and a bounded outgoing queue.
+ * One live socket's state: who it is, which rooms it is in, a bounded queue of frames waiting to be
+ * handled, and a bounded outgoing queue.
+ *
+ * Once closed — by the server (revocation, slow consumer, limits, shutdown) or by the peer — a
+ * connection accepts nothing more: frames still waiting are dropped, nothing is written, and its
+ * `ended` listener runs once, at once, so the core takes it out of every room without waiting for
+ * the transport's close handshake (a client may ignore the close frame).
  *
  * While a join is in progress the room's live events are held back and released after the
  * `joined` frame, minus what `joined` already carried, so a client sees no gap and no duplicate.
@@ -21,26 +27,59 @@ export class Connection {
   private readonly joining = new Map<string, RoomDelivery[]>();
   private readonly lastTypingAt = new Map<string, number>();
   private work: Promise<void> = Promise.resolve();
+  private waiting = 0;
   private violations: number[] = [];
   private closed = false;
+  private onEnded: (() => void) | undefined;
 
+  /**
+   * `maxQueuedFrames`: frames that may wait behind the one being handled; one more closes the
+   * socket with 4429 (the client sends faster than this node can answer it).
+   */
   constructor(
     readonly id: string,
     readonly user: User,
     readonly sessionId: string,
     private readonly socket: SocketLike,
     private readonly maxBufferedBytes: number,
+    private readonly maxQueuedFrames = Number.POSITIVE_INFINITY,
   ) {}
 
   get isOpen(): boolean {
     return !this.closed && this.socket.isOpen;
   }
 
-  /** Runs tasks one after another, so a client's frames take effect in the order it sent them. */
+  /** Frames waiting to be handled, not counting the one in progress. */
+  get queuedFrames(): number {
+    return this.waiting;
+  }
+
+  /** Called once when the connection ends, whoever ended it. */
+  whenEnded(listener: () => void): void {
+    this.onEnded = listener;
+  }
+
+  /**
+   * Runs a client's frames one after another, so they take effect in the order it sent them.
+   * Nothing is queued once the connection is closed, and what was waiting then is dropped.
+   */
   enqueue(task: () => Promise<void>): Promise<void> {
-    const next = this.work.then(task, task);
-    this.work = next.catch(() => undefined);
-    return next;
+    if (this.closed) return Promise.resolve();
+    if (this.waiting >= this.maxQueuedFrames) {
+      this.close(CloseCodes.TOO_MANY_VIOLATIONS, 'too many frames waiting');
+      return Promise.resolve();
+    }
+    this.waiting++;
+    const run = () => {
+      this.waiting--;
+      return this.closed ? Promise.resolve() : task();
+    };
+    return this.chain(run);
+  }
+
+  /** Runs after the frame in progress, even once closed: the clean-up when a connection ends. */
+  afterWork(task: () => Promise<void>): Promise<void> {
+    return this.chain(task);
   }
 
   send(frame: ServerFrame): void {
@@ -99,10 +138,25 @@ export class Connection {
     return this.violations.length;
   }
 
+  /** Ends the connection from our side; the transport ends the link if the client does not. */
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.socket.close(code, reason);
+    this.onEnded?.();
+  }
+
+  /** The transport says the socket is gone (the peer closed, or the link broke). */
+  socketClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onEnded?.();
+  }
+
+  private chain(task: () => Promise<void>): Promise<void> {
+    const next = this.work.then(task, task);
+    this.work = next.catch(() => undefined);
+    return next;
   }
 
   private write(frame: OutgoingFrame): void {

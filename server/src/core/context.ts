@@ -7,6 +7,7 @@ import type { Store } from '../ports/store.js';
 import type { LocalHub } from './local-hub.js';
 import type { PresenceCoalescer } from './presence-coalescer.js';
 import type { FanOut } from './fan-out.js';
+import type { FrameRates } from './frame-admission.js';
 
 export interface ChatLimits {
   /** Longest message text, in characters after trimming. */
@@ -17,8 +18,12 @@ export interface ChatLimits {
   presenceCoalesceMs: number;
   /** At most one typing event per connection and room per this interval. */
   typingIntervalMs: number;
-  /** Rate-limited sends within a minute after which a socket is closed with 4429. */
+  /** Refused frames (rate-limited sends included) within a minute after which a socket is closed with 4429. */
   messageViolationsBeforeClose: number;
+  /** How fast one connection, and one user on this node, may send frames of any type. */
+  frames: FrameRates;
+  /** Frames that may wait behind the one being handled; one more closes the socket with 4429. */
+  maxQueuedFrames: number;
   /** Longest a message from one node waits for an earlier seq from another node (see RoomOrder). */
   reorderHoldMs: number;
 }

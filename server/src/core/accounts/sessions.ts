@@ -139,6 +139,7 @@ export class Sessions {
     const now = this.deps.clock.now();
     const cached = this.cache.get(sessionId, now);
     if (cached) return cached.session.userId === userId && isLive(cached.session, now) ? cached : undefined;
+    const generation = this.cache.generation();
     const session = await this.deps.store.findSession(sessionId);
     if (!session || session.userId !== userId || !isLive(session, now)) return undefined;
     const user = await this.deps.store.findUserById(userId);
@@ -147,7 +148,7 @@ export class Sessions {
       await this.deps.store.touchSession(session.id, iso(now));
     }
     const live = { user: toUser(user), session };
-    this.cache.set(sessionId, live, now);
+    this.cache.set(sessionId, live, now, generation);
     return live;
   }
 

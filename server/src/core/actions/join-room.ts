@@ -15,6 +15,7 @@ type JoinFrame = Extract<ClientFrame, { type: 'join' }>;
  */
 export async function joinRoom(ctx: CoreContext, connection: Connection, frame: JoinFrame): Promise<void> {
   const room = await requireReadableRoom(ctx, connection.user, frame.room);
+  if (!connection.isOpen) return;
 
   // Subscribe first and hold live events, so nothing stored after the read below is missed.
   connection.beginJoin(room.name);

@@ -24,6 +24,8 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
     }
     throw rateLimited(allowance);
   }
+  // Closed while we waited for the limiter (revoked, say): what it sent is not stored.
+  if (!connection.isOpen) return;
   // Stored exactly as sent (indentation matters in Markdown); only the limits look at the trimmed text.
   const text = frame.text;
   const trimmed = text.trim();

@@ -1,13 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type ServerOptions, type WebSocket } from 'ws';
 import { CloseCodes, SUBPROTOCOL, errorBody, parseClientFrame, type ErrorCode } from '../../../../protocol/index.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import { ParleyError, asParleyError, rateLimited } from '../../core/errors.js';
 import type { Limit } from '../../ports/rate-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Authenticator } from '../auth/authenticate.js';
-import { readHandshake } from './handshake.js';
+import { WS_VERSION, checkUpgradeRequest, readHandshake } from './handshake.js';
+import { MessageDeadline } from './message-deadline.js';
 import { wsSocket } from './ws-socket.js';
 
 export const WS_PATH = '/api/v1/ws';
@@ -21,6 +22,10 @@ export interface GatewayOptions {
   allowedOrigins: () => ReadonlySet<string>;
   maxPayload: number;
   heartbeatMs: number;
+  /** How long a socket we close may take to finish the close handshake before it is destroyed. */
+  closeGraceMs: number;
+  /** Longest time one incoming message may take to arrive. */
+  messageTimeoutMs: number;
   /** Upgrades per client IP (counted before authentication, so floods cost no crypto). */
   upgradeLimit: Limit;
   maxSocketsPerUser: number;
@@ -29,6 +34,7 @@ export interface GatewayOptions {
 
 interface Liveness {
   alive: boolean;
+  deadline: MessageDeadline;
 }
 
 /**
@@ -39,16 +45,22 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly liveness = new WeakMap<WebSocket, Liveness>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
+  private closing = false;
 
   constructor(private readonly options: GatewayOptions) {
-    this.wss = new WebSocketServer({
+    // closeTimeout is newer than @types/ws (ws 8.23 has it, and ws is pinned exactly).
+    const serverOptions: ServerOptions & { closeTimeout: number } = {
       noServer: true,
       maxPayload: options.maxPayload,
       perMessageDeflate: false,
       clientTracking: true,
+      // A socket we close gets this long to answer our close frame; then ws destroys it, so a client
+      // that ignores close frames cannot keep its connection (ws's default is 30 s).
+      closeTimeout: options.closeGraceMs,
       // Select our protocol and never echo the token-bearing one.
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
-    });
+    };
+    this.wss = new WebSocketServer(serverOptions);
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -63,11 +75,23 @@ export class Gateway {
     });
   }
 
-  /** Stops the heartbeat and closes every socket with 1001 (server going away). */
-  close(): void {
+  /**
+   * Graceful: refuses new upgrades, closes every socket with 1001, and resolves once each is gone
+   * (a client that ignores the close frame is cut after `closeGraceMs`) and has left its rooms.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.heartbeat);
-    this.options.core.shutdown();
+    const gone = [...this.wss.clients].map(
+      (ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', resolve))),
+    );
+    const shutdown = this.options.core.shutdown();
     for (const ws of this.wss.clients) ws.close(CloseCodes.GOING_AWAY, 'server going away');
+    // ws destroys each unanswered socket after closeGraceMs; this is a ceiling should that fail.
+    const ceiling = setTimeout(() => this.terminateAll(), this.options.closeGraceMs * 2);
+    await Promise.all(gone);
+    clearTimeout(ceiling);
+    await shutdown;
     this.wss.close();
   }
 
@@ -78,12 +102,16 @@ export class Gateway {
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== WS_PATH) return refuse(socket, 404, 'NOT_FOUND');
+    if (this.closing) return refuse(socket, 503, 'SHUTTING_DOWN');
     let identity;
     try {
       const allowance = await this.options.upgradeLimit.consume(this.options.clientIp(request));
       if (!allowance.allowed) throw rateLimited(allowance);
+      checkUpgradeRequest(request);
       const offer = readHandshake(request, this.options.allowedOrigins());
       identity = await this.options.authenticator.authenticate(offer.token, request.headers.cookie);
+      // Ended while we looked it up: the revocation has already closed this session's sockets.
+      if (this.options.core.sessionEnded(identity.sessionId)) throw new ParleyError('TOKEN_INVALID');
       if (this.options.core.connectionsOfUser(identity.user.id) >= this.options.maxSocketsPerUser) {
         throw new ParleyError('RATE_LIMITED', `At most ${this.options.maxSocketsPerUser} live sockets per user.`, 5);
       }
@@ -93,20 +121,27 @@ export class Gateway {
       throw failure;
     }
     if (socket.destroyed) return;
+    if (this.closing) return refuse(socket, 503, 'SHUTTING_DOWN');
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, identity.user, identity.sessionId));
   }
 
   private accept(ws: WebSocket, user: Parameters<ChatCore['connect']>[1], sessionId: string): void {
     const { core, logger } = this.options;
-    const liveness: Liveness = { alive: true };
-    this.liveness.set(ws, liveness);
     let invalidInARow = 0;
 
     // Listeners first, before anything asynchronous, so no early frame is missed.
+    const connection = core.connect(wsSocket(ws), user, sessionId);
+    const deadline = new MessageDeadline(ws, this.options.messageTimeoutMs, () =>
+      connection.close(CloseCodes.POLICY, 'message took too long to arrive'),
+    );
+    const liveness: Liveness = { alive: true, deadline };
+    this.liveness.set(ws, liveness);
     ws.on('pong', () => (liveness.alive = true));
     ws.on('error', (error) => logger.debug({ err: error }, 'socket error'));
-    const connection = core.connect(wsSocket(ws), user, sessionId);
     ws.on('message', (data, isBinary) => {
+      deadline.messageCompleted();
+      // A closed connection takes nothing more, whatever the client goes on sending.
+      if (!connection.isOpen) return;
       liveness.alive = true;
       const parsed = isBinary ? undefined : parseClientFrame(textOf(data));
       if (!parsed?.ok) {
@@ -120,7 +155,7 @@ export class Gateway {
       invalidInARow = 0;
       void core.handle(connection, parsed.frame);
     });
-    ws.on('close', () => void core.disconnect(connection));
+    ws.on('close', () => core.disconnect(connection));
   }
 
   private beat(): void {
@@ -131,6 +166,7 @@ export class Gateway {
         ws.terminate();
         continue;
       }
+      liveness.deadline.check(Date.now());
       liveness.alive = false;
       ws.ping();
     }
@@ -142,6 +178,7 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  426: 'Upgrade Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -155,6 +192,7 @@ function refuse(socket: Duplex, status: number, code: ErrorCode, message?: strin
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
       (retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`) +
+      (code === 'WS_VERSION_UNSUPPORTED' ? `Sec-WebSocket-Version: ${WS_VERSION}\r\n` : '') +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Cache-Control: no-store\r\n' +
       'Connection: close\r\n\r\n' +

@@ -12,6 +12,27 @@ export interface HandshakeOffer {
   offersSubprotocols: boolean;
 }
 
+/** The only WebSocket version we speak (RFC 6455); `ws` would also upgrade 8, a draft. */
+export const WS_VERSION = '13';
+const KEY_PATTERN = /^[A-Za-z0-9+/]{22}==$/;
+
+/**
+ * The upgrade request is a WebSocket handshake at all (RFC 6455 §4.2.1), checked before
+ * authentication so that every refusal, these included, is our JSON error and not `ws`'s own
+ * plain-text answer.
+ */
+export function checkUpgradeRequest(request: IncomingMessage): void {
+  if (request.method !== 'GET') throw new ParleyError('BAD_REQUEST', 'A WebSocket handshake is a GET request.');
+  if ((request.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+    throw new ParleyError('BAD_REQUEST', 'Upgrade: websocket is required.');
+  }
+  if (request.headers['sec-websocket-version'] !== WS_VERSION) throw new ParleyError('WS_VERSION_UNSUPPORTED');
+  const key = request.headers['sec-websocket-key'];
+  if (key === undefined || !KEY_PATTERN.test(key.trim())) {
+    throw new ParleyError('BAD_REQUEST', 'Sec-WebSocket-Key must be 16 random bytes in base64.');
+  }
+}
+
 const QUERY_TOKEN_KEYS = ['token', 'access_token', 'accesstoken', 'jwt', 'auth', 'authorization'];
 
 export function readHandshake(request: IncomingMessage, allowedOrigins: ReadonlySet<string>): HandshakeOffer {
