@@ -155,7 +155,7 @@ export class ChatCore {
 
   /**
    * Every frame passes the connection's and the user's frame rates before it is queued. A refused
-   * frame is answered RATE_LIMITED in turn (with `retryAfter`); the refusal that makes
+   * frame is answered RATE_LIMITED at once (with `retryAfter`); the refusal that makes
    * `messageViolationsBeforeClose` in a minute closes the socket with 4429 instead.
    */
   private admit(connection: Connection, ref: string | undefined): boolean {
@@ -167,16 +167,14 @@ export class ChatCore {
       connection.close(CloseCodes.TOO_MANY_VIOLATIONS, 'too many rate-limit violations');
       return false;
     }
-    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-    void connection.enqueue(() => {
-      connection.send({
-        type: 'error',
-        code: 'RATE_LIMITED',
-        message: 'Too many frames. Slow down.',
-        ...(ref === undefined ? {} : { ref }),
-        retryAfter,
-      });
-      return Promise.resolve();
+    // Answered at once, not in turn: the frames before it may still wait, and a flood must hear
+    // "slow down" before anything else (`ref` says which frame was refused).
+    connection.send({
+      type: 'error',
+      code: 'RATE_LIMITED',
+      message: 'Too many frames. Slow down.',
+      ...(ref === undefined ? {} : { ref }),
+      retryAfter: Math.max(1, Math.ceil(waitMs / 1000)),
     });
     return false;
   }

@@ -95,6 +95,11 @@ export class Gateway {
     this.wss.close();
   }
 
+  /** WebSockets whose TCP connection is still there (closing ones included). */
+  get openSockets(): number {
+    return this.wss.clients.size;
+  }
+
   terminateAll(): void {
     for (const ws of this.wss.clients) ws.terminate();
   }
