@@ -55,7 +55,14 @@ describe('the wire size of message text', () => {
 
 describe('the reply budget', () => {
   const user = { id: 'u', username: 'ann', color: '#88ff88' };
-  const message = (seq: number, text: string): Message => ({ id: `m${seq}`, room: 'general', seq, user, text, createdAt: '' });
+  const message = (seq: number, text: string): Message => ({
+    id: `m${seq}`,
+    room: 'general',
+    seq,
+    user,
+    text,
+    createdAt: '',
+  });
 
   it('keeps the newest messages that fit, and says it cut', () => {
     const messages = [1, 2, 3, 4].map((seq) => message(seq, 'x'.repeat(100)));
