@@ -57,9 +57,22 @@ async function sizedClient(server: TestServer, session: Session): Promise<{ clie
   return { client, sizes };
 }
 
-async function join(client: TestClient, room: string, after?: number) {
+/** The awaited frame, or a failure naming the close code if the socket closes first (4408, say). */
+function unlessClosed<T>(client: TestClient, frame: Promise<T>): Promise<T> {
+  const closed = client.closed.then(({ code, reason }) => {
+    throw new Error(`the socket closed with ${code} ${reason}`);
+  });
+  // Once the frame has won, the socket's later ordinary close must not be an unhandled rejection.
+  closed.catch(() => undefined);
+  return Promise.race([frame, closed]);
+}
+
+function join(client: TestClient, room: string, after?: number) {
   client.send(after === undefined ? { type: 'join', room } : { type: 'join', room, after });
-  return client.next('joined', (frame) => frame.room === room, WAIT_MS);
+  return unlessClosed(
+    client,
+    client.next('joined', (frame) => frame.room === room, WAIT_MS),
+  );
 }
 
 interface Readback {
@@ -74,7 +87,10 @@ async function pageOverSocket(client: TestClient, room: string, before: number):
   const pages: Message[][] = [];
   for (let cursor = before; cursor > 1;) {
     client.send({ type: 'history', room, before: cursor, limit: Limits.HISTORY_PAGE_MAX });
-    const page = await client.next('history', (frame) => frame.room === room, WAIT_MS);
+    const page = await unlessClosed(
+      client,
+      client.next('history', (frame) => frame.room === room, WAIT_MS),
+    );
     expect(page.messages.length).toBeGreaterThan(0);
     pages.unshift(page.messages);
     cursor = page.messages[0]!.seq;
