@@ -17,7 +17,7 @@ const HOSTILE_MESSAGES = 300;
 const HONEST_MESSAGES = 30;
 const MIN_BUFFER = 65_536;
 const WAIT_MS = 30_000;
-const LIMIT = Limits.MESSAGE_MAX_BYTES;
+const LIMIT: number = Limits.MESSAGE_MAX_BYTES;
 
 const codePoints = (text: string) => [...text].length;
 
