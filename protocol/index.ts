@@ -3,3 +3,4 @@ export * from './close-codes.js';
 export * from './limits.js';
 export * from './frames.js';
 export * from './parse.js';
+export * from './wire-size.js';

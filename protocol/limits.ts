@@ -6,6 +6,20 @@ export const Limits = {
   PASSWORD_MAX_BYTES: 72,
   /** Default maximum message length in characters, after trimming (MESSAGE_MAX_CHARS). */
   MESSAGE_MAX_CHARS: 4000,
+  /**
+   * Default maximum message size on the wire (MESSAGE_MAX_BYTES): the UTF-8 length of the whole
+   * untrimmed text as a JSON string (see wire-size.ts). 4000 emoji are 16000 bytes, so it fits.
+   */
+  MESSAGE_MAX_BYTES: 16_384,
+  /** Most bytes a `send` frame adds around its text (type, room, clientMsgId at their longest). */
+  SEND_FRAME_OVERHEAD_MAX: 256,
+  /** Most bytes an `ack` or `message` frame adds around its text (ids, user, seq, createdAt). */
+  MESSAGE_FRAME_OVERHEAD_MAX: 512,
+  /**
+   * Ceiling on the messages of one `joined` or `history` reply, in bytes of JSON; the server uses
+   * the smaller of this and half its send buffer, and always sends at least one message (ADR 0013).
+   */
+  REPLY_MAX_BYTES: 262_144,
   ROOM_PATTERN: /^[a-z0-9][a-z0-9_-]{0,31}$/,
   CLIENT_MSG_ID_MAX: 64,
   HISTORY_PAGE_MAX: 100,

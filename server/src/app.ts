@@ -90,6 +90,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     nodeId: deps.nodeId,
     limits: {
       messageMaxChars: config.messageMaxChars,
+      messageMaxBytes: config.messageMaxBytes,
+      replyMaxBytes: config.replyMaxBytes,
       maxBufferedBytes: config.wsMaxBufferedBytes,
       presenceCoalesceMs: 50,
       typingIntervalMs: 1000,

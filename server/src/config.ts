@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Limits } from '../../protocol/index.js';
 import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 
 /**
@@ -66,6 +67,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Longest message, in characters after trimming. Default 4000. */
   MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).max(4000).default(4000),
+  /**
+   * Largest message on the wire, in bytes: the UTF-8 length of the whole text, untrimmed, as a JSON
+   * string (a control character costs 6, a quote or newline 2, an emoji 4). Default 16384, which
+   * holds 4000 emoji. It must fit in a `send` frame (WS_MAX_PAYLOAD) and in a reply (the reply
+   * budget, half of WS_MAX_BUFFERED_BYTES up to 256 KiB); startup checks both.
+   */
+  MESSAGE_MAX_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(Limits.MESSAGE_MAX_BYTES),
   /** Largest WebSocket frame accepted, in bytes. Default 65536; larger closes with 1009. */
   WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(1_048_576).default(65_536),
   /** Heartbeat interval in ms; a socket that misses one ping is dropped. Default 30000. */
@@ -143,6 +151,13 @@ export interface Config {
   trustProxy: string | undefined;
   logLevel: string;
   messageMaxChars: number;
+  /** Longest message text on the wire, in bytes of its JSON string form. */
+  messageMaxBytes: number;
+  /**
+   * Byte budget for the messages of one `joined` or `history` reply, derived from
+   * WS_MAX_BUFFERED_BYTES (see replyBudget); not set directly.
+   */
+  replyMaxBytes: number;
   wsMaxPayload: number;
   wsHeartbeatMs: number;
   wsMaxBufferedBytes: number;
@@ -204,6 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     messageMaxChars: e.MESSAGE_MAX_CHARS,
+    messageMaxBytes: e.MESSAGE_MAX_BYTES,
+    replyMaxBytes: replyBudget(e.WS_MAX_BUFFERED_BYTES),
     wsMaxPayload: e.WS_MAX_PAYLOAD,
     wsHeartbeatMs: e.WS_HEARTBEAT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
@@ -230,10 +247,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   checkSecret(config);
+  checkMessageFits(config);
   if (config.redis && config.database.kind !== 'postgres') {
     throw new ConfigError('REDIS_URL: several nodes need one shared database; set DATABASE_URL=postgres://… too');
   }
   return config;
+}
+
+/**
+ * The messages of one reply may fill at most half the send buffer (and never more than 256 KiB), so
+ * a join or a history page leaves room for the live traffic behind it and never trips 4408 alone.
+ */
+export function replyBudget(wsMaxBufferedBytes: number): number {
+  return Math.min(Limits.REPLY_MAX_BYTES, Math.floor(wsMaxBufferedBytes / 2));
+}
+
+/** Refuses a configuration in which a message within the limits could not be sent or delivered. */
+function checkMessageFits(config: Config): void {
+  const send = config.messageMaxBytes + Limits.SEND_FRAME_OVERHEAD_MAX;
+  if (send > config.wsMaxPayload) {
+    throw new ConfigError(
+      `MESSAGE_MAX_BYTES: ${config.messageMaxBytes} bytes of text need a send frame of up to ${send} bytes, ` +
+        `more than WS_MAX_PAYLOAD (${config.wsMaxPayload}); lower MESSAGE_MAX_BYTES or raise WS_MAX_PAYLOAD`,
+    );
+  }
+  const frame = config.messageMaxBytes + Limits.MESSAGE_FRAME_OVERHEAD_MAX;
+  if (frame > config.replyMaxBytes) {
+    throw new ConfigError(
+      `MESSAGE_MAX_BYTES: a message frame of up to ${frame} bytes does not fit the reply budget of ` +
+        `${config.replyMaxBytes} bytes (half of WS_MAX_BUFFERED_BYTES, at most ${Limits.REPLY_MAX_BYTES}); ` +
+        'lower MESSAGE_MAX_BYTES or raise WS_MAX_BUFFERED_BYTES',
+    );
+  }
 }
 
 function parseDatabaseUrl(url: string, poolSize: number, synchronous: 'normal' | 'full'): Config['database'] {

@@ -66,6 +66,8 @@ export function createConnection(opts: ConnectionOptions): Connection {
   let attempt = 0;
   let openedAt = 0;
   let lastFrameAt = 0;
+  /** The last close was 4408: a second one in a row means the link cannot take what it is sent. */
+  let slowBefore = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let pingTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -126,7 +128,11 @@ export function createConnection(opts: ConnectionOptions): Connection {
     detach();
     if (stopped) return;
     events.onDown();
-    if (wasOpen && Date.now() - openedAt > STABLE_AFTER_MS) attempt = 0;
+    // A run of 4408s is one problem (a link too slow for what it is sent), not a stable link: the
+    // delay keeps growing even when each socket lived a while before it filled up.
+    const slow = code === CloseCodes.SLOW_CONSUMER;
+    if (wasOpen && Date.now() - openedAt > STABLE_AFTER_MS && !(slow && slowBefore)) attempt = 0;
+    slowBefore = slow;
     const advice = adviceForClose(code);
     if (advice === 'refresh-then-reconnect') {
       events.onState('connecting', 'session expired — renewing…');

@@ -100,6 +100,29 @@ describe('the connection', () => {
     expect(FakeSocket.all).toHaveLength(3);
   });
 
+  it('4408 again and again: backs off with growing delays, even when each socket lived a while', async () => {
+    start();
+    await settle();
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      latest().accept();
+      // Each socket lives past the "stable" mark before its send buffer overflows.
+      await vi.advanceTimersByTimeAsync(11_000);
+      latest().drop(4408);
+      const sockets = FakeSocket.all.length;
+      let waited = 0;
+      while (FakeSocket.all.length === sockets) {
+        await vi.advanceTimersByTimeAsync(100);
+        waited += 100;
+      }
+      delays.push(waited);
+    }
+    // The first 4408 after a stable link starts over at the shortest delay; the run then grows.
+    expect(delays[0]).toBeLessThanOrEqual(500);
+    for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThan(delays[i - 1]!);
+    expect(delays.at(-1)).toBeGreaterThanOrEqual(16_000);
+  });
+
   it('4401: renews the token, then reconnects with the new one at once', async () => {
     start();
     await settle();

@@ -12,6 +12,10 @@ import type { FrameRates } from './frame-admission.js';
 export interface ChatLimits {
   /** Longest message text, in characters after trimming. */
   messageMaxChars: number;
+  /** Longest message text on the wire: UTF-8 bytes of the whole untrimmed text as a JSON string. */
+  messageMaxBytes: number;
+  /** Most bytes of messages in one `joined` or `history` reply; at least one message always goes. */
+  replyMaxBytes: number;
   /** A connection whose unsent bytes pass this is a slow consumer (closed with 4408). */
   maxBufferedBytes: number;
   /** Presence changes in a room are coalesced over this window before going out. */

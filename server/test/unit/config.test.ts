@@ -9,6 +9,7 @@ it('uses documented defaults', () => {
   const config = loadConfig({});
   expect(config).toMatchObject({ port: 3000, env: 'development', bcryptCost: 12, accessTokenTtlSeconds: 900 });
   expect(config.database).toEqual({ kind: 'sqlite', filename: './data/parley.db', synchronous: 'normal' });
+  expect(config).toMatchObject({ messageMaxBytes: 16_384, replyMaxBytes: 262_144, wsMaxBufferedBytes: 1_048_576 });
 });
 
 it.each([
@@ -33,6 +34,13 @@ it.each([
   ],
   [{ NODE_ENV: 'production', JWT_SECRET: STRONG, JWT_SECRET_PREVIOUS: 'short' }, /JWT_SECRET_PREVIOUS: .*rule: length/],
   [{ JWT_SECRET_PREVIOUS: STRONG }, /JWT_SECRET_PREVIOUS: set JWT_SECRET too/],
+  [{ MESSAGE_MAX_BYTES: '100' }, /MESSAGE_MAX_BYTES/],
+  [{ WS_MAX_PAYLOAD: '16384' }, /MESSAGE_MAX_BYTES: .*WS_MAX_PAYLOAD \(16384\)/],
+  [{ MESSAGE_MAX_BYTES: '65500' }, /MESSAGE_MAX_BYTES: .*WS_MAX_PAYLOAD/],
+  [
+    { MESSAGE_MAX_BYTES: '40000', WS_MAX_PAYLOAD: '65536', WS_MAX_BUFFERED_BYTES: '65536' },
+    /MESSAGE_MAX_BYTES: .*reply budget of 32768 bytes/,
+  ],
 ])('refuses %j with a message naming the variable', (env, message) => {
   expect(() => loadConfig(env)).toThrow(message);
 });

@@ -43,6 +43,15 @@ describe('parseClientFrame', () => {
     expect(result).toMatchObject({ ok: false, ref: 'ref-me' });
   });
 
+  it('refuses send text over 16000 code points, whatever its bytes (the core bounds those)', () => {
+    const send = (text: string) => JSON.stringify({ type: 'send', room: 'general', text, clientMsgId: 'a' });
+    expect(parseClientFrame(send('x'.repeat(16_000))).ok).toBe(true);
+    expect(parseClientFrame(send('x'.repeat(16_001)))).toMatchObject({ ok: false, ref: 'a' });
+    // zod counts code points: 16000 emoji are 32000 UTF-16 units and still pass the parser.
+    expect(parseClientFrame(send('😀'.repeat(16_000))).ok).toBe(true);
+    expect(parseClientFrame(send('😀'.repeat(16_001)))).toMatchObject({ ok: false, ref: 'a' });
+  });
+
   it('is the same schema the types come from', () => {
     expect(ClientFrameSchema.safeParse({ type: 'ping' }).success).toBe(true);
   });

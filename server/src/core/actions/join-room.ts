@@ -3,6 +3,7 @@ import { requireReadableRoom } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
 import { toMessage } from '../events.js';
+import { messageBytes, newestWithin } from '../reply-budget.js';
 import type { StoredRoom } from '../../ports/store.js';
 import { leaveRoom } from './leave-room.js';
 
@@ -10,8 +11,9 @@ type JoinFrame = Extract<ClientFrame, { type: 'join' }>;
 
 /**
  * Join (or rejoin) a room. Without `after` the client gets the newest backlog; with `after` it gets
- * exactly the messages it missed, or — when that replay would be too long or `after` is unknown —
- * the newest backlog with `complete: false`, which tells it to reload history.
+ * exactly the messages it missed, or — when that replay would be too long (in messages or in bytes)
+ * or `after` is unknown — the newest backlog with `complete: false`, which tells it to reload history.
+ * Every reply stays within the reply budget, so no stored content can make a room unjoinable.
  */
 export async function joinRoom(ctx: CoreContext, connection: Connection, frame: JoinFrame): Promise<void> {
   const room = await requireReadableRoom(ctx, connection.user, frame.room);
@@ -43,10 +45,10 @@ async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinF
   if (frame.after === undefined) {
     messages = await backlog(ctx, room.name);
   } else {
-    const missed = await ctx.store.messagesAfter(room.name, frame.after, Limits.REPLAY_MAX + 1);
-    const afterIsKnown = frame.after <= room.lastSeq || missed.length > 0;
-    if (missed.length <= Limits.REPLAY_MAX && afterIsKnown) {
-      messages = missed.map(toMessage);
+    const missed = await replay(ctx, room.name, frame.after);
+    const afterIsKnown = frame.after <= room.lastSeq || (missed !== undefined && missed.length > 0);
+    if (missed !== undefined && afterIsKnown) {
+      messages = missed;
     } else {
       messages = await backlog(ctx, room.name);
       complete = false;
@@ -68,7 +70,34 @@ async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinF
   if (firstConnectionOfUser) ctx.presenceDiffs.joined(room.name, connection.user);
 }
 
+/** The newest messages, at most JOIN_BACKLOG and within the reply budget (the client pages for more). */
 async function backlog(ctx: CoreContext, room: string): Promise<Message[]> {
   const stored = await ctx.store.messagesBefore(room, Number.MAX_SAFE_INTEGER, Limits.JOIN_BACKLOG);
-  return stored.map(toMessage);
+  return newestWithin(stored.map(toMessage), ctx.limits.replyMaxBytes).messages;
+}
+
+/** Rows read per query while replaying: a replay that passes the budget stops reading early. */
+const REPLAY_CHUNK = 100;
+
+/**
+ * Every message after `after`, or undefined when they are more than REPLAY_MAX or pass the reply
+ * budget: the client then gets `complete: false` and reloads history page by page, instead of a
+ * `joined` frame too large for its send buffer.
+ */
+async function replay(ctx: CoreContext, room: string, after: number): Promise<Message[] | undefined> {
+  const messages: Message[] = [];
+  let bytes = 0;
+  let cursor = after;
+  for (;;) {
+    const chunk = await ctx.store.messagesAfter(room, cursor, REPLAY_CHUNK);
+    for (const stored of chunk) {
+      const message = toMessage(stored);
+      bytes += messageBytes(message) + 1;
+      messages.push(message);
+      if (messages.length > Limits.REPLAY_MAX || bytes > ctx.limits.replyMaxBytes) return undefined;
+    }
+    const last = chunk.at(-1);
+    if (chunk.length < REPLAY_CHUNK || last === undefined) return messages;
+    cursor = last.seq;
+  }
 }

@@ -3,6 +3,7 @@ import type { User } from '../../../../protocol/index.js';
 import { requireReadableRoom } from '../access.js';
 import type { CoreContext } from '../context.js';
 import { toMessage } from '../events.js';
+import { newestWithin } from '../reply-budget.js';
 
 type HistoryFrame = Extract<ClientFrame, { type: 'history' }>;
 
@@ -12,7 +13,11 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
-/** One page of older messages, before a seq cursor; used by the WebSocket and by HTTP. */
+/**
+ * One page of older messages, before a seq cursor; used by the WebSocket and by HTTP. The page holds
+ * the newest `limit` messages that fit the reply budget (always at least one), and `hasMore` says
+ * whether older ones remain, so a page cut short by bytes is just a shorter page.
+ */
 export async function loadHistory(
   ctx: CoreContext,
   user: User,
@@ -20,7 +25,8 @@ export async function loadHistory(
 ): Promise<HistoryPage> {
   const room = await requireReadableRoom(ctx, user, request.room);
   const stored = await ctx.store.messagesBefore(room.name, request.before, request.limit + 1);
-  const hasMore = stored.length > request.limit;
-  const page = hasMore ? stored.slice(stored.length - request.limit) : stored;
-  return { room: room.name, messages: page.map(toMessage), hasMore };
+  const older = stored.length > request.limit;
+  const page = older ? stored.slice(stored.length - request.limit) : stored;
+  const fitting = newestWithin(page.map(toMessage), ctx.limits.replyMaxBytes);
+  return { room: room.name, messages: fitting.messages, hasMore: older || fitting.cut };
 }

@@ -1,4 +1,4 @@
-import { CloseCodes, type ClientFrame } from '../../../../protocol/index.js';
+import { CloseCodes, jsonTextBytes, type ClientFrame } from '../../../../protocol/index.js';
 import { requireMember } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
@@ -33,6 +33,12 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   if (countCharacters(trimmed) > ctx.limits.messageMaxChars) {
     throw new ParleyError('MESSAGE_TOO_LONG', `Messages are at most ${ctx.limits.messageMaxChars} characters.`);
   }
+  if (exceedsWireBytes(text, ctx.limits.messageMaxBytes)) {
+    throw new ParleyError(
+      'MESSAGE_TOO_LONG',
+      `Messages are at most ${ctx.limits.messageMaxBytes} bytes as sent (UTF-8, with JSON escapes; whitespace counts).`,
+    );
+  }
 
   let result;
   try {
@@ -60,6 +66,14 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   // The ack takes the place of the sender's copy, so it reaches the sender in seq order too.
   const personal = { connection, frame: outgoingFrame(ack) };
   ctx.fanOut.room(frame.room, serializeFrame({ type: 'message', message }), message.seq, personal);
+}
+
+/**
+ * What the whole untrimmed text costs in every frame that carries it. Six bytes is the most one
+ * UTF-16 unit can cost, so short texts skip the scan: most messages pay nothing for this check.
+ */
+function exceedsWireBytes(text: string, limit: number): boolean {
+  return text.length * 6 > limit && jsonTextBytes(text) > limit;
 }
 
 /** Characters as a person counts them (code points), not UTF-16 units. */
