@@ -36,7 +36,7 @@ const HOUR = 3600;
  *
  * Every limit is **reserved before the password is hashed** and given back when the password was
  * right, so a burst of simultaneous guesses cannot all be checked before the first of them is
- * counted (ADR 0013). In order, an attempt:
+ * counted (ADR 0014). In order, an attempt:
  * 1. takes a point of its (username, IP) count, atomically, so concurrent attempts get distinct
  *    numbers k. Past `freeFailures`, attempt k must also win a one-at-a-time gate, and whether it
  *    wins or not it blocks the pair for min(2^(k-free-1), max) seconds: hammering during a block

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PresentedDevice } from '../../core/accounts/accounts.js';
 
-/** HKDF info: a key for this one purpose, never the JWT key itself (ADR 0013). */
+/** HKDF info: a key for this one purpose, never the JWT key itself (ADR 0014). */
 const INFO = 'parley device cookie v1';
 
 /**
