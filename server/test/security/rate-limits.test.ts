@@ -108,6 +108,44 @@ describe('login throttling', () => {
     expect(owner.status).toBe(200);
   });
 
+  it('throttles password changes like logins: a burst of wrong current passwords gets at most free + 1 checks', async () => {
+    let checks = 0;
+    server = await startServer({
+      env: {
+        ...GENEROUS_LIMITS,
+        TRUST_PROXY: '127.0.0.1',
+        RATE_LIMIT_LOGIN_FREE_FAILURES: '3',
+        RATE_LIMIT_LOGIN_CONCURRENT_PER_USER: '2',
+      },
+      hasher: (real) => ({
+        hash: (password) => real.hash(password),
+        verify: (password, hash) => {
+          checks += 1;
+          return real.verify(password, hash);
+        },
+      }),
+    });
+    const username = uniqueName('changer');
+    await register(server.url, username);
+    const session = await login(server.url, username);
+    checks = 0;
+    const change = (currentPassword: string) =>
+      request<{ error?: { code: string } }>(`${server!.url}/api/v1/auth/password`, {
+        body: { currentPassword, newPassword: 'amber-falcon-77-orbit' },
+        token: session.accessToken,
+        cookie: session.cookie,
+        headers: { 'x-forwarded-for': '203.0.113.60' },
+      });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => change(`stolen-session-guess-${i}`)));
+    const codes = answers.map((answer) => answer.body.error?.code);
+    expect(codes.every((code) => code === 'CURRENT_PASSWORD_WRONG' || code === 'RATE_LIMITED')).toBe(true);
+    expect(checks).toBeLessThanOrEqual(3 + 1);
+    expect(codes.filter((code) => code === 'CURRENT_PASSWORD_WRONG')).toHaveLength(checks);
+    // The pair is blocked now: even the right current password waits.
+    expect((await change(GOOD_PASSWORD)).status).toBe(429);
+    expect(checks).toBeLessThanOrEqual(3 + 1);
+  });
+
   it('limits registrations per IP', async () => {
     const s = await serverWith({ RATE_LIMIT_REGISTER_IP_PER_HOUR: '3' });
     const statuses = [];
