@@ -1,11 +1,12 @@
 /**
  * Accounts through Parley's real HTTP API, before anything is timed: register, then log in to get
- * an access token and the `parley_fp` fingerprint cookie that a socket must present together.
+ * an access token and the fingerprint cookie (`__Host-parley_fp` under the production config) that a
+ * socket must present together.
  */
 export interface Credential {
   username: string;
   accessToken: string;
-  /** `parley_fp=<value>`, as a browser sends it back. */
+  /** `<fingerprint cookie name>=<value>`, as a browser sends it back. */
   cookie: string;
 }
 

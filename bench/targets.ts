@@ -41,6 +41,8 @@ export const LIFTED_LIMITS: Record<string, string> = {
   RATE_LIMIT_LOGIN_FREE_FAILURES: '1000',
   RATE_LIMIT_LOGIN_IP_PER_HOUR: '1000000',
   RATE_LIMIT_LOGIN_USER_PER_HOUR: '1000000',
+  RATE_LIMIT_LOGIN_CONCURRENT_PER_IP: '100000',
+  RATE_LIMIT_LOGIN_CONCURRENT_PER_USER: '100000',
   RATE_LIMIT_REGISTER_IP_PER_HOUR: '1000000',
   RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: '1000000',
   WS_MAX_SOCKETS_PER_USER: '100000',
@@ -64,6 +66,9 @@ export async function startParley(options: TargetOptions): Promise<Target> {
     PORT: '0',
     DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(32).toString('base64url'),
+    // Production insists on it. The load generator is no browser: it sends the cookies back over
+    // plain HTTP whatever their Secure flag, so the bench measures the production cookie path.
+    COOKIE_SECURE: 'true',
     // info: the start-up line carries the URL we wait for (and info is the production default).
     LOG_LEVEL: 'info',
     BCRYPT_COST: String(options.bcryptCost),

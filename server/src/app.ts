@@ -12,6 +12,8 @@ import { LoginThrottle } from './core/accounts/login-throttle.js';
 import { Sessions } from './core/accounts/sessions.js';
 import { CleanupJob } from './edge/cleanup-job.js';
 import { clientIpResolver, parseTrustProxy } from './edge/client-ip.js';
+import { ipLimitKey, limitKeyedBy } from './edge/ip-limit-key.js';
+import { DeviceCookies } from './edge/auth/device-cookie.js';
 import { sessionRoutes } from './edge/http/session-routes.js';
 import { ChatCore } from './core/chat-core.js';
 import { AccessTokens } from './edge/auth/access-tokens.js';
@@ -81,6 +83,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
 
   const newId = () => globalThis.crypto.randomUUID();
   const rl = config.rateLimits;
+  // Every per-IP limit counts IPv6 by prefix; sessions and security events keep the full address.
+  const keyOfIp = (ip: string) => ipLimitKey(ip, rl.ipv6Prefix);
   const core = new ChatCore({
     store: deps.store,
     bus: deps.bus,
@@ -139,13 +143,20 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     clock: deps.clock,
     sessions,
     securityLog,
-    throttle: new LoginThrottle(deps.limits, {
-      freeFailures: rl.loginFreeFailures,
-      maxDelaySeconds: rl.loginMaxDelaySeconds,
-      ipFailuresPerHour: rl.loginIpFailuresPerHour,
-      userFailuresPerHour: rl.loginUserFailuresPerHour,
-      registrationsPerIpPerHour: rl.registrationsPerIpPerHour,
-    }),
+    throttle: new LoginThrottle(
+      deps.limits,
+      {
+        freeFailures: rl.loginFreeFailures,
+        maxDelaySeconds: rl.loginMaxDelaySeconds,
+        ipFailuresPerHour: rl.loginIpFailuresPerHour,
+        userFailuresPerHour: rl.loginUserFailuresPerHour,
+        deviceFailuresPerHour: rl.loginDeviceFailuresPerHour,
+        concurrentPerIp: rl.loginConcurrentPerIp,
+        concurrentPerUser: rl.loginConcurrentPerUser,
+        registrationsPerIpPerHour: rl.registrationsPerIpPerHour,
+      },
+      keyOfIp,
+    ),
     commonPasswords: deps.commonPasswords,
     dummyHash: await deps.hasher.hash(newId()),
     newId,
@@ -165,13 +176,16 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     heartbeatMs: config.wsHeartbeatMs,
     closeGraceMs: config.wsCloseGraceMs,
     messageTimeoutMs: config.wsMessageTimeoutMs,
-    upgradeLimit: deps.limits.create('ws-upgrade-ip', { points: rl.wsUpgradesPerIpPerMinute, windowSeconds: 60 }),
+    upgradeLimit: limitKeyedBy(
+      deps.limits.create('ws-upgrade-ip', { points: rl.wsUpgradesPerIpPerMinute, windowSeconds: 60 }),
+      keyOfIp,
+    ),
     maxSocketsPerUser: rl.wsMaxSocketsPerUser,
     clientIp: clientIpResolver(trustProxy),
   });
   gateway.attach(http.server);
 
-  await registerSecurityHeaders(http);
+  await registerSecurityHeaders(http, { hsts: config.cookieSecure });
   // CORS only for the exact configured origins (never *, never a reflected stranger). The web
   // client is same-origin and needs none; this is for operators who serve it elsewhere.
   await http.register(cors, {
@@ -189,6 +203,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     sessions,
     tokens,
     auth,
+    deviceCookies: new DeviceCookies(config.jwtSecret, config.jwtSecretPrevious),
     secureCookies: config.cookieSecure,
     sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,

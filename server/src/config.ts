@@ -59,7 +59,10 @@ const EnvSchema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   /** Comma-separated exact origins allowed to open WebSockets. Default: this server's own origins. */
   ALLOWED_ORIGINS: z.string().optional(),
-  /** Set the fingerprint cookie Secure with the __Host- prefix (serve over HTTPS). Default false. */
+  /**
+   * true: mark every cookie Secure, with the __Host-/__Secure- prefixes, and send HSTS (serve over
+   * HTTPS). Default false; production refuses to start without true.
+   */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   /** Trust X-Forwarded-* from this proxy (Fastify trustProxy: an IP, CIDR list or hop count). Default: trust none. */
   TRUST_PROXY: z.string().optional(),
@@ -90,6 +93,14 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_IP_PER_HOUR: count(50, 1, 1_000_000),
   /** Failed logins per username per hour, any IP. Default 100. */
   RATE_LIMIT_LOGIN_USER_PER_HOUR: count(100, 1, 1_000_000),
+  /** Failed logins per device cookie per hour before it stops exempting from the per-username cap. Default 10. */
+  RATE_LIMIT_LOGIN_DEVICE_FAILURES_PER_HOUR: count(10, 1, 1_000_000),
+  /** Password checks (login, password change) in flight at once per IP, per node; more get 429 at once. Default 4. */
+  RATE_LIMIT_LOGIN_CONCURRENT_PER_IP: count(4, 1, 100_000),
+  /** Password checks in flight at once per username, per node; more get 429 at once. Default 2. */
+  RATE_LIMIT_LOGIN_CONCURRENT_PER_USER: count(2, 1, 100_000),
+  /** Leading bits by which per-IP limits count an IPv6 address (one subscriber holds a /64), 32-128. Default 64. */
+  RATE_LIMIT_IPV6_PREFIX: count(64, 32, 128),
   /** Registrations per IP per hour. Default 20. */
   RATE_LIMIT_REGISTER_IP_PER_HOUR: count(20, 1, 1_000_000),
   /** WebSocket upgrades per IP per minute. Default 60. */
@@ -171,6 +182,10 @@ export interface Config {
     loginMaxDelaySeconds: number;
     loginIpFailuresPerHour: number;
     loginUserFailuresPerHour: number;
+    loginDeviceFailuresPerHour: number;
+    loginConcurrentPerIp: number;
+    loginConcurrentPerUser: number;
+    ipv6Prefix: number;
     registrationsPerIpPerHour: number;
     wsUpgradesPerIpPerMinute: number;
     wsMaxSocketsPerUser: number;
@@ -234,6 +249,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginMaxDelaySeconds: e.RATE_LIMIT_LOGIN_MAX_DELAY,
       loginIpFailuresPerHour: e.RATE_LIMIT_LOGIN_IP_PER_HOUR,
       loginUserFailuresPerHour: e.RATE_LIMIT_LOGIN_USER_PER_HOUR,
+      loginDeviceFailuresPerHour: e.RATE_LIMIT_LOGIN_DEVICE_FAILURES_PER_HOUR,
+      loginConcurrentPerIp: e.RATE_LIMIT_LOGIN_CONCURRENT_PER_IP,
+      loginConcurrentPerUser: e.RATE_LIMIT_LOGIN_CONCURRENT_PER_USER,
+      ipv6Prefix: e.RATE_LIMIT_IPV6_PREFIX,
       registrationsPerIpPerHour: e.RATE_LIMIT_REGISTER_IP_PER_HOUR,
       wsUpgradesPerIpPerMinute: e.RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE,
       wsMaxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
@@ -248,6 +267,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   checkSecret(config);
   checkMessageFits(config);
+  if (config.env === 'production' && !config.cookieSecure) {
+    // Without Secure, the refresh token and the device cookie would travel over plain HTTP.
+    throw new ConfigError('COOKIE_SECURE: must be true in production (serve Parley over HTTPS)');
+  }
   if (config.redis && config.database.kind !== 'postgres') {
     throw new ConfigError('REDIS_URL: several nodes need one shared database; set DATABASE_URL=postgres://… too');
   }

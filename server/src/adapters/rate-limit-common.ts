@@ -17,6 +17,11 @@ export function limitOver(main: RateLimiterAbstract, burst: RateLimiterAbstract 
       const res = await main.get(key);
       return res ? toState(res, res.remainingPoints > 0, allowance) : undefined;
     },
+    async reward(key, points = 1) {
+      const res = await main.reward(key, points);
+      // A refund after the window rolled over would start the next window in credit.
+      if (res.consumedPoints < 0) await main.delete(key);
+    },
     async block(key, seconds) {
       await main.block(key, seconds);
     },

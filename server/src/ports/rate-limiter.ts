@@ -15,8 +15,19 @@ export interface LimitState {
 }
 
 export interface Limit {
-  /** Takes points from the key's allowance; `allowed: false` when it had none left. */
+  /**
+   * Takes points from the key's allowance; `allowed: false` when it had none left. Atomic: of many
+   * concurrent calls for one key, each sees its own `consumed` (1, 2, 3 …), on one node or many.
+   * A refused call still counts in `consumed` (so hammering a spent key is seen).
+   */
   consume(key: string, points?: number): Promise<LimitState>;
+  /**
+   * Gives back points an earlier `consume` took in the current window (a reservation whose attempt
+   * turned out not to count). Atomic like `consume`. It never leaves the key richer than a fresh
+   * one: a refund that finds the window already rolled over is dropped. On a limit with a burst, only the main
+   * allowance is refunded.
+   */
+  reward(key: string, points?: number): Promise<void>;
   /** Reads the key without taking anything; undefined when the key has no history. */
   peek(key: string): Promise<LimitState | undefined>;
   /** Refuses the key for `seconds`, whatever its allowance. */

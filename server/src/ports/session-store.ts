@@ -43,8 +43,6 @@ export interface SessionStore {
   /** Sessions neither revoked nor past their absolute end, newest first. */
   listLiveSessions(userId: string, now: string): Promise<StoredSession[]>;
   touchSession(id: string, at: string): Promise<void>;
-  /** Whether this user ever had a session on the device with this fingerprint hash (kept 30 days after it ended). */
-  isKnownDevice(userId: string, fingerprintHash: string): Promise<boolean>;
   revokeSessions(scope: SessionScope, at: string, reason: string): Promise<string[]>;
 
   findRefreshToken(tokenHash: string): Promise<StoredRefreshToken | undefined>;

@@ -199,7 +199,7 @@ describe('logout and revocation', () => {
     });
     const loggedOutAt = Date.now();
     expect(logout.status).toBe(204);
-    expect(logout.headers.get('clear-site-data')).toBe('"cookies", "storage"');
+    expect(logout.headers.get('clear-site-data')).toBe('"storage"');
     expect(logout.headers.getSetCookie().every((c) => c.includes('Max-Age=0'))).toBe(true);
     expect((await socket.closed).code).toBe(4401);
     expect(Date.now() - loggedOutAt).toBeLessThan(1000);

@@ -289,15 +289,6 @@ export function describeStoreContract(
       expect(events.every((e) => e.userId === alice.id)).toBe(true);
     });
 
-    it('knows the devices a user has had sessions on', async () => {
-      const author = await user();
-      const s = session(author.id, { fingerprintHash: 'device-1' });
-      await store.createSession(s, token(s));
-      expect(await store.isKnownDevice(author.id, 'device-1')).toBe(true);
-      expect(await store.isKnownDevice(author.id, 'device-2')).toBe(false);
-      expect(await store.isKnownDevice((await user()).id, 'device-1')).toBe(false);
-    });
-
     it('password hashes can be replaced', async () => {
       const author = await user();
       await store.updatePasswordHash(author.id, 'new-hash');

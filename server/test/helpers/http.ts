@@ -5,6 +5,8 @@ export interface Session {
   accessToken: string;
   /** `parley_fp=<value>` as a browser would send it back. */
   cookie: string;
+  /** `parley_dev=<value>`: the device cookie the login set (it outlives the session). */
+  deviceCookie?: string;
 }
 
 export interface JsonResponse<T = unknown> {
@@ -67,7 +69,20 @@ export async function login(base: string, username: string, password = GOOD_PASS
   if (response.status !== 200)
     throw new Error(`login ${username}: ${response.status} ${JSON.stringify(response.body)}`);
   const setCookie = response.headers.get('set-cookie') ?? '';
-  return { user: response.body.user, accessToken: response.body.accessToken, cookie: setCookie.split(';')[0] ?? '' };
+  return {
+    user: response.body.user,
+    accessToken: response.body.accessToken,
+    cookie: setCookie.split(';')[0] ?? '',
+    deviceCookie: cookiePair(response.headers, 'parley_dev') ?? '',
+  };
+}
+
+/** `name=value` of the Set-Cookie whose name ends with `name` (any __Host-/__Secure- prefix), if any. */
+export function cookiePair(headers: Headers, name: string): string | undefined {
+  return headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0] ?? '')
+    .find((pair) => pair.split('=')[0]?.endsWith(name));
 }
 
 /** Registers and logs in a new user. */

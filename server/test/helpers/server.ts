@@ -10,6 +10,7 @@ import { buildApp, type ParleyApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/ports/clock.js';
+import type { PasswordHasher } from '../../src/ports/password-hasher.js';
 import { systemClock } from '../../src/ports/clock.js';
 
 export interface TestServer {
@@ -28,6 +29,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   clock?: Clock;
   dataDir?: string;
+  /** Wraps the real bcrypt hasher (e.g. to count comparisons); it must still hash for real. */
+  hasher?: (real: PasswordHasher) => PasswordHasher;
 }
 
 /**
@@ -38,6 +41,8 @@ export const GENEROUS_LIMITS: Record<string, string> = {
   RATE_LIMIT_LOGIN_FREE_FAILURES: '1000',
   RATE_LIMIT_LOGIN_IP_PER_HOUR: '1000000',
   RATE_LIMIT_LOGIN_USER_PER_HOUR: '1000000',
+  RATE_LIMIT_LOGIN_CONCURRENT_PER_IP: '100000',
+  RATE_LIMIT_LOGIN_CONCURRENT_PER_USER: '100000',
   RATE_LIMIT_REGISTER_IP_PER_HOUR: '1000000',
   RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: '1000000',
   WS_MAX_SOCKETS_PER_USER: '1000',
@@ -83,7 +88,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     { ...config, jwtSecret },
     {
       ...adapters,
-      hasher: new BcryptHasher(config.bcryptCost),
+      hasher: (options.hasher ?? ((real) => real))(new BcryptHasher(config.bcryptCost)),
       clock: options.clock ?? systemClock,
       logger: createLogger(config.logLevel, sink),
       commonPasswords: loadCommonPasswords(),

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from '../helpers/http.js';
+import { GOOD_PASSWORD, register, request, uniqueName } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -48,6 +48,8 @@ describe('a hardened edge', () => {
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(page.headers['x-powered-by']).toBeUndefined();
+    // COOKIE_SECURE is off here (plain HTTP), so no HSTS: it would pin a name that has no TLS.
+    expect(page.headers['strict-transport-security']).toBeUndefined();
     expect(page.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 
@@ -118,5 +120,34 @@ describe('a hardened edge', () => {
       expect(JSON.stringify(answer.body)).not.toMatch(/\bat\b .*:\d+|\/work\/|node_modules|SELECT|sqlite/i);
       expect(answer.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     }
+  });
+});
+
+describe('with COOKIE_SECURE=true', () => {
+  let secure: TestServer;
+  beforeAll(async () => {
+    secure = await startServer({ env: { COOKIE_SECURE: 'true' } });
+  });
+  afterAll(async () => {
+    await secure.close();
+  });
+
+  it('sends HSTS for a year with subdomains on every answer, and only Secure, prefixed cookies', async () => {
+    for (const path of ['/', '/health', '/api/v1/nothing-here']) {
+      const answer = await request(`${secure.url}${path}`);
+      expect(answer.headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
+    }
+    const username = uniqueName('hsts');
+    await register(secure.url, username);
+    const login = await request(`${secure.url}/api/v1/auth/login`, { body: { username, password: GOOD_PASSWORD } });
+    expect(login.status).toBe(200);
+    const cookies = login.headers.getSetCookie();
+    expect(cookies.map((line) => line.split('=')[0])).toEqual([
+      '__Host-parley_fp',
+      '__Secure-parley_rt',
+      '__Secure-parley_dev',
+    ]);
+    for (const line of cookies) expect(line).toMatch(/; HttpOnly; SameSite=Strict; .*Secure/);
+    expect(cookies[2]).toMatch(/; Path=\/api\/v1\/auth; HttpOnly; SameSite=Strict; Max-Age=31536000; Secure$/);
   });
 });

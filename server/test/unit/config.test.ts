@@ -41,12 +41,36 @@ it.each([
     { MESSAGE_MAX_BYTES: '40000', WS_MAX_PAYLOAD: '65536', WS_MAX_BUFFERED_BYTES: '65536' },
     /MESSAGE_MAX_BYTES: .*reply budget of 32768 bytes/,
   ],
+  [{ NODE_ENV: 'production', JWT_SECRET: STRONG }, /COOKIE_SECURE: must be true in production/],
+  [{ NODE_ENV: 'production', JWT_SECRET: STRONG, COOKIE_SECURE: 'false' }, /COOKIE_SECURE: must be true/],
+  [{ RATE_LIMIT_IPV6_PREFIX: '31' }, /RATE_LIMIT_IPV6_PREFIX/],
+  [{ RATE_LIMIT_IPV6_PREFIX: '129' }, /RATE_LIMIT_IPV6_PREFIX/],
+  [{ RATE_LIMIT_LOGIN_CONCURRENT_PER_IP: '0' }, /RATE_LIMIT_LOGIN_CONCURRENT_PER_IP/],
+  [{ RATE_LIMIT_LOGIN_CONCURRENT_PER_USER: 'two' }, /RATE_LIMIT_LOGIN_CONCURRENT_PER_USER/],
+  [{ RATE_LIMIT_LOGIN_DEVICE_FAILURES_PER_HOUR: '0' }, /RATE_LIMIT_LOGIN_DEVICE_FAILURES_PER_HOUR/],
 ])('refuses %j with a message naming the variable', (env, message) => {
   expect(() => loadConfig(env)).toThrow(message);
 });
 
-it('accepts a strong secret in production', () => {
-  expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG }).jwtSecret).toBe(STRONG);
+it('accepts a strong secret and secure cookies in production', () => {
+  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG, COOKIE_SECURE: 'true' });
+  expect(config.jwtSecret).toBe(STRONG);
+  expect(config.cookieSecure).toBe(true);
+});
+
+it('documents the defaults of the login and IPv6 limits', () => {
+  expect(loadConfig({}).rateLimits).toMatchObject({
+    loginConcurrentPerIp: 4,
+    loginConcurrentPerUser: 2,
+    loginDeviceFailuresPerHour: 10,
+    ipv6Prefix: 64,
+  });
+});
+
+it('the server process refuses to start in production without COOKIE_SECURE=true, naming it', async () => {
+  const failure = startServerProcess({ NODE_ENV: 'production', JWT_SECRET: STRONG });
+  await expect(failure).rejects.toThrow(/exited with 78/);
+  await expect(failure).rejects.toThrow(/COOKIE_SECURE/);
 });
 
 it.each([

@@ -29,17 +29,6 @@ export function kyselySessions(db: Kysely<Database>): SessionStore {
       return rows.map(toSession);
     },
 
-    async isKnownDevice(userId, fingerprintHash) {
-      const row = await db
-        .selectFrom('sessions')
-        .select('id')
-        .where('user_id', '=', userId)
-        .where('fingerprint_hash', '=', fingerprintHash)
-        .limit(1)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
-
     async touchSession(id, at) {
       await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
     },

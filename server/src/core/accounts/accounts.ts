@@ -9,6 +9,12 @@ import type { DeviceContext, SecurityLog } from './security-log.js';
 import type { IssuedSession, Sessions } from './sessions.js';
 import type { LoginThrottle } from './login-throttle.js';
 
+/** A device cookie whose signature the edge verified: whose it is, and its nonce. */
+export interface PresentedDevice {
+  userId: string;
+  nonce: string;
+}
+
 export interface AccountsDeps {
   store: Store;
   hasher: PasswordHasher;
@@ -45,28 +51,23 @@ export class Accounts {
   /**
    * Checks the password and opens a session. An unknown user, a wrong password and a password bcrypt
    * could not check whole all give INVALID_CREDENTIALS after one bcrypt comparison, so neither the
-   * answer nor its timing tells which.
+   * answer nor its timing tells which. The throttle admits the attempt first (or refuses it with no
+   * comparison at all); a device cookie only counts for the account it was issued to.
    */
   async login(
     username: string,
     password: string,
-    device: DeviceContext & { presentedFingerprintHash?: string | undefined },
+    device: DeviceContext & { presentedDevice?: PresentedDevice | undefined },
   ): Promise<IssuedSession> {
-    const { throttle, store } = this.deps;
-    const found = isValidUsername(username) ? await store.findUserByUsername(username) : undefined;
-    const knownDevice =
-      found !== undefined &&
-      device.presentedFingerprintHash !== undefined &&
-      (await store.isKnownDevice(found.id, device.presentedFingerprintHash));
-    await throttle.beforeLogin(username, device.ip, knownDevice);
-    const matches = await this.deps.hasher.verify(password, found?.passwordHash ?? this.deps.dummyHash);
-    if (!found || !matches || !isBcryptSafe(password)) {
-      // Unknown users count too, so the throttle's answers tell nothing about who exists.
-      await throttle.loginFailed(username, device.ip);
+    const found = isValidUsername(username) ? await this.deps.store.findUserByUsername(username) : undefined;
+    const deviceNonce =
+      found !== undefined && device.presentedDevice?.userId === found.id ? device.presentedDevice.nonce : undefined;
+    // Unknown users count too, so the throttle's answers tell nothing about who exists.
+    const matches = await this.checkPassword(username, device.ip, deviceNonce, password, found?.passwordHash);
+    if (!found || !matches) {
       if (found) await this.deps.securityLog.record('login_failed', found.id, null, device);
       throw new ParleyError('INVALID_CREDENTIALS');
     }
-    await throttle.loginSucceeded(username, device.ip);
     const issued = await this.deps.sessions.open(toUser(found), device);
     await this.deps.securityLog.record('login_succeeded', found.id, issued.session.id, device);
     return issued;
@@ -77,17 +78,20 @@ export class Accounts {
     userId: string,
     currentSessionId: string,
     change: { currentPassword: string; newPassword: string; logoutOtherSessions: boolean },
-    device: Omit<DeviceContext, 'fingerprintHash'>,
+    device: Omit<DeviceContext, 'fingerprintHash'> & { presentedDevice?: PresentedDevice | undefined },
   ): Promise<void> {
     const user = await this.deps.store.findUserById(userId);
     if (!user) throw new ParleyError('UNAUTHENTICATED');
     // A stolen session must not become a password-guessing oracle: same throttle as login.
-    await this.deps.throttle.beforeLogin(user.username, device.ip);
-    const matches = await this.deps.hasher.verify(change.currentPassword, user.passwordHash);
-    if (!matches || !isBcryptSafe(change.currentPassword)) {
-      await this.deps.throttle.loginFailed(user.username, device.ip);
-      throw new ParleyError('CURRENT_PASSWORD_WRONG');
-    }
+    const deviceNonce = device.presentedDevice?.userId === user.id ? device.presentedDevice.nonce : undefined;
+    const matches = await this.checkPassword(
+      user.username,
+      device.ip,
+      deviceNonce,
+      change.currentPassword,
+      user.passwordHash,
+    );
+    if (!matches) throw new ParleyError('CURRENT_PASSWORD_WRONG');
     checkNewPassword(change.newPassword, this.deps.commonPasswords);
     await this.deps.store.updatePasswordHash(userId, await this.deps.hasher.hash(change.newPassword));
     await this.deps.securityLog.record('password_changed', userId, currentSessionId, device);
@@ -99,5 +103,30 @@ export class Accounts {
         device,
       );
     }
+  }
+
+  /**
+   * One throttled bcrypt comparison (against the dummy hash when there is no user). True only for
+   * the right password that bcrypt could read whole; the throttle hears the outcome either way.
+   */
+  private async checkPassword(
+    username: string,
+    ip: string,
+    deviceNonce: string | undefined,
+    password: string,
+    hash: string | undefined,
+  ): Promise<boolean> {
+    const attempt = await this.deps.throttle.beginLogin(username, ip, deviceNonce);
+    let matches = false;
+    try {
+      matches =
+        (await this.deps.hasher.verify(password, hash ?? this.deps.dummyHash)) &&
+        hash !== undefined &&
+        isBcryptSafe(password);
+    } finally {
+      if (matches) await attempt.succeeded();
+      else attempt.failed();
+    }
+    return matches;
   }
 }

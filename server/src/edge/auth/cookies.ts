@@ -1,23 +1,29 @@
 import { parse } from 'cookie';
 
 /**
- * The two cookies Parley sets, both HttpOnly and SameSite=Strict:
+ * The three cookies Parley sets, all HttpOnly and SameSite=Strict:
  * - the device fingerprint, sent everywhere (Path=/); `__Host-` prefixed and Secure over HTTPS;
- * - the refresh token, sent only to /api/v1/auth; `__Secure-` prefixed and Secure over HTTPS.
+ * - the refresh token, sent only to /api/v1/auth; `__Secure-` prefixed and Secure over HTTPS;
+ * - the device cookie (device-cookie.ts), sent only to /api/v1/auth, kept a year and through
+ *   logout, because its whole point is to outlive sessions; `__Secure-` prefixed over HTTPS.
  * The refresh token is also in the login and refresh bodies for non-browser clients; the web client
  * relies on the cookie so no script ever has to keep it.
  */
 export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+export const DEVICE_COOKIE_PATH = '/api/v1/auth';
+/** About a year: a device the owner uses once a year still counts as theirs. */
+export const DEVICE_COOKIE_MAX_AGE = 31_536_000;
 
 export interface CookieNames {
   fingerprint: string;
   refresh: string;
+  device: string;
 }
 
 export function cookieNames(secure: boolean): CookieNames {
   return secure
-    ? { fingerprint: '__Host-parley_fp', refresh: '__Secure-parley_rt' }
-    : { fingerprint: 'parley_fp', refresh: 'parley_rt' };
+    ? { fingerprint: '__Host-parley_fp', refresh: '__Secure-parley_rt', device: '__Secure-parley_dev' }
+    : { fingerprint: 'parley_fp', refresh: 'parley_rt', device: 'parley_dev' };
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -47,7 +53,11 @@ export function refreshCookie(refreshToken: string, refreshSeconds: number, secu
   return cookie(cookieNames(secure).refresh, refreshToken, REFRESH_COOKIE_PATH, refreshSeconds, secure);
 }
 
-/** Expired copies of both cookies, so the browser forgets them at logout. */
+export function deviceCookie(value: string, secure: boolean): string {
+  return cookie(cookieNames(secure).device, value, DEVICE_COOKIE_PATH, DEVICE_COOKIE_MAX_AGE, secure);
+}
+
+/** Expired copies of the session's two cookies, so the browser forgets them at logout (not the device cookie). */
 export function clearedCookies(secure: boolean): string[] {
   const names = cookieNames(secure);
   return [cookie(names.fingerprint, '', '/', 0, secure), cookie(names.refresh, '', REFRESH_COOKIE_PATH, 0, secure)];

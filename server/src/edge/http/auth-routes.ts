@@ -4,7 +4,15 @@ import { CredentialsBody, type LoginResponse } from '../../../../protocol/index.
 import type { Accounts } from '../../core/accounts/accounts.js';
 import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
-import { clearedCookies, cookieNames, readCookie, refreshCookie, sessionCookies } from '../auth/cookies.js';
+import {
+  clearedCookies,
+  cookieNames,
+  deviceCookie,
+  readCookie,
+  refreshCookie,
+  sessionCookies,
+} from '../auth/cookies.js';
+import type { DeviceCookies } from '../auth/device-cookie.js';
 import { hashFingerprint, newFingerprint } from '../auth/fingerprint.js';
 import { identityOf } from './require-auth.js';
 import { validate } from './validate.js';
@@ -14,6 +22,7 @@ export interface AuthRoutesDeps {
   sessions: Sessions;
   tokens: AccessTokens;
   auth: preHandlerAsyncHookHandler;
+  deviceCookies: DeviceCookies;
   secureCookies: boolean;
   sessionMaxAgeSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -32,6 +41,8 @@ const PasswordBody = z.strictObject({
 export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   const names = cookieNames(deps.secureCookies);
   const device = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+  const presentedDevice = (request: FastifyRequest) =>
+    deps.deviceCookies.verify(readCookie(request.headers.cookie, names.device));
 
   async function tokenAnswer(reply: FastifyReply, issued: IssuedSession, cookies: string[]) {
     const { token, expiresAt } = await deps.tokens.sign({
@@ -58,17 +69,20 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   app.post('/api/v1/auth/login', async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const fingerprint = newFingerprint();
-    const presented = readCookie(request.headers.cookie, names.fingerprint);
     const issued = await deps.accounts.login(username, password, {
       fingerprintHash: hashFingerprint(fingerprint),
-      presentedFingerprintHash: presented === undefined ? undefined : hashFingerprint(presented),
+      presentedDevice: presentedDevice(request),
       ...device(request),
     });
-    const cookies = sessionCookies(
-      { fingerprint, refreshToken: issued.refreshToken },
-      { sessionSeconds: deps.sessionMaxAgeSeconds, refreshSeconds: deps.refreshTokenTtlSeconds },
-      deps.secureCookies,
-    );
+    const cookies = [
+      ...sessionCookies(
+        { fingerprint, refreshToken: issued.refreshToken },
+        { sessionSeconds: deps.sessionMaxAgeSeconds, refreshSeconds: deps.refreshTokenTtlSeconds },
+        deps.secureCookies,
+      ),
+      // A fresh device cookie at every password login, with a fresh failure allowance.
+      deviceCookie(deps.deviceCookies.issue(issued.user.id), deps.secureCookies),
+    ];
     return tokenAnswer(reply, issued, cookies);
   });
 
@@ -90,18 +104,24 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     const body = validate(LogoutBody, request.body ?? undefined);
     const { user, sessionId } = identityOf(request);
     await deps.sessions.logout(user.id, sessionId, body?.allSessions === true, device(request));
-    return reply
-      .status(204)
-      .header('Set-Cookie', clearedCookies(deps.secureCookies))
-      .header('Clear-Site-Data', '"cookies", "storage"')
-      .header('Cache-Control', 'no-store')
-      .send();
+    return (
+      reply
+        .status(204)
+        .header('Set-Cookie', clearedCookies(deps.secureCookies))
+        // Not "cookies": that would wipe the device cookie, which must outlive the session.
+        .header('Clear-Site-Data', '"storage"')
+        .header('Cache-Control', 'no-store')
+        .send()
+    );
   });
 
   app.post('/api/v1/auth/password', { preHandler: deps.auth }, async (request, reply) => {
     const change = validate(PasswordBody, request.body);
     const { user, sessionId } = identityOf(request);
-    await deps.accounts.changePassword(user.id, sessionId, change, device(request));
+    await deps.accounts.changePassword(user.id, sessionId, change, {
+      ...device(request),
+      presentedDevice: presentedDevice(request),
+    });
     return reply.status(204).header('Cache-Control', 'no-store').send();
   });
 }

@@ -18,11 +18,18 @@ export const CONTENT_SECURITY_POLICY = {
   formAction: ["'self'"],
 };
 
-export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+/** A year, subdomains included; no `preload`, which an operator must choose for their domain. */
+export const HSTS = { maxAge: 31_536_000, includeSubDomains: true, preload: false };
+
+/**
+ * HSTS only with COOKIE_SECURE=true, which says clients reach Parley over HTTPS: sent over plain
+ * HTTP (a development server) it would be ignored, or worse, pin a name that has no TLS.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, options: { hsts: boolean }): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: false,
+    strictTransportSecurity: options.hsts ? HSTS : false,
   });
 }
