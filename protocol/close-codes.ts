@@ -13,7 +13,10 @@ export const CloseCodes = {
   SESSION_ENDED: 4401,
   /** Banned: stop and tell the person. */
   BANNED: 4403,
-  /** Slow consumer: the send queue overflowed; reconnect and resume by seq. */
+  /**
+   * Too slow a link: the send queue overflowed (slow consumer), or one incoming message took longer
+   * than WS_MESSAGE_TIMEOUT_MS to arrive; reconnect and resume by seq, backing off if it repeats.
+   */
   SLOW_CONSUMER: 4408,
   /** Too many violations (rate limits): back off before reconnecting. */
   TOO_MANY_VIOLATIONS: 4429,

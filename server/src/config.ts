@@ -130,7 +130,7 @@ const EnvSchema = z.object({
   WS_CLOSE_GRACE_MS: count(1000, 100, 30_000),
   /**
    * Longest time one incoming WebSocket message (all its fragments) may take to arrive, in ms,
-   * counted from its first byte; then the socket is closed with 1008. Default 10000.
+   * counted from its first byte; then the socket is closed with 4408. Default 10000.
    */
   WS_MESSAGE_TIMEOUT_MS: count(10_000, 500, 300_000),
   /** Directory of the built web client. Default web/dist. */

@@ -17,6 +17,7 @@ import { asParleyError, isParleyError } from './errors.js';
 import { serializeFrame } from './events.js';
 import { FanOut } from './fan-out.js';
 import { FrameAdmission } from './frame-admission.js';
+import { budgetOn } from './reply-budget.js';
 import { LocalHub } from './local-hub.js';
 import { PresenceCoalescer } from './presence-coalescer.js';
 
@@ -207,7 +208,12 @@ export class ChatCore {
       case 'send':
         return sendMessage(this.ctx, connection, frame);
       case 'history': {
-        const page = await loadHistory(this.ctx, connection.user, frame);
+        const page = await loadHistory(
+          this.ctx,
+          connection.user,
+          frame,
+          budgetOn(this.ctx.limits, connection.bufferedBytes),
+        );
         connection.send({ type: 'history', ...page });
         return;
       }

@@ -49,6 +49,11 @@ export class Connection {
     return !this.closed && this.socket.isOpen;
   }
 
+  /** Bytes written to the socket and not yet sent. */
+  get bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
   /** Frames waiting to be handled, not counting the one in progress. */
   get queuedFrames(): number {
     return this.waiting;
@@ -83,6 +88,7 @@ export class Connection {
   }
 
   send(frame: ServerFrame): void {
+    if (this.closed) return; // not even encoded
     this.write(outgoingFrame(encodeFrame(frame)));
   }
 

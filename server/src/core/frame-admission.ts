@@ -19,6 +19,8 @@ export interface FrameRates {
 export class FrameAdmission {
   private readonly byConnection = new WeakMap<Connection, TokenBucket>();
   private readonly byUser = new Map<string, TokenBucket>();
+  /** Users with no socket left here whose bucket has not refilled yet (kept so a reconnect cannot reset it). */
+  private readonly departed = new Set<string>();
 
   constructor(private readonly rates: FrameRates) {}
 
@@ -32,10 +34,24 @@ export class FrameAdmission {
     return userWait;
   }
 
-  /** The user's last socket here has gone: forget their bucket once it has refilled. */
+  /**
+   * The user's last socket here has gone: their bucket is forgotten once it has refilled. Checked
+   * for every departed user at each departure; a bucket refills within burst ÷ rate seconds, so
+   * the departed set only ever holds the users who left in the last few seconds.
+   */
   userLeft(userId: string, now: number): void {
-    const bucket = this.byUser.get(userId);
-    if (bucket?.isFull(now)) this.byUser.delete(userId);
+    this.departed.add(userId);
+    for (const id of this.departed) {
+      const bucket = this.byUser.get(id);
+      if (bucket !== undefined && !bucket.isFull(now)) continue;
+      this.byUser.delete(id);
+      this.departed.delete(id);
+    }
+  }
+
+  /** Users whose bucket is remembered (connected, or departed within the last few seconds). */
+  get usersTracked(): number {
+    return this.byUser.size;
   }
 
   private bucketOf(connection: Connection, now: number): TokenBucket {
@@ -48,6 +64,7 @@ export class FrameAdmission {
   }
 
   private bucketOfUser(userId: string, now: number): TokenBucket {
+    this.departed.delete(userId);
     let bucket = this.byUser.get(userId);
     if (!bucket) {
       bucket = new TokenBucket(this.rates.perUserBurst, this.rates.perUserPerSecond, now);

@@ -28,6 +28,15 @@ export function newestWithin(messages: readonly Message[], budget: number): { me
   return { messages: messages.slice(first), cut: first > 0 };
 }
 
+/**
+ * The budget of one reply on a socket that already holds `buffered` unsent bytes: the reply budget,
+ * but never more than half of the send buffer that is left, so replies pipelined on a slow link
+ * (several joins, a burst of history requests) cannot add up past `maxBufferedBytes` either.
+ */
+export function budgetOn(limits: { replyMaxBytes: number; maxBufferedBytes: number }, buffered: number): number {
+  return Math.max(0, Math.min(limits.replyMaxBytes, Math.floor((limits.maxBufferedBytes - buffered) / 2)));
+}
+
 /** Whether all of `messages` fit in `budget` bytes of JSON. */
 export function allWithin(messages: readonly Message[], budget: number): boolean {
   let bytes = 0;

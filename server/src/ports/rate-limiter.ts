@@ -22,10 +22,11 @@ export interface Limit {
    */
   consume(key: string, points?: number): Promise<LimitState>;
   /**
-   * Gives back points an earlier `consume` took in the current window (a reservation whose attempt
-   * turned out not to count). Atomic like `consume`. It never leaves the key richer than a fresh
-   * one: a refund that finds the window already rolled over is dropped. On a limit with a burst, only the main
-   * allowance is refunded.
+   * Gives back points an earlier `consume` took (a reservation whose attempt turned out not to
+   * count). The refund itself is atomic like `consume`. A refund that arrives after the window
+   * rolled over comes off the new window's count instead; if that would leave the key in credit,
+   * the key is reset (a separate step: a `consume` landing between the two may be forgotten, so at
+   * worst one point goes uncounted). On a limit with a burst, only the main allowance is refunded.
    */
   reward(key: string, points?: number): Promise<void>;
   /** Reads the key without taking anything; undefined when the key has no history. */

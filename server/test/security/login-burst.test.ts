@@ -21,12 +21,15 @@ class CountingHasher implements PasswordHasher {
   checks = 0;
   running = 0;
   peak = 0;
+  /** For each check of GOOD_PASSWORD (the bystander's): how many checks were already running. */
+  readonly aheadOfRight: number[] = [];
   constructor(private readonly real: PasswordHasher) {}
   hash(password: string): Promise<string> {
     return this.real.hash(password);
   }
   async verify(password: string, hash: string): Promise<boolean> {
     this.checks += 1;
+    if (password === GOOD_PASSWORD) this.aheadOfRight.push(this.running);
     this.running += 1;
     this.peak = Math.max(this.peak, this.running);
     try {
@@ -43,10 +46,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function burstServer(): Promise<{ s: TestServer; hasher: CountingHasher }> {
+async function burstServer(extra: Record<string, string> = {}): Promise<{ s: TestServer; hasher: CountingHasher }> {
   let hasher: CountingHasher | undefined;
   server = await startServer({
-    env: { ...GENEROUS_LIMITS, ...LIMITS, BCRYPT_COST: '10', TRUST_PROXY: '127.0.0.1' },
+    env: { ...GENEROUS_LIMITS, ...LIMITS, BCRYPT_COST: '10', TRUST_PROXY: '127.0.0.1', ...extra },
     hasher: (real) => (hasher = new CountingHasher(real)),
   });
   return { s: server, hasher: hasher! };
@@ -59,6 +62,22 @@ function loginFrom(base: string, username: string, password: string, ip: string)
     body: { username, password },
     headers: { 'x-forwarded-for': ip },
   });
+}
+
+/**
+ * The ceiling for the bystander's login during a burst: the 2 s the issue asks for, or, on a machine
+ * so busy that the same login already takes long beside 200 trivial requests (other jobs compiling
+ * beside the suite; client and server share this process), five times that. On an idle machine the
+ * control takes a few hundred ms, so the ceiling is 2 s. Without the reservations the burst queued
+ * hundreds of bcrypt checks ahead of the bystander — seconds on an idle machine, tens of seconds on a
+ * busy one — so the ceiling catches that either way; `aheadOfRight` below is the exact property.
+ */
+async function bystanderCeiling(base: string, username: string): Promise<number> {
+  const trivial = Promise.all(Array.from({ length: 200 }, () => request(`${base}/health`)));
+  const control = await bystander(base, username);
+  await trivial;
+  expect(control.status).toBe(200);
+  return Math.max(2000, 5 * control.ms);
 }
 
 /** An unrelated person logging in from elsewhere while the burst runs: how long it takes. */
@@ -75,6 +94,7 @@ describe('a burst of simultaneous logins', () => {
     const other = uniqueName('other');
     await register(s.url, victim);
     await register(s.url, other);
+    const ceiling = await bystanderCeiling(s.url, other);
     hasher.checks = 0;
     hasher.peak = 0;
 
@@ -105,7 +125,9 @@ describe('a burst of simultaneous logins', () => {
     // The bystander's own comparison is the one more.
     expect(hasher.checks - 1).toBeLessThanOrEqual(5 + 1);
     expect(elsewhere.status).toBe(200);
-    expect(elsewhere.ms).toBeLessThan(2000);
+    expect(elsewhere.ms).toBeLessThan(ceiling);
+    // The bystander's bcrypt waited behind at most the victim's two slots, never behind the burst.
+    expect(Math.max(...hasher.aheadOfRight)).toBeLessThanOrEqual(2);
     console.info(
       `one account: ${hasher.checks - 1} bcrypt checks for 301 attempts, ${statuses.filter((x) => x === 401).length} answered 401, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms`,
     );
@@ -117,6 +139,7 @@ describe('a burst of simultaneous logins', () => {
     await register(s.url, other);
     const real = [uniqueName('real'), uniqueName('real')];
     for (const name of real) await register(s.url, name);
+    const ceiling = await bystanderCeiling(s.url, other);
     hasher.checks = 0;
     hasher.peak = 0;
 
@@ -135,9 +158,37 @@ describe('a burst of simultaneous logins', () => {
     // Four from the burst's IP, plus at most the bystander.
     expect(hasher.peak).toBeLessThanOrEqual(4 + 1);
     expect(elsewhere.status).toBe(200);
-    expect(elsewhere.ms).toBeLessThan(2000);
+    expect(elsewhere.ms).toBeLessThan(ceiling);
+    // The bystander's bcrypt waited behind at most the burst IP's four slots, never behind the burst.
+    expect(Math.max(...hasher.aheadOfRight)).toBeLessThanOrEqual(4);
     console.info(
       `many accounts: ${checked} bcrypt checks for 200 attempts, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms`,
     );
+  });
+
+  it('with the in-flight bounds lifted, the reservations alone hold: free + 1 checks for one account, 50 for one IP', async () => {
+    // Only the counts reserved before bcrypt stand between the burst and the hasher here.
+    const { s, hasher } = await burstServer({
+      RATE_LIMIT_LOGIN_CONCURRENT_PER_IP: '100000',
+      RATE_LIMIT_LOGIN_CONCURRENT_PER_USER: '100000',
+    });
+    const victim = uniqueName('victim');
+    await register(s.url, victim);
+    hasher.checks = 0;
+    const one = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => loginFrom(s.url, victim, `wrong-guess-${i}`, '203.0.113.9')),
+    );
+    expect(one.filter((answer) => answer.status === 401).length).toBe(hasher.checks);
+    expect(hasher.checks).toBeLessThanOrEqual(5 + 1);
+
+    hasher.checks = 0;
+    const names = Array.from({ length: 200 }, (_, i) => uniqueName(`spray${i}`));
+    const many = await Promise.all(names.map((name) => loginFrom(s.url, name, 'leaked-password-1', '203.0.113.10')));
+    expect(many.filter((answer) => answer.status === 401).length).toBe(hasher.checks);
+    expect(hasher.checks).toBeLessThanOrEqual(50);
+    // Not vacuous: the allowance was used, then refused.
+    expect(hasher.checks).toBeGreaterThanOrEqual(5);
+    expect(many.filter((answer) => answer.status === 429).length).toBeGreaterThan(0);
+    console.info(`bounds lifted: ${hasher.checks} bcrypt checks for 200 accounts from one IP`);
   });
 });

@@ -26,12 +26,21 @@ describe('login throttling', () => {
     const s = await serverWith({ TRUST_PROXY: '127.0.0.1', RATE_LIMIT_LOGIN_FREE_FAILURES: '5' });
     const username = uniqueName('victim');
     await register(s.url, username);
+    const guess = (i: number) => loginFrom(s.url, username, `guess-${i}-wrong`, '203.0.113.7');
     const answers = [];
-    for (let i = 0; i < 8; i++) answers.push(await loginFrom(s.url, username, `guess-${i}-wrong`, '203.0.113.7'));
+    for (let i = 0; i < 5; i++) answers.push(await guess(i));
+    // The next three at once, so they meet the 1 s block however slow the machine is.
+    const atOnce = await Promise.all([5, 6, 7].map(guess));
+    answers.push(...atOnce.sort((a, b) => a.status - b.status));
     expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
     // The sixth attempt is checked and blocks the pair for 1 s; each attempt during a block is
     // refused unchecked and blocks it for longer (2 s, 4 s …), so hammering only prolongs it.
-    expect(answers.slice(6).map((answer) => answer.body.error?.retryAfter)).toEqual([2, 4]);
+    expect(
+      answers
+        .slice(6)
+        .map((answer) => answer.body.error?.retryAfter ?? 0)
+        .sort(),
+    ).toEqual([2, 4]);
 
     const limited = await loginFrom(s.url, username, GOOD_PASSWORD, '203.0.113.7');
     expect(limited.status).toBe(429);

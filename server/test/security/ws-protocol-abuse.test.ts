@@ -9,15 +9,21 @@ import { startServer, type TestServer } from '../helpers/server.js';
  * never ends (while answering every ping), a frame that stalls half-way, and handshakes for
  * versions we do not speak. Each gets the documented answer; honest slow and idle clients do not.
  */
-const MESSAGE_TIMEOUT_MS = 1500;
+const MESSAGE_TIMEOUT_MS = 3000;
+/** Pings come often enough that the trickle answers some, and far enough apart not to cut a busy test. */
+const HEARTBEAT_MS = 2000;
 let server: TestServer;
+/** The heartbeat far off: only the message deadline can cut a client that cannot answer pings. */
+let quietServer: TestServer;
 beforeAll(async () => {
-  server = await startServer({
-    env: { LOG_LEVEL: 'warn', WS_MESSAGE_TIMEOUT_MS: String(MESSAGE_TIMEOUT_MS), WS_HEARTBEAT_MS: '1000' },
-  });
+  const deadline = { LOG_LEVEL: 'warn', WS_MESSAGE_TIMEOUT_MS: String(MESSAGE_TIMEOUT_MS) };
+  [server, quietServer] = await Promise.all([
+    startServer({ env: { ...deadline, WS_HEARTBEAT_MS: String(HEARTBEAT_MS) } }),
+    startServer({ env: { ...deadline, WS_HEARTBEAT_MS: '300000' } }),
+  ]);
 });
 afterAll(async () => {
-  await server.close();
+  await Promise.all([server.close(), quietServer.close()]);
 });
 
 /** Resolves after `ms`, or when `stop` says so; checked every 20 ms. */
@@ -30,7 +36,7 @@ async function trickle(step: () => void, stop: () => boolean, everyMs: number, m
 }
 
 describe('a message that never finishes', () => {
-  it('one-byte fragments, pings answered: closed with 1008 once it has been arriving for WS_MESSAGE_TIMEOUT_MS', async () => {
+  it('one-byte fragments, pings answered: closed with 4408 once it has been arriving for WS_MESSAGE_TIMEOUT_MS', async () => {
     const raw = await openRawWebSocket(server.url, await newUser(server.url, 'mallory'));
     const started = Date.now();
     raw.sendFrame(Buffer.from('{'), 0x1, false);
@@ -42,15 +48,15 @@ describe('a message that never finishes', () => {
     );
     await raw.gone;
     const elapsed = Date.now() - started;
-    expect(raw.closeCode).toBe(1008);
+    expect(raw.closeCode).toBe(4408);
     expect(raw.pings).toBeGreaterThan(0);
     expect(elapsed).toBeGreaterThanOrEqual(MESSAGE_TIMEOUT_MS);
     // The timeout, the next byte, and the close grace; a generous ceiling on a busy machine.
     expect(elapsed).toBeLessThan(MESSAGE_TIMEOUT_MS + 8000);
   });
 
-  it('one frame trickled byte by byte: cut off the same way', async () => {
-    const raw = await openRawWebSocket(server.url, await newUser(server.url, 'mallory'));
+  it('one frame trickled byte by byte: cut off the same way, by the deadline alone', async () => {
+    const raw = await openRawWebSocket(quietServer.url, await newUser(quietServer.url, 'mallory'));
     raw.answerPings = false; // a pong cannot go inside a frame
     const payload = Buffer.from(JSON.stringify({ type: 'ping', pad: 'x'.repeat(900) }));
     const mask = randomBytes(4);
@@ -68,7 +74,11 @@ describe('a message that never finishes', () => {
       30_000,
     );
     await raw.gone;
-    expect(Date.now() - started).toBeLessThan(MESSAGE_TIMEOUT_MS + 8000);
+    const elapsed = Date.now() - started;
+    expect(raw.closeCode).toBe(4408);
+    expect(raw.pings).toBe(0);
+    expect(elapsed).toBeGreaterThanOrEqual(MESSAGE_TIMEOUT_MS);
+    expect(elapsed).toBeLessThan(MESSAGE_TIMEOUT_MS + 8000);
     expect(offset).toBeLessThan(frame.length);
   });
 
@@ -76,14 +86,14 @@ describe('a message that never finishes', () => {
     const raw = await openRawWebSocket(server.url, await newUser(server.url, 'slowpoke'));
     raw.sendText(JSON.stringify({ type: 'join', room: 'general' }));
     await raw.waitFor((frame) => frame.type === 'joined');
-    // About 12 KB (3,900 three-byte characters) in ten pieces over about half the timeout.
+    // About 12 KB (3,900 three-byte characters) in ten pieces over about a third of the timeout.
     const text = JSON.stringify({ type: 'send', room: 'general', text: '€'.repeat(3900), clientMsgId: 'slow-1' });
     const bytes = Buffer.from(text, 'utf8');
     const pieces = 10;
     const size = Math.ceil(bytes.length / pieces);
     for (let i = 0; i < pieces; i++) {
       raw.sendFrame(bytes.subarray(i * size, (i + 1) * size), i === 0 ? 0x1 : 0x0, i === pieces - 1);
-      await new Promise((resolve) => setTimeout(resolve, MESSAGE_TIMEOUT_MS / 2 / pieces));
+      await new Promise((resolve) => setTimeout(resolve, MESSAGE_TIMEOUT_MS / 3 / pieces));
     }
     await raw.waitFor((frame) => frame.type === 'ack');
     // Idle, answering pings, for well past the message timeout: still open.

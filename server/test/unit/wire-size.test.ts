@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonTextBytes, Limits, utf8Bytes, type Message } from '../../../protocol/index.js';
 import { loadConfig } from '../../src/config.js';
-import { messageBytes, newestWithin } from '../../src/core/reply-budget.js';
+import { budgetOn, messageBytes, newestWithin } from '../../src/core/reply-budget.js';
 
 const onTheWire = (text: string) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
@@ -54,6 +54,17 @@ describe('the wire size of message text', () => {
 });
 
 describe('the reply budget', () => {
+  it('shrinks on a socket that already holds a backlog, so pipelined replies cannot pass the buffer', () => {
+    const limits = { replyMaxBytes: 262_144, maxBufferedBytes: 1_048_576 };
+    expect(budgetOn(limits, 0)).toBe(262_144);
+    expect(budgetOn(limits, 900_000)).toBe(74_288);
+    expect(budgetOn(limits, 2_000_000)).toBe(0);
+    // Replies queued one after another on a socket that sends nothing meanwhile never add up past it.
+    let buffered = 0;
+    for (let i = 0; i < 50; i++) buffered += budgetOn(limits, buffered);
+    expect(buffered).toBeLessThanOrEqual(limits.maxBufferedBytes);
+  });
+
   const user = { id: 'u', username: 'ann', color: '#88ff88' };
   const message = (seq: number, text: string): Message => ({
     id: `m${seq}`,

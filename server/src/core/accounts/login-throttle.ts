@@ -1,6 +1,7 @@
 import type { Limit, LimitFactory } from '../../ports/rate-limiter.js';
 import { rateLimited } from '../errors.js';
 import { InFlight } from './in-flight.js';
+import { KeyedSerial } from './keyed-serial.js';
 
 export interface LoginLimits {
   /** Attempts per (username, IP) before the growing delay starts. */
@@ -40,11 +41,14 @@ const HOUR = 3600;
  * 1. takes a point of its (username, IP) count, atomically, so concurrent attempts get distinct
  *    numbers k. Past `freeFailures`, attempt k must also win a one-at-a-time gate, and whether it
  *    wins or not it blocks the pair for min(2^(k-free-1), max) seconds: hammering during a block
- *    only lengthens it, and a burst gets at most free + 1 checks;
- * 2. takes an in-flight slot for its IP and its username, or is refused at once (never queued);
- * 3. reserves a point of the hourly per-IP cap, then of the per-username cap, or instead of the
+ *    only lengthens it, and a burst gets at most free + 1 checks. This step runs one attempt at a
+ *    time per pair on this node, so a shorter block never lands after a longer one;
+ * 2. reserves a point of the hourly per-IP cap, then of the per-username cap, or instead of the
  *    latter of its device cookie's own allowance. A refused reservation gives back the ones
- *    before it, so an attempt is counted only where it was checked.
+ *    before it, so an attempt is counted only where it was checked;
+ * 3. takes an in-flight slot for its IP and its username (its device cookie's, when that is what
+ *    it counts against, so a spray cannot take the owner's slots), or is refused at once — never
+ *    queued — and gives its reservations back.
  * IPs are counted under `keyOfIp(ip)` (IPv6 by prefix), usernames lower-cased; unknown usernames
  * count exactly like known ones, so the answers tell nothing about who exists.
  */
@@ -57,6 +61,7 @@ export class LoginThrottle {
   private readonly registrationsByIp: Limit;
   private readonly inFlightByIp: InFlight;
   private readonly inFlightByUser: InFlight;
+  private readonly onePerPair = new KeyedSerial();
 
   constructor(
     factory: LimitFactory,
@@ -91,13 +96,13 @@ export class LoginThrottle {
     const ipKey = this.keyOfIp(ip);
     const user = username.toLowerCase();
     const pair = `${user}|${ipKey}`;
-    await this.passDelay(pair);
-    const release = this.acquireSlots(ipKey, user);
-    let reserved: [Limit, string][];
+    await this.onePerPair.run(pair, () => this.passDelay(pair));
+    const { reserved, viaDevice } = await this.reserveCaps(ipKey, user, deviceNonce);
+    let release: () => void;
     try {
-      reserved = await this.reserveCaps(ipKey, user, deviceNonce);
+      release = this.acquireSlots(ipKey, viaDevice ? `${user}#${deviceNonce}` : user);
     } catch (error) {
-      release();
+      await giveBack(reserved);
       throw error;
     }
     let ended = false;
@@ -112,7 +117,7 @@ export class LoginThrottle {
         if (!end()) return;
         await this.attemptsByUserIp.reset(pair);
         await this.delayByUserIp.reset(pair);
-        for (const [limit, key] of reserved) await limit.reward(key);
+        await giveBack(reserved);
       },
       failed: () => {
         end();
@@ -142,19 +147,23 @@ export class LoginThrottle {
     if (!gate.allowed) throw rateLimited({ limit: 1, remaining: 0, resetMs: Math.max(gate.resetMs, seconds * 1000) });
   }
 
-  private acquireSlots(ipKey: string, user: string): () => void {
+  private acquireSlots(ipKey: string, userSlot: string): () => void {
     if (!this.inFlightByIp.tryAcquire(ipKey)) throw busy(this.inFlightByIp.max);
-    if (!this.inFlightByUser.tryAcquire(user)) {
+    if (!this.inFlightByUser.tryAcquire(userSlot)) {
       this.inFlightByIp.release(ipKey);
       throw busy(this.inFlightByUser.max);
     }
     return () => {
       this.inFlightByIp.release(ipKey);
-      this.inFlightByUser.release(user);
+      this.inFlightByUser.release(userSlot);
     };
   }
 
-  private async reserveCaps(ipKey: string, user: string, deviceNonce: string | undefined): Promise<[Limit, string][]> {
+  private async reserveCaps(
+    ipKey: string,
+    user: string,
+    deviceNonce: string | undefined,
+  ): Promise<{ reserved: [Limit, string][]; viaDevice: boolean }> {
     const reserved: [Limit, string][] = [];
     const reserve = async (limit: Limit, key: string) => {
       const state = await limit.consume(key);
@@ -164,16 +173,22 @@ export class LoginThrottle {
       return state;
     };
     const refuse = async (state: { limit: number; remaining: number; resetMs: number }) => {
-      for (const [limit, key] of reserved) await limit.reward(key);
+      await giveBack(reserved);
       return rateLimited(state);
     };
     const byIp = await reserve(this.failuresByIp, ipKey);
     if (!byIp.allowed) throw await refuse(byIp);
-    if (deviceNonce !== undefined && (await reserve(this.failuresByDevice, deviceNonce)).allowed) return reserved;
+    if (deviceNonce !== undefined && (await reserve(this.failuresByDevice, deviceNonce)).allowed) {
+      return { reserved, viaDevice: true };
+    }
     const byUser = await reserve(this.failuresByUser, user);
     if (!byUser.allowed) throw await refuse(byUser);
-    return reserved;
+    return { reserved, viaDevice: false };
   }
+}
+
+async function giveBack(reserved: readonly [Limit, string][]): Promise<void> {
+  for (const [limit, key] of reserved) await limit.reward(key);
 }
 
 /** Too many checks in flight for one key: retry in a second, never wait behind bcrypt. */

@@ -3,7 +3,7 @@ import { requireReadableRoom } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
 import { toMessage } from '../events.js';
-import { messageBytes, newestWithin } from '../reply-budget.js';
+import { budgetOn, messageBytes, newestWithin } from '../reply-budget.js';
 import type { StoredRoom } from '../../ports/store.js';
 import { leaveRoom } from './leave-room.js';
 
@@ -42,15 +42,16 @@ async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinF
 
   let messages: Message[];
   let complete = true;
+  const budget = budgetOn(ctx.limits, connection.bufferedBytes);
   if (frame.after === undefined) {
-    messages = await backlog(ctx, room.name);
+    messages = await backlog(ctx, room.name, budget);
   } else {
-    const missed = await replay(ctx, room.name, frame.after);
+    const missed = await replay(ctx, room.name, frame.after, budget);
     const afterIsKnown = frame.after <= room.lastSeq || (missed !== undefined && missed.length > 0);
     if (missed !== undefined && afterIsKnown) {
       messages = missed;
     } else {
-      messages = await backlog(ctx, room.name);
+      messages = await backlog(ctx, room.name, budget);
       complete = false;
     }
   }
@@ -71,9 +72,9 @@ async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinF
 }
 
 /** The newest messages, at most JOIN_BACKLOG and within the reply budget (the client pages for more). */
-async function backlog(ctx: CoreContext, room: string): Promise<Message[]> {
+async function backlog(ctx: CoreContext, room: string, budget: number): Promise<Message[]> {
   const stored = await ctx.store.messagesBefore(room, Number.MAX_SAFE_INTEGER, Limits.JOIN_BACKLOG);
-  return newestWithin(stored.map(toMessage), ctx.limits.replyMaxBytes).messages;
+  return newestWithin(stored.map(toMessage), budget).messages;
 }
 
 /** Rows read per query while replaying: a replay that passes the budget stops reading early. */
@@ -84,7 +85,7 @@ const REPLAY_CHUNK = 100;
  * budget: the client then gets `complete: false` and reloads history page by page, instead of a
  * `joined` frame too large for its send buffer.
  */
-async function replay(ctx: CoreContext, room: string, after: number): Promise<Message[] | undefined> {
+async function replay(ctx: CoreContext, room: string, after: number, budget: number): Promise<Message[] | undefined> {
   const messages: Message[] = [];
   let bytes = 0;
   let cursor = after;
@@ -94,7 +95,7 @@ async function replay(ctx: CoreContext, room: string, after: number): Promise<Me
       const message = toMessage(stored);
       bytes += messageBytes(message) + 1;
       messages.push(message);
-      if (messages.length > Limits.REPLAY_MAX || bytes > ctx.limits.replyMaxBytes) return undefined;
+      if (messages.length > Limits.REPLAY_MAX || bytes > budget) return undefined;
     }
     const last = chunk.at(-1);
     if (chunk.length < REPLAY_CHUNK || last === undefined) return messages;

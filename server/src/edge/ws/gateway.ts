@@ -89,10 +89,13 @@ export class Gateway {
     for (const ws of this.wss.clients) ws.close(CloseCodes.GOING_AWAY, 'server going away');
     // ws destroys each unanswered socket after closeGraceMs; this is a ceiling should that fail.
     const ceiling = setTimeout(() => this.terminateAll(), this.options.closeGraceMs * 2);
-    await Promise.all(gone);
-    clearTimeout(ceiling);
-    await shutdown;
-    this.wss.close();
+    try {
+      // Both awaited together, so a failing shutdown is never an unhandled rejection meanwhile.
+      await Promise.all([Promise.all(gone), shutdown]);
+    } finally {
+      clearTimeout(ceiling);
+      this.wss.close();
+    }
   }
 
   /** WebSockets whose TCP connection is still there (closing ones included). */
@@ -137,7 +140,9 @@ export class Gateway {
     // Listeners first, before anything asynchronous, so no early frame is missed.
     const connection = core.connect(wsSocket(ws), user, sessionId);
     const deadline = new MessageDeadline(ws, this.options.messageTimeoutMs, () =>
-      connection.close(CloseCodes.POLICY, 'message took too long to arrive'),
+      // 4408, not 1008: a link too slow for this message is the client's network, not a bug, and
+      // 4408 tells it to reconnect (with growing backoff) and resume.
+      connection.close(CloseCodes.SLOW_CONSUMER, 'message took too long to arrive'),
     );
     const liveness: Liveness = { alive: true, deadline };
     this.liveness.set(ws, liveness);
