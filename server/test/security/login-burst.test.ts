@@ -16,16 +16,22 @@ const LIMITS = {
   RATE_LIMIT_LOGIN_CONCURRENT_PER_USER: '2',
 };
 
+/** The bystander's own password, so the hasher can tell its comparison from the burst's. */
+const BYSTANDER_PASSWORD = 'quiet-heron-58-meadow';
+
 /** The real hasher, counting its comparisons and the most it ran at once. */
 class CountingHasher implements PasswordHasher {
   checks = 0;
   running = 0;
   peak = 0;
+  /** How many other comparisons were outstanding when the bystander's began. */
+  aheadOfBystander: number | undefined;
   constructor(private readonly real: PasswordHasher) {}
   hash(password: string): Promise<string> {
     return this.real.hash(password);
   }
   async verify(password: string, hash: string): Promise<boolean> {
+    if (password === BYSTANDER_PASSWORD) this.aheadOfBystander = this.running;
     this.checks += 1;
     this.running += 1;
     this.peak = Math.max(this.peak, this.running);
@@ -64,7 +70,7 @@ function loginFrom(base: string, username: string, password: string, ip: string)
 /** An unrelated person logging in from elsewhere while the burst runs: how long it takes. */
 async function bystander(base: string, username: string): Promise<{ status: number; ms: number }> {
   const started = performance.now();
-  const answer = await loginFrom(base, username, GOOD_PASSWORD, '198.51.100.20');
+  const answer = await loginFrom(base, username, BYSTANDER_PASSWORD, '198.51.100.20');
   return { status: answer.status, ms: performance.now() - started };
 }
 
@@ -74,7 +80,7 @@ describe('a burst of simultaneous logins', () => {
     const victim = uniqueName('victim');
     const other = uniqueName('other');
     await register(s.url, victim);
-    await register(s.url, other);
+    await register(s.url, other, BYSTANDER_PASSWORD);
     hasher.checks = 0;
     hasher.peak = 0;
 
@@ -105,16 +111,19 @@ describe('a burst of simultaneous logins', () => {
     // The bystander's own comparison is the one more.
     expect(hasher.checks - 1).toBeLessThanOrEqual(5 + 1);
     expect(elsewhere.status).toBe(200);
-    expect(elsewhere.ms).toBeLessThan(2000);
+    // bcrypt stayed free for the bystander: its comparison waited behind no more than the
+    // account's in-flight bound (a clogged pool would put up to 300 ahead of it). How long its
+    // answer took is logged, not asserted: see "Timing in tests" in the README.
+    expect(hasher.aheadOfBystander).toBeLessThanOrEqual(2);
     console.info(
-      `one account: ${hasher.checks - 1} bcrypt checks for 301 attempts, ${statuses.filter((x) => x === 401).length} answered 401, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms`,
+      `one account: ${hasher.checks - 1} bcrypt checks for 301 attempts, ${statuses.filter((x) => x === 401).length} answered 401, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms behind ${hasher.aheadOfBystander}`,
     );
   });
 
   it('checks at most the per-IP allowance for many accounts from one IP, never more than the in-flight bound at once', async () => {
     const { s, hasher } = await burstServer();
     const other = uniqueName('other');
-    await register(s.url, other);
+    await register(s.url, other, BYSTANDER_PASSWORD);
     const real = [uniqueName('real'), uniqueName('real')];
     for (const name of real) await register(s.url, name);
     hasher.checks = 0;
@@ -135,9 +144,10 @@ describe('a burst of simultaneous logins', () => {
     // Four from the burst's IP, plus at most the bystander.
     expect(hasher.peak).toBeLessThanOrEqual(4 + 1);
     expect(elsewhere.status).toBe(200);
-    expect(elsewhere.ms).toBeLessThan(2000);
+    // Its comparison waited behind at most the burst IP's four in flight, not the fifty it was allowed.
+    expect(hasher.aheadOfBystander).toBeLessThanOrEqual(4);
     console.info(
-      `many accounts: ${checked} bcrypt checks for 200 attempts, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms`,
+      `many accounts: ${checked} bcrypt checks for 200 attempts, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms behind ${hasher.aheadOfBystander}`,
     );
   });
 });
