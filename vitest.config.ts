@@ -17,7 +17,8 @@ export default defineConfig({
     // Half the cores, at least one: one file keeps more than one core busy (its server processes,
     // a Chromium with its renderer and GPU processes, PostgreSQL and Redis answering it), so more
     // workers than that only make the files starve each other's timers on a shared machine. On two
-    // cores that is one worker (Vitest's own default there too); a loaded run takes 5 to 8 minutes.
+    // cores that is one worker (Vitest's own default there too): about 4 minutes on two quiet cores,
+    // 5 to 6 with two other builds running (load average 6 to 9).
     // `npx vitest run --maxWorkers=N` overrides it.
     maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)),
     reporters: ['default'],
