@@ -45,4 +45,4 @@ it('keeps history across a restart of the server process on the same SQLite file
   expect(next.message.seq).toBe(acked.at(-1)!.seq + 1);
   await again.close();
   expect(await second.stop('SIGTERM')).toBe(0);
-});
+}, 240_000); // two process start-ups in a row

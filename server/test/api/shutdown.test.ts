@@ -87,4 +87,4 @@ it('SIGTERM with a client that ignores close frames: exit 0, acked messages on d
   expect(ignored.length - answered).toBeLessThanOrEqual(1);
   expect(sent).toBeGreaterThan(ignored.length);
   expect(await presenceKeys()).toEqual([]);
-});
+}, 180_000); // a process start-up first

@@ -1,7 +1,8 @@
 /**
  * Rich rendering in a real browser: Markdown, highlighted code and KaTeX math arrive intact at the
  * other person, with no CSP violation (KaTeX's positions go in through CSSOM, not style
- * attributes); a sample of a public XSS corpus runs nothing; hostile Markdown cannot freeze the tab.
+ * attributes); a sample of a public XSS corpus runs nothing; hostile Markdown cannot freeze the tab
+ * (bounded main-thread CPU, and the page still takes typing afterwards).
  */
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -39,7 +40,7 @@ afterAll(async () => {
 
 /** Waits until a message whose text contains `marker` is shown on the page. */
 async function shown(person: Person, marker: string): Promise<void> {
-  await person.page.waitForSelector(`#messages .message .body:has-text("${marker}")`, { timeout: 15_000 });
+  await person.page.waitForSelector(`#messages .message .body:has-text("${marker}")`);
 }
 
 it('renders bold, highlighted TypeScript and KaTeX for the other person, with no CSP violation', async () => {
@@ -106,13 +107,15 @@ it(`shows ${SAMPLE} payloads from an XSS corpus as harmless text: no dialog, no 
 });
 
 it('renders hostile Markdown and math without freezing the tab', async () => {
-  await ben.page.evaluate(() => {
-    const w = window as unknown as { __longest: number };
-    w.__longest = 0;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.__longest = Math.max(w.__longest, entry.duration);
-    }).observe({ type: 'longtask' });
-  });
+  // The renderer's own work, in CPU time of the page's main thread (threadTicks): what a pathological
+  // input would blow up (exponential parsing, unbounded macro expansion), and what a busy machine
+  // does not inflate the way it stretches wall-clock time.
+  const cdp = await ben.context.newCDPSession(ben.page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const taskSeconds = async (): Promise<number> => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((metric) => metric.name === 'TaskDuration')!.value;
+  };
   const hostile = [
     '$'.repeat(3999),
     '$a '.repeat(1300),
@@ -125,15 +128,20 @@ it('renders hostile Markdown and math without freezing the tab', async () => {
     Array.from({ length: 60 }, (_, i) => `$x_${i}$`).join(' '),
     '```ts\n' + 'const a = "'.repeat(300) + '\n```',
   ];
+  const before = await taskSeconds();
   const started = Date.now();
   for (const text of hostile) await eve.sendText(text);
   await eve.sendText('hostile-done');
   await shown(ben, 'hostile-done');
   const elapsed = Date.now() - started;
-  const longest = await ben.page.evaluate(() => (window as unknown as { __longest: number }).__longest);
-  console.log(`hostile messages: shown after ${elapsed} ms, longest task ${Math.round(longest)} ms`);
-  expect(elapsed).toBeLessThan(8000);
-  expect(longest).toBeLessThan(1000);
+  const cpu = (await taskSeconds()) - before;
+  // Still responsive: the page takes typing and sends, and the other person sees it.
+  await sendViaUi(ben.page, 'still responsive after the hostile batch');
+  await shown(ann, 'still responsive after the hostile batch');
+  await ben.page.waitForSelector('#messages .message.mine:has-text("still responsive") .send-state.sent');
+  console.log(`hostile messages: shown after ${elapsed} ms, ${Math.round(cpu * 1000)} ms of main-thread CPU`);
+  // About 0.5 s here, idle or on a loaded 2-core machine; a freeze is many times that, or never ends.
+  expect(cpu).toBeLessThan(4);
   // Past the per-message allowance, formulas are shown as their source, not typeset.
   const many = ben.page.locator('#messages .message', { hasText: 'x_59' }).locator('.body');
   expect(await many.locator('.katex').count()).toBeLessThanOrEqual(40);

@@ -79,7 +79,7 @@ async function awayWhile(count: number, label: string): Promise<void> {
   for (let i = 1; i <= count; i++) await writer.sendText(`${label} ${i}`);
   await proxy.listen();
   await page.evaluate(() => window.dispatchEvent(new Event('online'))); // as the browser does
-  await page.waitForSelector('#status[data-state="online"]', { timeout: 15_000 });
+  await page.waitForSelector('#status[data-state="online"]');
 }
 
 function contiguous(seqs: number[]): boolean {
@@ -100,7 +100,7 @@ it('replays what it missed during a short cut: no gap, no duplicate, no notice',
 it('after a long absence, reloads the latest history with a notice; scrolling up finds the rest once', async () => {
   const missed = Limits.REPLAY_MAX + 20;
   await awayWhile(missed, 'long');
-  await expect.poll(() => page.textContent('#notice'), { timeout: 10_000 }).toMatch(/history was reloaded/);
+  await expect.poll(() => page.textContent('#notice')).toMatch(/history was reloaded/);
   await page.waitForSelector(`#messages .message:has-text("long ${missed}")`);
   let shown = await shownMessages(page);
   expect(contiguous(shown.map((m) => m.seq))).toBe(true);

@@ -18,7 +18,7 @@ function collector(bus: Bus): { seen: BusEnvelope[]; next: (n: number) => Promis
   return {
     seen,
     async next(n) {
-      const deadline = Date.now() + 3000;
+      const deadline = Date.now() + 30_000; // a ceiling: envelopes that never come
       while (seen.length < n) {
         if (Date.now() > deadline) throw new Error(`expected ${n} envelopes, saw ${seen.length}`);
         await new Promise<void>((resolve) => {

@@ -6,6 +6,9 @@ import { startServer, type TestServer } from './server.js';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
+/** The ceiling of one browser step (a selector, a navigation): it only stops a page that is stuck. */
+export const BROWSER_STEP_MS = 30_000;
+
 /** Builds the web client if this checkout has not built it yet (npm test builds it first). */
 export function ensureWebBuilt(): void {
   if (existsSync('web/dist/index.html')) return;
@@ -69,8 +72,9 @@ export async function openPage(
     colorScheme: options.colorScheme ?? 'dark',
     reducedMotion: options.reducedMotion ?? 'reduce',
   });
-  // Fail with the selector that never came, well before the test's own timeout.
-  context.setDefaultTimeout(10_000);
+  // Fail with the selector that never came, before the test's own ceiling,
+  // but never because a loaded machine took a few seconds to render.
+  context.setDefaultTimeout(BROWSER_STEP_MS);
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {

@@ -10,6 +10,13 @@ export interface ServerProcess {
 }
 
 /**
+ * How long a server process may take to log that it listens. tsx compiles the entry point on each
+ * start, which takes a few seconds idle and many times that on a loaded machine; this only stops a
+ * process that will never start.
+ */
+export const START_CEILING_MS = 90_000;
+
+/**
  * Runs the real server entry point (server/src/main.ts through tsx) as its own process on a free
  * port, and resolves once it logs that it is listening.
  */
@@ -32,8 +39,8 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not start:\n${output.join('')}`));
-    }, 20_000);
+      reject(new Error(`server did not start within ${START_CEILING_MS / 1000} s:\n${output.join('')}`));
+    }, START_CEILING_MS);
     const onData = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       output.push(text);

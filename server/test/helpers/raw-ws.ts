@@ -54,8 +54,8 @@ export class RawWebSocket {
     this.socket.write(Buffer.concat([header, mask, masked]));
   }
 
-  /** Resolves when a frame matching arrives (or already has). */
-  async waitFor(match: (frame: ServerFrame) => boolean, timeoutMs = 10_000): Promise<ServerFrame> {
+  /** Resolves when a frame matching arrives (or already has); the timeout is only a ceiling. */
+  async waitFor(match: (frame: ServerFrame) => boolean, timeoutMs = 30_000): Promise<ServerFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.frames.find(match);
@@ -72,7 +72,7 @@ export class RawWebSocket {
   }
 
   /** Resolves with the close code once the server's close frame has arrived. */
-  async waitForClose(timeoutMs = 10_000): Promise<number> {
+  async waitForClose(timeoutMs = 30_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (this.closeCode === undefined) {
       if (Date.now() > deadline) throw new Error('timed out waiting for a close frame');

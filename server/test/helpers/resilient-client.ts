@@ -2,6 +2,9 @@ import type { Message } from '../../../protocol/index.js';
 import type { Session } from './http.js';
 import { connect, type TestClient } from './ws-client.js';
 
+/** How long a send waits for its ack or refusal: a ceiling for one that never comes. */
+const ACK_CEILING_MS = 30_000;
+
 /**
  * What a good client does, reduced to its logic, for fault tests: it keeps every message it has
  * seen by id, resends unacknowledged sends with their clientMsgId after a reconnect, and rejoins
@@ -28,7 +31,10 @@ export class ResilientClient {
       this.client.send({ type: 'send', room: 'general', text, clientMsgId });
   }
 
-  /** Sends; resolves true when acked, false when the socket went away or the server refused. */
+  /**
+   * Sends; resolves true when acked, false when the socket went away or the server refused. A
+   * frame that never comes counts as false after the ceiling, which a busy machine must not reach.
+   */
   async send(text: string, clientMsgId: string): Promise<boolean> {
     this.pending.set(clientMsgId, text);
     const client = this.client;
@@ -36,8 +42,8 @@ export class ResilientClient {
     client.send({ type: 'send', room: 'general', text, clientMsgId });
     try {
       const answer = await Promise.race([
-        client.next('ack', (f) => f.clientMsgId === clientMsgId, 4000),
-        client.next('error', (f) => f.ref === clientMsgId, 4000),
+        client.next('ack', (f) => f.clientMsgId === clientMsgId, ACK_CEILING_MS),
+        client.next('error', (f) => f.ref === clientMsgId, ACK_CEILING_MS),
         client.closed.then(() => undefined),
       ]);
       return answer?.type === 'ack';

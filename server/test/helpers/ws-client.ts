@@ -37,11 +37,14 @@ export class TestClient {
     this.ws.send(data, { binary });
   }
 
-  /** The next frame (after those already consumed) matching type and predicate. */
+  /**
+   * The next frame (after those already consumed) matching type and predicate. The timeout is a
+   * ceiling for a frame that will never come, not a latency bound.
+   */
   next<T extends ServerFrame['type']>(
     type: T,
     predicate: (frame: FrameOf<T>) => boolean = () => true,
-    timeoutMs = 5000,
+    timeoutMs = 30_000,
   ): Promise<FrameOf<T>> {
     const match = (frame: ServerFrame): boolean => frame.type === type && predicate(frame as FrameOf<T>);
     for (let i = this.cursor; i < this.frames.length; i++) {

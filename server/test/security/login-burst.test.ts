@@ -16,20 +16,23 @@ const LIMITS = {
   RATE_LIMIT_LOGIN_CONCURRENT_PER_USER: '2',
 };
 
+/** The bystander's own password, so the hasher can tell its comparison from the burst's. */
+const BYSTANDER_PASSWORD = 'quiet-heron-58-meadow';
+
 /** The real hasher, counting its comparisons and the most it ran at once. */
 class CountingHasher implements PasswordHasher {
   checks = 0;
   running = 0;
   peak = 0;
-  /** For each check of GOOD_PASSWORD (the bystander's): how many checks were already running. */
-  readonly aheadOfRight: number[] = [];
+  /** How many other comparisons were outstanding when the bystander's began. */
+  aheadOfBystander: number | undefined;
   constructor(private readonly real: PasswordHasher) {}
   hash(password: string): Promise<string> {
     return this.real.hash(password);
   }
   async verify(password: string, hash: string): Promise<boolean> {
+    if (password === BYSTANDER_PASSWORD) this.aheadOfBystander = this.running;
     this.checks += 1;
-    if (password === GOOD_PASSWORD) this.aheadOfRight.push(this.running);
     this.running += 1;
     this.peak = Math.max(this.peak, this.running);
     try {
@@ -65,25 +68,25 @@ function loginFrom(base: string, username: string, password: string, ip: string)
 }
 
 /**
- * The ceiling for the bystander's login during a burst: the 2 s the issue asks for, or, on a machine
- * so busy that the same login already takes long beside 200 trivial requests (other jobs compiling
- * beside the suite; client and server share this process), five times that. On an idle machine the
- * control takes a few hundred ms, so the ceiling is 2 s. Without the reservations the burst queued
- * hundreds of bcrypt checks ahead of the bystander — seconds on an idle machine, tens of seconds on a
- * busy one — so the ceiling catches that either way; `aheadOfRight` below is the exact property.
+ * A wall-clock ceiling for the bystander's login during a burst. The issue asks for 2 s, and on a
+ * machine with CPU to spare that is what we assert: there the same login beside 200 trivial requests
+ * (the control, measured just before) takes well under 400 ms. Beside other jobs compiling, client
+ * and server (one process here) are slowed many times over whatever Parley does, so there the
+ * ceiling is ten times the control — still short of what a clogged bcrypt pool costs. The exact
+ * property, on any machine, is `aheadOfBystander`.
  */
 async function bystanderCeiling(base: string, username: string): Promise<number> {
   const trivial = Promise.all(Array.from({ length: 200 }, () => request(`${base}/health`)));
   const control = await bystander(base, username);
   await trivial;
   expect(control.status).toBe(200);
-  return Math.max(2000, 5 * control.ms);
+  return control.ms < 400 ? 2000 : 10 * control.ms;
 }
 
 /** An unrelated person logging in from elsewhere while the burst runs: how long it takes. */
 async function bystander(base: string, username: string): Promise<{ status: number; ms: number }> {
   const started = performance.now();
-  const answer = await loginFrom(base, username, GOOD_PASSWORD, '198.51.100.20');
+  const answer = await loginFrom(base, username, BYSTANDER_PASSWORD, '198.51.100.20');
   return { status: answer.status, ms: performance.now() - started };
 }
 
@@ -93,7 +96,7 @@ describe('a burst of simultaneous logins', () => {
     const victim = uniqueName('victim');
     const other = uniqueName('other');
     await register(s.url, victim);
-    await register(s.url, other);
+    await register(s.url, other, BYSTANDER_PASSWORD);
     const ceiling = await bystanderCeiling(s.url, other);
     hasher.checks = 0;
     hasher.peak = 0;
@@ -126,17 +129,19 @@ describe('a burst of simultaneous logins', () => {
     expect(hasher.checks - 1).toBeLessThanOrEqual(5 + 1);
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.ms).toBeLessThan(ceiling);
-    // The bystander's bcrypt waited behind at most the victim's two slots, never behind the burst.
-    expect(Math.max(...hasher.aheadOfRight)).toBeLessThanOrEqual(2);
+    // bcrypt stayed free for the bystander: its comparison waited behind no more than the
+    // account's in-flight bound (a clogged pool would put up to 300 ahead of it). Its latency has
+    // only a ceiling that allows for a loaded machine (bystanderCeiling).
+    expect(hasher.aheadOfBystander).toBeLessThanOrEqual(2);
     console.info(
-      `one account: ${hasher.checks - 1} bcrypt checks for 301 attempts, ${statuses.filter((x) => x === 401).length} answered 401, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms`,
+      `one account: ${hasher.checks - 1} bcrypt checks for 301 attempts, ${statuses.filter((x) => x === 401).length} answered 401, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms behind ${hasher.aheadOfBystander}`,
     );
   });
 
   it('checks at most the per-IP allowance for many accounts from one IP, never more than the in-flight bound at once', async () => {
     const { s, hasher } = await burstServer();
     const other = uniqueName('other');
-    await register(s.url, other);
+    await register(s.url, other, BYSTANDER_PASSWORD);
     const real = [uniqueName('real'), uniqueName('real')];
     for (const name of real) await register(s.url, name);
     const ceiling = await bystanderCeiling(s.url, other);
@@ -159,10 +164,10 @@ describe('a burst of simultaneous logins', () => {
     expect(hasher.peak).toBeLessThanOrEqual(4 + 1);
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.ms).toBeLessThan(ceiling);
-    // The bystander's bcrypt waited behind at most the burst IP's four slots, never behind the burst.
-    expect(Math.max(...hasher.aheadOfRight)).toBeLessThanOrEqual(4);
+    // Its comparison waited behind at most the burst IP's four in flight, not the fifty it was allowed.
+    expect(hasher.aheadOfBystander).toBeLessThanOrEqual(4);
     console.info(
-      `many accounts: ${checked} bcrypt checks for 200 attempts, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms`,
+      `many accounts: ${checked} bcrypt checks for 200 attempts, peak ${hasher.peak} at once, bystander ${Math.round(elsewhere.ms)} ms behind ${hasher.aheadOfBystander}`,
     );
   });
 

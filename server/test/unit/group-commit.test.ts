@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit, type Outcome } from '../../src/adapters/group-commit.js';
 
-/** A batch writer that records each batch and answers each item doubled (or fails on 'bad'). */
-function recordingWriter(options: { failWholeBatch?: boolean; delayMs?: number } = {}) {
+/** A batch writer that records each batch and answers each item doubled (or fails on 'bad'), once `until` settles. */
+function recordingWriter(options: { failWholeBatch?: boolean; until?: Promise<void> } = {}) {
   const batches: number[][] = [];
   const write = async (items: number[]): Promise<Outcome<number>[]> => {
     batches.push(items);
-    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    if (options.until) await options.until;
     if (options.failWholeBatch) throw new Error('commit failed');
     return items.map((item) => (item < 0 ? { error: new Error(`bad ${item}`) } : { ok: item * 2 }));
   };
@@ -28,11 +28,15 @@ describe('GroupCommit', () => {
   });
 
   it('gathers calls made while a batch is being written into the next batch', async () => {
-    const writer = recordingWriter({ delayMs: 20 });
+    // The first batch's commit waits for a gate the test opens, so "in flight" is a state, not a time.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const writer = recordingWriter({ until: gate });
     const group = new GroupCommit(writer.write);
     const first = group.add(1);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the first batch is now in flight
+    while (writer.batches.length === 0) await new Promise((resolve) => setImmediate(resolve));
     const later = [group.add(2), group.add(3)];
+    open();
     expect(await Promise.all([first, ...later])).toEqual([2, 4, 6]);
     expect(writer.batches).toEqual([[1], [2, 3]]);
   });
