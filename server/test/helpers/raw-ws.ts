@@ -56,26 +56,22 @@ export class RawWebSocket {
 
   /** Resolves when a frame matching arrives (or already has); the timeout is only a ceiling. */
   async waitFor(match: (frame: ServerFrame) => boolean, timeoutMs = 30_000): Promise<ServerFrame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.frames.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error('timed out waiting for a frame');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.listeners.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    let found: ServerFrame | undefined;
+    await this.until(() => (found = this.frames.find(match)) !== undefined, 'a frame', timeoutMs);
+    return found!;
   }
 
   /** Resolves with the close code once the server's close frame has arrived. */
   async waitForClose(timeoutMs = 30_000): Promise<number> {
+    await this.until(() => this.closeCode !== undefined, 'a close frame', timeoutMs);
+    return this.closeCode!;
+  }
+
+  /** Re-checks `condition` whenever bytes arrive, until it holds or the ceiling passes. */
+  private async until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.closeCode === undefined) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for a close frame');
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
         this.listeners.push(() => {
@@ -84,7 +80,6 @@ export class RawWebSocket {
         });
       });
     }
-    return this.closeCode;
   }
 
   destroy(): void {
