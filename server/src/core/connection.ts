@@ -54,11 +54,6 @@ export class Connection {
     return this.socket.bufferedAmount;
   }
 
-  /** Frames waiting to be handled, not counting the one in progress. */
-  get queuedFrames(): number {
-    return this.waiting;
-  }
-
   /** Called once when the connection ends, whoever ended it. */
   whenEnded(listener: () => void): void {
     this.onEnded = listener;

@@ -36,13 +36,3 @@ export function newestWithin(messages: readonly Message[], budget: number): { me
 export function budgetOn(limits: { replyMaxBytes: number; maxBufferedBytes: number }, buffered: number): number {
   return Math.max(0, Math.min(limits.replyMaxBytes, Math.floor((limits.maxBufferedBytes - buffered) / 2)));
 }
-
-/** Whether all of `messages` fit in `budget` bytes of JSON. */
-export function allWithin(messages: readonly Message[], budget: number): boolean {
-  let bytes = 0;
-  for (const message of messages) {
-    bytes += messageBytes(message) + 1;
-    if (bytes > budget) return false;
-  }
-  return true;
-}

@@ -9,10 +9,10 @@ import { parse } from 'cookie';
  * The refresh token is also in the login and refresh bodies for non-browser clients; the web client
  * relies on the cookie so no script ever has to keep it.
  */
-export const REFRESH_COOKIE_PATH = '/api/v1/auth';
-export const DEVICE_COOKIE_PATH = '/api/v1/auth';
+/** The refresh and device cookies go only to the auth routes, the only ones that read them. */
+const AUTH_COOKIE_PATH = '/api/v1/auth';
 /** About a year: a device the owner uses once a year still counts as theirs. */
-export const DEVICE_COOKIE_MAX_AGE = 31_536_000;
+const DEVICE_COOKIE_MAX_AGE = 31_536_000;
 
 export interface CookieNames {
   fingerprint: string;
@@ -45,20 +45,20 @@ export function sessionCookies(
   const names = cookieNames(secure);
   return [
     cookie(names.fingerprint, values.fingerprint, '/', lifetimes.sessionSeconds, secure),
-    cookie(names.refresh, values.refreshToken, REFRESH_COOKIE_PATH, lifetimes.refreshSeconds, secure),
+    cookie(names.refresh, values.refreshToken, AUTH_COOKIE_PATH, lifetimes.refreshSeconds, secure),
   ];
 }
 
 export function refreshCookie(refreshToken: string, refreshSeconds: number, secure: boolean): string {
-  return cookie(cookieNames(secure).refresh, refreshToken, REFRESH_COOKIE_PATH, refreshSeconds, secure);
+  return cookie(cookieNames(secure).refresh, refreshToken, AUTH_COOKIE_PATH, refreshSeconds, secure);
 }
 
 export function deviceCookie(value: string, secure: boolean): string {
-  return cookie(cookieNames(secure).device, value, DEVICE_COOKIE_PATH, DEVICE_COOKIE_MAX_AGE, secure);
+  return cookie(cookieNames(secure).device, value, AUTH_COOKIE_PATH, DEVICE_COOKIE_MAX_AGE, secure);
 }
 
 /** Expired copies of the session's two cookies, so the browser forgets them at logout (not the device cookie). */
 export function clearedCookies(secure: boolean): string[] {
   const names = cookieNames(secure);
-  return [cookie(names.fingerprint, '', '/', 0, secure), cookie(names.refresh, '', REFRESH_COOKIE_PATH, 0, secure)];
+  return [cookie(names.fingerprint, '', '/', 0, secure), cookie(names.refresh, '', AUTH_COOKIE_PATH, 0, secure)];
 }
