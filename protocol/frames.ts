@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { Limits } from './limits.js';
 import { ERROR_CODE_LIST } from './errors.js';
+import { RoomEventSchema, RoomRoleSchema, UserSchema, VisibilitySchema, type User } from './events.js';
+
+export { UserSchema, type User } from './events.js';
 
 export const SUBPROTOCOL = 'parley.v1';
 export const AUTH_SUBPROTOCOL_PREFIX = 'parley.auth.';
@@ -29,13 +32,25 @@ const clientMsgId = z
 
 // ---------------------------------------------------------------- shared shapes
 
-export const UserSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  color: z.string(),
-});
-export type User = z.infer<typeof UserSchema>;
+/** Reactions on a message as one viewer sees them: per emoji, how many, and whether I am one. */
+export const ReactionSchema = z.object({ emoji: z.string(), count: z.number().int(), mine: z.boolean() });
+export type Reaction = z.infer<typeof ReactionSchema>;
 
+/** The message a reply answers, as it is now: a short excerpt, or `deleted` and no text. */
+export const QuoteSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  user: UserSchema,
+  excerpt: z.string(),
+  deleted: z.boolean(),
+});
+export type Quote = z.infer<typeof QuoteSchema>;
+
+/**
+ * `text` is empty once the message is deleted (`deletedAt` set). `mentions` lists the ids of the
+ * room members its `@names` resolved to. `reactions` is per viewer (`mine`), so it is present in
+ * replies to one client (`joined`, `history`, HTTP) and absent from broadcast frames.
+ */
 export const MessageSchema = z.object({
   id: z.string(),
   room: z.string(),
@@ -43,12 +58,34 @@ export const MessageSchema = z.object({
   user: UserSchema,
   text: z.string(),
   createdAt: z.string(),
+  editedAt: z.string().optional(),
+  deletedAt: z.string().optional(),
+  replyTo: QuoteSchema.optional(),
+  mentions: z.array(z.string()).optional(),
+  reactions: z.array(ReactionSchema).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
+/**
+ * A room as `GET /rooms` and `GET /rooms/:room` show it to one person. `kind` is `dm` for a direct
+ * conversation (always private; `members` names who is in it). The `my*` fields are present when I
+ * am a member: my role, the last seq I have read, and how many messages after it are not mine
+ * (`unread`) or mention me (`mentions`).
+ */
 export const RoomSchema = z.object({
   name: z.string(),
+  kind: z.enum(['room', 'dm']),
+  visibility: VisibilitySchema,
+  topic: z.string(),
   lastSeq: z.number().int(),
+  memberCount: z.number().int(),
+  createdAt: z.string(),
+  members: z.array(UserSchema).optional(),
+  member: z.boolean(),
+  role: RoomRoleSchema.optional(),
+  lastReadSeq: z.number().int().optional(),
+  unread: z.number().int().optional(),
+  mentions: z.number().int().optional(),
 });
 export type Room = z.infer<typeof RoomSchema>;
 
@@ -66,7 +103,28 @@ export const SendFrame = z.strictObject({
     .max(Limits.MESSAGE_MAX_CHARS * 4)
     .refine(isWellFormed, 'text must be well-formed Unicode without NUL (no lone surrogates, no U+0000)'),
   clientMsgId,
+  /** The id of the message this one answers, in the same room. */
+  replyTo: z.string().min(1).max(64).optional(),
 });
+const messageText = z
+  .string()
+  .max(Limits.MESSAGE_MAX_CHARS * 4)
+  .refine(isWellFormed, 'text must be well-formed Unicode without NUL (no lone surrogates, no U+0000)');
+const messageId = z.string().min(1).max(64);
+/** Replace the text of one of my messages; the same limits as `send`. */
+export const EditFrame = z.strictObject({ type: z.literal('edit'), room: roomName, messageId, text: messageText });
+/** Delete one of my messages: its text is erased and a tombstone stays in its place. */
+export const DeleteFrame = z.strictObject({ type: z.literal('delete'), room: roomName, messageId });
+/** Add (or, with `remove: true`, take back) my reaction with one emoji. */
+export const ReactFrame = z.strictObject({
+  type: z.literal('react'),
+  room: roomName,
+  messageId,
+  emoji: z.string().min(1).max(Limits.EMOJI_MAX_UNITS),
+  remove: z.boolean().optional(),
+});
+/** I have read the room up to `seq`; the marker only moves forward. */
+export const ReadRequestFrame = z.strictObject({ type: z.literal('read'), room: roomName, seq });
 export const HistoryRequestFrame = z.strictObject({
   type: z.literal('history'),
   room: roomName,
@@ -83,6 +141,10 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   HistoryRequestFrame,
   TypingRequestFrame,
   PingFrame,
+  EditFrame,
+  DeleteFrame,
+  ReactFrame,
+  ReadRequestFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -100,6 +162,15 @@ export const JoinedFrame = z.object({
   online: z.array(UserSchema),
   /** Everyone online in the room, listed or not. */
   onlineCount: z.number().int().nonnegative(),
+  /**
+   * With `after` (and `complete`): every other event after it, in seq order, to apply with
+   * `messages` by seq. Without `after`: empty, since `messages` are in their current state.
+   */
+  events: z.array(RoomEventSchema).optional(),
+  /** The room's seq this answer covers: live frames continue from the next one. */
+  lastSeq: z.number().int().optional(),
+  /** The last seq I have read (0 if none): where "new messages" begin. */
+  lastReadSeq: z.number().int().optional(),
 });
 export const AckFrame = z.object({ type: z.literal('ack'), clientMsgId: z.string(), message: MessageSchema });
 export const MessageFrame = z.object({ type: z.literal('message'), message: MessageSchema });
@@ -116,7 +187,22 @@ export const PresenceFrame = z.object({
   left: z.array(UserSchema),
 });
 export const TypingFrame = z.object({ type: z.literal('typing'), room: z.string(), user: UserSchema });
-export const LeftFrame = z.object({ type: z.literal('left'), room: z.string() });
+/**
+ * The socket no longer follows the room. `reason`: `left` (I left it, here or on another device),
+ * `removed` (a member with the right removed me), `not-allowed` (the room became private and I am
+ * not a member). Absent: the answer to my own `leave` frame.
+ */
+export const LeftFrame = z.object({
+  type: z.literal('left'),
+  room: z.string(),
+  reason: z.enum(['left', 'removed', 'not-allowed']).optional(),
+});
+/** Any other durable change in a room I follow (see events.ts). */
+export const EventFrame = z.object({ type: z.literal('event'), event: RoomEventSchema });
+/** My read marker in a room moved (from this socket or another of my devices). */
+export const ReadFrame = z.object({ type: z.literal('read'), room: z.string(), seq: z.number().int() });
+/** My list of rooms changed (I joined, left, was added or removed, a DM opened): fetch `GET /rooms`. */
+export const RoomsChangedFrame = z.object({ type: z.literal('rooms-changed'), room: z.string() });
 export const PongFrame = z.object({ type: z.literal('pong') });
 export const ErrorFrame = z.object({
   type: z.literal('error'),
@@ -137,6 +223,9 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   LeftFrame,
   PongFrame,
   ErrorFrame,
+  EventFrame,
+  ReadFrame,
+  RoomsChangedFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 export type ErrorFrameT = z.infer<typeof ErrorFrame>;
@@ -148,6 +237,25 @@ export const CredentialsBody = z.strictObject({
   password: z.string().max(1024),
 });
 export type Credentials = z.infer<typeof CredentialsBody>;
+
+export const CreateRoomBody = z.strictObject({
+  name: roomName,
+  topic: z.string().max(Limits.ROOM_TOPIC_MAX_CHARS * 2).optional(),
+  visibility: VisibilitySchema.default('public'),
+});
+export const UpdateRoomBody = z
+  .strictObject({
+    topic: z.string().max(Limits.ROOM_TOPIC_MAX_CHARS * 2).optional(),
+    visibility: VisibilitySchema.optional(),
+  })
+  .refine((body) => body.topic !== undefined || body.visibility !== undefined, 'nothing to change');
+export const UsernameBody = z.strictObject({ username: z.string().max(256) });
+/** One other person, or (a group conversation) up to DM_MEMBERS_MAX - 1 others. */
+export const OpenDmBody = z.union([
+  UsernameBody,
+  z.strictObject({ usernames: z.array(z.string().max(256)).min(1).max(Limits.DM_MEMBERS_MAX - 1) }),
+]);
+export const ReadBody = z.strictObject({ seq });
 
 /** The answer to login and to refresh. */
 export interface LoginResponse {

@@ -4,3 +4,5 @@ export * from './limits.js';
 export * from './frames.js';
 export * from './parse.js';
 export * from './wire-size.js';
+export * from './events.js';
+export * from './emoji.js';

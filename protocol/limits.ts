@@ -29,4 +29,18 @@ export const Limits = {
   REPLAY_MAX: 500,
   /** Most users listed in `joined.online`; `onlineCount` has the total. */
   ONLINE_LIST_MAX: 200,
+  /** Longest room topic, in characters (code points). */
+  ROOM_TOPIC_MAX_CHARS: 250,
+  /** Distinct emoji one message may carry; a new one past this is REACTION_LIMIT. */
+  REACTIONS_PER_MESSAGE_MAX: 20,
+  /** Longest emoji accepted as a reaction, in UTF-16 units (a family with skin tones is about 25). */
+  EMOJI_MAX_UNITS: 32,
+  /** People in one direct conversation, me included. */
+  DM_MEMBERS_MAX: 8,
+  /** Characters of the answered message quoted in a reply. */
+  REPLY_EXCERPT_CHARS: 120,
+  /** Distinct users one message may mention (more `@names` are left as text). */
+  MENTIONS_PER_MESSAGE_MAX: 50,
+  /** Public rooms I am not in that `GET /rooms` lists, by name. */
+  PUBLIC_ROOMS_LISTED_MAX: 200,
 } as const;

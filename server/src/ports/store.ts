@@ -5,16 +5,21 @@
  * - `appendMessage` stores the message and assigns its per-room `seq` in ONE transaction; seqs in a
  *   room start at 1, strictly increase and have no gaps, even under concurrent appends.
  * - `appendMessage` is idempotent per (userId, clientMsgId): a repeat returns the stored original
- *   with `created: false` and stores nothing.
+ *   with `created: false` and stores nothing. It stores nothing for an author who is not a member of
+ *   the room (`not-member`), checked in the same transaction, so a member removed a moment earlier on
+ *   another node cannot slip a message in. Messages share the room's seq with its other events
+ *   (conversation-store.ts).
  * - When a call resolves, what it wrote is durable; when it rejects, nothing was written.
  * - Usernames are unique regardless of case.
  * - `rotateRefreshToken` spends a token at most once, even under concurrent calls (session-store.ts).
  */
 import type { SecurityEventStore } from './security-event-store.js';
 import type { SessionStore } from './session-store.js';
+import type { ConversationStore, StoredRoom } from './conversation-store.js';
 
 export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
+export type * from './conversation-store.js';
 
 export interface StoredUser {
   id: string;
@@ -30,14 +35,18 @@ export interface StoredMessage {
   userId: string;
   username: string;
   clientMsgId: string;
+  /** Empty once deleted. */
   text: string;
   createdAt: string;
-}
-
-export interface StoredRoom {
-  name: string;
-  lastSeq: number;
-  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  replyToId: string | null;
+  /** Ids of the members the message mentions. */
+  mentions: string[];
+  /** Filled by reads for one viewer: per emoji, how many and whether the viewer is one. */
+  reactions?: { emoji: string; count: number; mine: boolean }[];
+  /** Filled by reads: the answered message as it is now. */
+  replyTo?: { id: string; seq: number; userId: string; username: string; text: string; deleted: boolean };
 }
 
 export interface NewMessage {
@@ -47,12 +56,15 @@ export interface NewMessage {
   clientMsgId: string;
   text: string;
   createdAt: string;
+  replyToId?: string | undefined;
+  mentions?: string[] | undefined;
 }
 
 export type AppendResult =
   | { status: 'created'; message: StoredMessage }
   | { status: 'duplicate'; message: StoredMessage }
-  | { status: 'no-room' };
+  | { status: 'no-room' }
+  | { status: 'not-member' };
 
 export interface UserStore {
   /** Returns 'taken' when the username exists in any letter case. */
@@ -64,16 +76,20 @@ export interface UserStore {
 }
 
 export interface MessageStore {
-  /** Creates the room if missing; never resets an existing room. */
+  /** Creates the public room if missing, with no members; never resets an existing room. */
   ensureRoom(name: string, createdAt: string): Promise<void>;
-  findRoom(name: string): Promise<StoredRoom | undefined>;
   listRooms(): Promise<StoredRoom[]>;
 
   appendMessage(message: NewMessage): Promise<AppendResult>;
-  /** Messages with seq > afterSeq, ascending, at most `limit`. */
-  messagesAfter(room: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
-  /** The `limit` newest messages with seq < beforeSeq, returned ascending. */
-  messagesBefore(room: string, beforeSeq: number, limit: number): Promise<StoredMessage[]>;
+  /**
+   * Messages with seq > afterSeq, ascending, at most `limit`, in their current state; with a
+   * viewer, with reactions (`mine` for the viewer) and the quote of what they answer.
+   */
+  messagesAfter(room: string, afterSeq: number, limit: number, viewerId?: string): Promise<StoredMessage[]>;
+  /** The `limit` newest messages with seq < beforeSeq, returned ascending; as `messagesAfter`. */
+  messagesBefore(room: string, beforeSeq: number, limit: number, viewerId?: string): Promise<StoredMessage[]>;
+  /** One message of a room, in its current state. */
+  findMessage(room: string, id: string): Promise<StoredMessage | undefined>;
 }
 
 /**
@@ -88,7 +104,7 @@ export class StoreUnavailableError extends Error {
 }
 
 /** The whole Store an adapter implements. */
-export interface Store extends UserStore, SessionStore, SecurityEventStore, MessageStore {
+export interface Store extends UserStore, SessionStore, SecurityEventStore, MessageStore, ConversationStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { StoreUnavailableError, type Store } from '../../ports/store.js';
+import { kyselyConversations } from './conversations.js';
 import { kyselyMessages } from './messages.js';
 import type { Database } from './schema.js';
 import { kyselySecurityEvents } from './security-events.js';
@@ -17,6 +18,7 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselySessions(db),
     ...kyselySecurityEvents(db),
     ...kyselyMessages(db),
+    ...kyselyConversations(db),
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [

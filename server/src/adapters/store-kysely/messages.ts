@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AppendResult, MessageStore, NewMessage, StoredMessage } from '../../ports/store.js';
 import type { Database } from './schema.js';
 
-const MAX_SEQ = 2_147_483_647;
+export const MAX_SEQ = 2_147_483_647;
 
 /** A message row joined with its author's username: what every message query reads. */
 export type MessageRow = Selectable<Database['messages']> & { username: string };
@@ -21,14 +21,9 @@ export function kyselyMessages(db: Kysely<Database>): MessageStore {
         .execute();
     },
 
-    async findRoom(name) {
-      const row = await db.selectFrom('rooms').selectAll().where('name', '=', name).executeTakeFirst();
-      return row && { name: row.name, lastSeq: row.last_seq, createdAt: row.created_at };
-    },
-
     async listRooms() {
       const rows = await db.selectFrom('rooms').selectAll().orderBy('name').execute();
-      return rows.map((row) => ({ name: row.name, lastSeq: row.last_seq, createdAt: row.created_at }));
+      return rows.map(toRoom);
     },
 
     async appendMessage(message) {
@@ -47,17 +42,17 @@ export function kyselyMessages(db: Kysely<Database>): MessageStore {
       }
     },
 
-    async messagesAfter(room, afterSeq, limit) {
+    async messagesAfter(room, afterSeq, limit, viewerId) {
       const rows = await selectMessages(db)
         .where('m.room', '=', room)
         .where('m.seq', '>', Math.min(afterSeq, MAX_SEQ))
         .orderBy('m.seq', 'asc')
         .limit(limit)
         .execute();
-      return rows.map(toMessage);
+      return hydrate(db, rows.map(toMessage), viewerId);
     },
 
-    async messagesBefore(room, beforeSeq, limit) {
+    async messagesBefore(room, beforeSeq, limit, viewerId) {
       const rows = await selectMessages(db)
         .where('m.room', '=', room)
         // seq is a 32-bit integer column; "before infinity" arrives as MAX_SAFE_INTEGER.
@@ -65,13 +60,89 @@ export function kyselyMessages(db: Kysely<Database>): MessageStore {
         .orderBy('m.seq', 'desc')
         .limit(limit)
         .execute();
-      return rows.reverse().map(toMessage);
+      return hydrate(db, rows.reverse().map(toMessage), viewerId);
+    },
+
+    async findMessage(room, id) {
+      const row = await selectMessages(db).where('m.room', '=', room).where('m.id', '=', id).executeTakeFirst();
+      return row && toMessage(row);
     },
   };
 }
 
-function appendOnce(db: Kysely<Database>, message: NewMessage): Promise<AppendResult> {
-  return db.transaction().execute((trx) => appendIn(trx, message));
+export function toRoom(row: Selectable<Database['rooms']>) {
+  return {
+    name: row.name,
+    kind: row.kind as 'room' | 'dm',
+    visibility: row.visibility as 'public' | 'private',
+    topic: row.topic,
+    lastSeq: row.last_seq,
+    memberCount: row.member_count,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+}
+
+/** Adds, for one viewer, the reactions on each message and the quote of what it answers. */
+async function hydrate(db: Kysely<Database>, messages: StoredMessage[], viewerId?: string): Promise<StoredMessage[]> {
+  if (viewerId === undefined || messages.length === 0) return messages;
+  const ids = messages.map((m) => m.id);
+  const reactions = await db
+    .selectFrom('reactions')
+    .select([
+      'message_id',
+      'emoji',
+      sql<number>`count(*)`.as('count'),
+      sql<number>`sum(case when user_id = ${viewerId} then 1 else 0 end)`.as('mine'),
+      sql<string>`min(created_at)`.as('first_at'),
+    ])
+    .where('message_id', 'in', ids)
+    .groupBy(['message_id', 'emoji'])
+    .orderBy('first_at')
+    .orderBy('emoji')
+    .execute();
+  const byMessage = new Map<string, { emoji: string; count: number; mine: boolean }[]>();
+  for (const r of reactions) {
+    let list = byMessage.get(r.message_id);
+    if (!list) byMessage.set(r.message_id, (list = []));
+    list.push({ emoji: r.emoji, count: Number(r.count), mine: Number(r.mine) > 0 });
+  }
+  const answered = [...new Set(messages.flatMap((m) => (m.replyToId ? [m.replyToId] : [])))];
+  const quotes = new Map<string, StoredMessage>();
+  if (answered.length > 0) {
+    const rows = await selectMessages(db).where('m.id', 'in', answered).execute();
+    for (const row of rows) quotes.set(row.id, toMessage(row));
+  }
+  return messages.map((m) => {
+    const quoted = m.replyToId ? quotes.get(m.replyToId) : undefined;
+    return {
+      ...m,
+      reactions: byMessage.get(m.id) ?? [],
+      ...(quoted
+        ? {
+            replyTo: {
+              id: quoted.id,
+              seq: quoted.seq,
+              userId: quoted.userId,
+              username: quoted.username,
+              text: quoted.text,
+              deleted: quoted.deletedAt !== null,
+            },
+          }
+        : {}),
+    };
+  });
+}
+
+class NotMember extends Error {}
+
+async function appendOnce(db: Kysely<Database>, message: NewMessage): Promise<AppendResult> {
+  try {
+    return await db.transaction().execute((trx) => appendIn(trx, message));
+  } catch (error) {
+    if (error instanceof NotMember) return { status: 'not-member' };
+    throw error;
+  }
 }
 
 /**
@@ -99,6 +170,8 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
     .executeTakeFirst();
   if (existing) return { status: 'duplicate' as const, message: toMessage(existing) };
 
+  // The room row is locked first (the seq bump), so the membership read below is the latest: a
+  // removal that committed meanwhile is seen, and one still running waits for this message.
   const room = await trx
     .updateTable('rooms')
     .set({ last_seq: sql`last_seq + 1` })
@@ -106,7 +179,16 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
     .returning('last_seq')
     .executeTakeFirst();
   if (!room) return { status: 'no-room' as const };
+  const member = await trx
+    .selectFrom('memberships')
+    .select('role')
+    .where('room', '=', message.room)
+    .where('user_id', '=', message.userId)
+    .executeTakeFirst();
+  // Thrown, so the seq bump rolls back with it.
+  if (!member) throw new NotMember();
 
+  const mentions = message.mentions ?? [];
   await trx
     .insertInto('messages')
     .values({
@@ -117,22 +199,47 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
       client_msg_id: message.clientMsgId,
       text: message.text,
       created_at: message.createdAt,
+      reply_to: message.replyToId ?? null,
+      mention_ids: mentions.join(' '),
     })
     .execute();
+  if (mentions.length > 0) {
+    await trx
+      .insertInto('mentions')
+      .values(mentions.map((userId) => ({ user_id: userId, room: message.room, seq: room.last_seq, message_id: message.id })))
+      .execute();
+  }
   const stored = await selectMessages(trx).where('m.id', '=', message.id).executeTakeFirstOrThrow();
   return { status: 'created' as const, message: toMessage(stored) };
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-function selectMessages(db: Kysely<Database>) {
+export function selectMessages(db: Kysely<Database>) {
   return db
     .selectFrom('messages as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.id', 'm.room', 'm.seq', 'm.user_id', 'm.client_msg_id', 'm.text', 'm.created_at', 'u.username']);
+    .select([
+      'm.id',
+      'm.room',
+      'm.seq',
+      'm.user_id',
+      'm.client_msg_id',
+      'm.text',
+      'm.created_at',
+      'm.edited_at',
+      'm.deleted_at',
+      'm.reply_to',
+      'm.mention_ids',
+      'u.username',
+    ]);
+}
+
+export function splitIds(ids: string): string[] {
+  return ids === '' ? [] : ids.split(' ');
 }
 
 export function toMessage(row: MessageRow): StoredMessage {
@@ -145,5 +252,9 @@ export function toMessage(row: MessageRow): StoredMessage {
     clientMsgId: row.client_msg_id,
     text: row.text,
     createdAt: row.created_at,
+    editedAt: row.edited_at,
+    deletedAt: row.deleted_at,
+    replyToId: row.reply_to,
+    mentions: splitIds(row.mention_ids),
   };
 }

@@ -43,6 +43,11 @@ export interface Database {
     name: string;
     last_seq: Generated<number>;
     created_at: string;
+    kind: Generated<string>;
+    visibility: Generated<string>;
+    topic: Generated<string>;
+    created_by: string | null;
+    member_count: Generated<number>;
   };
   messages: {
     id: string;
@@ -52,5 +57,38 @@ export interface Database {
     client_msg_id: string;
     text: string;
     created_at: string;
+    edited_at: string | null;
+    deleted_at: string | null;
+    reply_to: string | null;
+    mention_ids: Generated<string>;
+  };
+  memberships: {
+    room: string;
+    user_id: string;
+    role: string;
+    joined_at: string;
+    last_read_seq: Generated<number>;
+  };
+  room_events: {
+    room: string;
+    seq: number;
+    kind: string;
+    actor_id: string;
+    message_id: string | null;
+    target_id: string | null;
+    data: string;
+    created_at: string;
+  };
+  reactions: {
+    message_id: string;
+    user_id: string;
+    emoji: string;
+    created_at: string;
+  };
+  mentions: {
+    user_id: string;
+    room: string;
+    seq: number;
+    message_id: string;
   };
 }

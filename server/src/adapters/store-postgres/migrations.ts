@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { conversationsUp } from '../store-kysely/conversations-migration.js';
 
 /**
  * PostgreSQL migrations: the same tables as SQLite (times as ISO 8601 text, so both adapters
@@ -78,6 +79,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_conversations': { up: conversationsUp },
 };
 
 export const postgresMigrations: MigrationProvider = {

@@ -5,6 +5,8 @@ import { GroupCommit, type Outcome } from '../group-commit.js';
 import { toMessage, type MessageRow } from '../store-kysely/messages.js';
 import type { Database } from '../store-kysely/schema.js';
 
+class NotMember extends Error {}
+
 export interface MessageAppender {
   append(message: NewMessage): Promise<AppendResult>;
   /** Resolves once every append asked for so far has been committed or refused. */
@@ -26,17 +28,22 @@ export interface MessageAppender {
  */
 export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Database>): MessageAppender {
   const findRetry = database.prepare<[string, string], MessageRow>(
-    `select m.id, m.room, m.seq, m.user_id, m.client_msg_id, m.text, m.created_at, u.username
+    `select m.id, m.room, m.seq, m.user_id, m.client_msg_id, m.text, m.created_at, m.edited_at,
+            m.deleted_at, m.reply_to, m.mention_ids, u.username
        from messages m join users u on u.id = m.user_id
       where m.user_id = ? and m.client_msg_id = ?`,
   );
   const bumpSeq = database.prepare<[string], { last_seq: number }>(
     'update rooms set last_seq = last_seq + 1 where name = ? returning last_seq',
   );
-  const insert = database.prepare(
-    `insert into messages (id, room, seq, user_id, client_msg_id, text, created_at)
-     values (?, ?, ?, ?, ?, ?, ?)`,
+  const isMember = database.prepare<[string, string], { one: number }>(
+    'select 1 as one from memberships where room = ? and user_id = ?',
   );
+  const insert = database.prepare(
+    `insert into messages (id, room, seq, user_id, client_msg_id, text, created_at, reply_to, mention_ids)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertMention = database.prepare('insert into mentions (user_id, room, seq, message_id) values (?, ?, ?, ?)');
   const usernameOf = database.prepare<[string], { username: string }>('select username from users where id = ?');
 
   const appendOne = database.transaction((message: NewMessage): AppendResult => {
@@ -44,8 +51,11 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
     if (existing) return { status: 'duplicate', message: toMessage(existing) };
     const room = bumpSeq.get(message.room);
     if (!room) return { status: 'no-room' };
+    // Thrown, so this message's savepoint (its seq bump) rolls back.
+    if (!isMember.get(message.room, message.userId)) throw new NotMember();
     const author = usernameOf.get(message.userId);
     if (!author) throw new Error('appendMessage: the author does not exist');
+    const mentions = message.mentions ?? [];
     insert.run(
       message.id,
       message.room,
@@ -54,8 +64,24 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
       message.clientMsgId,
       message.text,
       message.createdAt,
+      message.replyToId ?? null,
+      mentions.join(' '),
     );
-    const stored: StoredMessage = { ...message, seq: room.last_seq, username: author.username };
+    for (const userId of mentions) insertMention.run(userId, message.room, room.last_seq, message.id);
+    const stored: StoredMessage = {
+      id: message.id,
+      room: message.room,
+      userId: message.userId,
+      clientMsgId: message.clientMsgId,
+      text: message.text,
+      createdAt: message.createdAt,
+      seq: room.last_seq,
+      username: author.username,
+      editedAt: null,
+      deletedAt: null,
+      replyToId: message.replyToId ?? null,
+      mentions,
+    };
     return { status: 'created', message: stored };
   });
 
@@ -65,6 +91,7 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
       try {
         return { ok: appendOne(message) };
       } catch (error) {
+        if (error instanceof NotMember) return { ok: { status: 'not-member' } };
         return { error };
       }
     }),

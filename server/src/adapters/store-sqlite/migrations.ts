@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { conversationsUp } from '../store-kysely/conversations-migration.js';
 
 /**
  * Migrations live in code (not files found at run time) so the built server carries them.
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
         begin select raise(abort, 'security_events is append-only'); end`.execute(db);
     },
   },
+  '0003_conversations': { up: conversationsUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {
