@@ -20,7 +20,7 @@ const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
  * rather than change the text silently, so every stored message reads back byte for byte.
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function isWellFormed(text: string): boolean {
+export function isWellFormed(text: string): boolean {
   return !LONE_SURROGATE.test(text) && !text.includes('\u0000');
 }
 
