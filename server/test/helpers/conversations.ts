@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import type { Room } from '../../../protocol/index.js';
+import { request, type JsonResponse, type Session } from './http.js';
+import { createTempDatabase } from './postgres.js';
+import { rawPostgres, rawSqlite, type RawDb } from './raw-db.js';
+import { startServer, type TestServer, type TestServerOptions } from './server.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
+
+/** Room creation is limited per user and hour; tests that do not prove that limit lift it. */
+export const GENEROUS_ROOM_LIMITS: Record<string, string> = {
+  RATE_LIMIT_ROOMS_PER_HOUR: '100000',
+  RATE_LIMIT_DMS_PER_HOUR: '100000',
+};
+
+export interface ConversationServer {
+  server: TestServer;
+  /** The server's database read behind its back (its SQLite file, or its own PostgreSQL database). */
+  raw: RawDb;
+  close(): Promise<void>;
+}
+
+/** One server on SQLite (its own file) or on PostgreSQL (its own database, dropped at close). */
+export async function startServerOn(kind: StoreKind, options: TestServerOptions = {}): Promise<ConversationServer> {
+  const env = { ...GENEROUS_ROOM_LIMITS, ...options.env };
+  if (kind === 'sqlite') {
+    const server = await startServer({ ...options, env });
+    const raw = rawSqlite(join(server.dataDir, 'parley.db'));
+    return {
+      server,
+      raw,
+      async close() {
+        await raw.close();
+        await server.close();
+      },
+    };
+  }
+  const database = await createTempDatabase();
+  const server = await startServer({ ...options, env: { ...env, DATABASE_URL: database.url } });
+  const raw = await rawPostgres(database.url);
+  return {
+    server,
+    raw,
+    async close() {
+      await raw.close();
+      await server.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface ErrorAnswer {
+  error: { code: string; message: string };
+}
+
+/** The REST calls of one signed-in person. */
+export function restAs(base: string, session: Session) {
+  const call = <T>(method: string, path: string, body?: unknown): Promise<JsonResponse<T>> =>
+    request<T>(`${base}/api/v1${path}`, {
+      method,
+      ...(body === undefined ? {} : { body }),
+      token: session.accessToken,
+      cookie: session.cookie,
+    });
+  return {
+    get: <T = unknown>(path: string) => call<T>('GET', path),
+    post: <T = unknown>(path: string, body: unknown = {}) => call<T>('POST', path, body),
+    patch: <T = unknown>(path: string, body: unknown) => call<T>('PATCH', path, body),
+    delete: <T = unknown>(path: string) => call<T>('DELETE', path),
+    async createRoom(name: string, visibility: 'public' | 'private' = 'public', topic?: string): Promise<Room> {
+      const response = await call<{ room: Room }>('POST', '/rooms', {
+        name,
+        visibility,
+        ...(topic === undefined ? {} : { topic }),
+      });
+      if (response.status !== 201)
+        throw new Error(`create ${name}: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body.room;
+    },
+    async invite(room: string, username: string): Promise<Room> {
+      const response = await call<{ room: Room }>('POST', `/rooms/${room}/members`, { username });
+      if (response.status !== 200)
+        throw new Error(`invite ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body.room;
+    },
+    async openDm(username: string): Promise<Room> {
+      const response = await call<{ room: Room }>('POST', '/dms', { username });
+      if (response.status !== 200)
+        throw new Error(`dm ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body.room;
+    },
+    async rooms(): Promise<Room[]> {
+      const response = await call<{ rooms: Room[] }>('GET', '/rooms');
+      if (response.status !== 200) throw new Error(`rooms: ${response.status}`);
+      return response.body.rooms;
+    },
+    async room(name: string): Promise<Room | undefined> {
+      return (await this.rooms()).find((r) => r.name === name);
+    },
+  };
+}
+export type Rest = ReturnType<typeof restAs>;
+
+let rooms = 0;
+/** A fresh valid room name for this process. */
+export function roomName(prefix = 'room'): string {
+  rooms += 1;
+  return `${prefix}-${process.pid}-${rooms}`.slice(0, 32);
+}
