@@ -41,7 +41,11 @@ export async function createRoom(ctx: CoreContext, user: User, request: NewRoomR
 export function checkTopic(topic: string): string {
   const trimmed = topic.trim();
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(trimmed) || [...trimmed].length > Limits.ROOM_TOPIC_MAX_CHARS || !isWellFormed(trimmed)) {
+  if (
+    /[\u0000-\u001f\u007f]/.test(trimmed) ||
+    [...trimmed].length > Limits.ROOM_TOPIC_MAX_CHARS ||
+    !isWellFormed(trimmed)
+  ) {
     throw new ParleyError(
       'VALIDATION_FAILED',
       `A topic is one line of at most ${Limits.ROOM_TOPIC_MAX_CHARS} characters.`,
