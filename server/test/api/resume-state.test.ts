@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Room, ServerFrame } from '../../../protocol/index.js';
+import type { Room } from '../../../protocol/index.js';
 import { newUser, request, type Session } from '../helpers/http.js';
 import { createTempDatabase } from '../helpers/postgres.js';
 import { RoomState } from '../helpers/room-state.js';
@@ -44,17 +44,12 @@ describe.each(BACKENDS)('resume equals a fresh load, on %s', (_name, open) => {
       ...(method === undefined ? {} : { method }),
     });
 
-  function live(client: TestClient, state: RoomState): () => void {
-    let applied = 0;
-    return () => {
-      const frames = client.frames.filter((f: ServerFrame) => 'room' in f || f.type === 'ack' || f.type === 'message');
-      for (const frame of frames.slice(applied)) {
-        if (frame.type === 'message' || frame.type === 'ack') {
-          if (frame.message.room === ROOM) state.applyFrame(frame);
-        } else if (frame.type === 'event' && frame.event.room === ROOM) state.applyFrame(frame);
-      }
-      applied = frames.length;
-    };
+  /** Applies the room's live frames the client received (messages, acks, events) to its state. */
+  function applyLive(client: TestClient, state: RoomState): void {
+    for (const frame of client.frames) {
+      if ((frame.type === 'message' || frame.type === 'ack') && frame.message.room === ROOM) state.applyFrame(frame);
+      else if (frame.type === 'event' && frame.event.room === ROOM) state.applyFrame(frame);
+    }
   }
 
   it('edits, deletions, reactions, replies, mentions and a topic change made while offline all arrive', async () => {
@@ -78,7 +73,7 @@ describe.each(BACKENDS)('resume equals a fresh load, on %s', (_name, open) => {
     b.send({ type: 'react', room: ROOM, messageId: third.message.id, emoji: '👍' });
     await a.next('event', (f) => f.event.kind === 'reaction_add' && f.event.actor.id === bob!.user.id);
     await b.next('event', (f) => f.event.kind === 'reaction_add' && f.event.actor.id === bob!.user.id);
-    live(b, held)();
+    applyLive(b, held);
     expect(held.lastSeq).toBeGreaterThan(0);
     await b.close();
 
