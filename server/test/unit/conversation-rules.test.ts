@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isReactionEmoji, Limits, replyExcerpt } from '../../../protocol/index.js';
+import { isReactionEmoji, isWellFormed, Limits, replyExcerpt } from '../../../protocol/index.js';
 import { DM_NAME_PATTERN, dmRoomName } from '../../src/core/conversations/actions/open-dm.js';
 import { mentionedNames } from '../../src/core/messages/mentions.js';
 
@@ -44,6 +44,6 @@ describe('reply excerpts', () => {
     const cut = replyExcerpt(long);
     expect([...cut]).toHaveLength(Limits.REPLY_EXCERPT_CHARS + 1);
     expect(cut.endsWith('…')).toBe(true);
-    expect(cut.isWellFormed()).toBe(true);
+    expect(isWellFormed(cut)).toBe(true);
   });
 });
