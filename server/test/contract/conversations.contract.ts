@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Limits } from '../../../protocol/index.js';
+import { Limits, type Visibility } from '../../../protocol/index.js';
 import type {
   ChangeResult,
   MembershipLimits,
@@ -9,7 +9,6 @@ import type {
   Store,
   StoredEvent,
   StoredUser,
-  Visibility,
 } from '../../src/ports/store.js';
 import type { RawDb } from '../helpers/raw-db.js';
 
