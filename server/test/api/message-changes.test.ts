@@ -1,13 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, Room } from '../../../protocol/index.js';
-import {
-  restAs,
-  roomName,
-  startServerOn,
-  STORE_KINDS,
-  type ConversationServer,
-  type Rest,
-} from '../helpers/conversations.js';
+import { restAs, roomName, serverForSuite, STORE_KINDS, type Rest } from '../helpers/conversations.js';
 import { login, newUser, type Session } from '../helpers/http.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
 
@@ -15,13 +8,7 @@ import { connect, type TestClient } from '../helpers/ws-client.js';
  * Edits, deletions, reactions, replies, mentions, unread and read markers, on SQLite and PostgreSQL.
  */
 describe.each(STORE_KINDS)('message changes and unread on %s', (kind) => {
-  let env: ConversationServer;
-  beforeAll(async () => {
-    env = await startServerOn(kind);
-  }, 90_000);
-  afterAll(async () => {
-    await env.close();
-  });
+  const env = serverForSuite(kind);
 
   interface Person {
     session: Session;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../../protocol/index.js';
-import { restAs, roomName, startServerOn, STORE_KINDS, type ConversationServer } from '../helpers/conversations.js';
+import { restAs, roomName, serverForSuite, STORE_KINDS } from '../helpers/conversations.js';
 import { login, newUser, type Session } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
@@ -10,13 +10,7 @@ import { connect, type TestClient } from '../helpers/ws-client.js';
  * their next write is refused with nothing stored. Leaving on one device ends the others' subscriptions.
  */
 describe.each(STORE_KINDS)('removal from a room on %s', (kind) => {
-  let env: ConversationServer;
-  beforeAll(async () => {
-    env = await startServerOn(kind);
-  }, 90_000);
-  afterAll(async () => {
-    await env.close();
-  });
+  const env = serverForSuite(kind);
 
   /** Frames of `room` a socket got after its `left` frame for it. */
   function framesAfterLeft(client: TestClient, room: string): ServerFrame[] {

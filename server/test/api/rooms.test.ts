@@ -1,13 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Room } from '../../../protocol/index.js';
-import {
-  restAs,
-  roomName,
-  startServerOn,
-  STORE_KINDS,
-  type ConversationServer,
-  type ErrorAnswer,
-} from '../helpers/conversations.js';
+import { restAs, roomName, serverForSuite, STORE_KINDS, type ErrorAnswer } from '../helpers/conversations.js';
 import { login, newUser, type Session } from '../helpers/http.js';
 import { connect } from '../helpers/ws-client.js';
 
@@ -16,19 +9,11 @@ import { connect } from '../helpers/ws-client.js';
  * SQLite and on PostgreSQL.
  */
 describe.each(STORE_KINDS)('rooms and DMs on %s', (kind) => {
-  let env: ConversationServer;
-  let base: string;
-  beforeAll(async () => {
-    env = await startServerOn(kind);
-    base = env.server.url;
-  }, 90_000);
-  afterAll(async () => {
-    await env.close();
-  });
+  const env = serverForSuite(kind);
 
   async function person(prefix: string): Promise<{ session: Session; rest: ReturnType<typeof restAs> }> {
-    const session = await newUser(base, prefix);
-    return { session, rest: restAs(base, session) };
+    const session = await newUser(env.server.url, prefix);
+    return { session, rest: restAs(env.server.url, session) };
   }
 
   it('creates public and private rooms: the creator owns them, the list shows mine and public ones only', async () => {
@@ -204,7 +189,7 @@ describe.each(STORE_KINDS)('rooms and DMs on %s', (kind) => {
     const a = await connect(env.server.wsUrl, alice.session);
     await a.join(dm);
     const ack = await a.sendText('just us', dm);
-    const bobAgain = await login(base, bob.session.user.username);
+    const bobAgain = await login(env.server.url, bob.session.user.username);
     const b = await connect(env.server.wsUrl, bobAgain);
     const joined = await b.join(dm);
     expect(joined.messages.map((m) => m.id)).toEqual([ack.message.id]);

@@ -123,6 +123,36 @@ export function describeConversationContract(
       });
     }
 
+    function edit(
+      roomName: string,
+      messageId: string,
+      who: StoredUser,
+      text: string,
+      mentions: string[] = [],
+      on = store,
+    ) {
+      return on.applyChange({ kind: 'edit', room: roomName, messageId, actorId: who.id, text, mentions, at: now() });
+    }
+
+    function remove(roomName: string, messageId: string, who: StoredUser): Promise<ChangeResult> {
+      return store.applyChange({
+        kind: 'delete',
+        room: roomName,
+        messageId,
+        actorId: who.id,
+        byModerator: false,
+        at: now(),
+      });
+    }
+
+    /** The change applies once, as `expected`; the same change again is unchanged and writes nothing. */
+    async function appliesOnce(roomName: string, change: RoomChange, expected: Partial<StoredEvent>): Promise<void> {
+      expect(applied(await store.applyChange(change))).toMatchObject(expected);
+      await expectNothingWritten(roomName, async () =>
+        expect(await store.applyChange(change)).toEqual({ status: 'unchanged' }),
+      );
+    }
+
     function applied(result: ChangeResult): StoredEvent {
       if (result.status !== 'applied') throw new Error(`expected applied, got ${JSON.stringify(result)}`);
       return result.event;
@@ -237,64 +267,31 @@ export function describeConversationContract(
         const [owner, bob, carol] = [await user(), await user(), await user()];
         const name = await room(owner);
 
-        const joined = applied(await join(name, bob));
-        expect(joined).toMatchObject({
+        const join2: RoomChange = {
+          kind: 'member_join',
+          room: name,
+          actorId: bob.id,
+          userId: bob.id,
+          role: 'member',
+          limits: GENEROUS,
+          at: now(),
+        };
+        await appliesOnce(name, join2, {
           kind: 'member_join',
           seq: 2,
           actorId: bob.id,
           targetId: bob.id,
           targetName: bob.username,
         });
-        await expectNothingWritten(name, async () => expect(await join(name, bob)).toEqual({ status: 'unchanged' }));
-
-        const add: RoomChange = {
-          kind: 'member_add',
-          room: name,
-          actorId: owner.id,
-          userId: carol.id,
-          role: 'member',
-          limits: GENEROUS,
-          at: now(),
-        };
-        expect(applied(await store.applyChange(add))).toMatchObject({
-          kind: 'member_add',
-          seq: 3,
-          actorId: owner.id,
-          targetId: carol.id,
-        });
-        await expectNothingWritten(name, async () =>
-          expect(await store.applyChange(add)).toEqual({ status: 'unchanged' }),
-        );
+        const add: RoomChange = { ...join2, kind: 'member_add', actorId: owner.id, userId: carol.id };
+        await appliesOnce(name, add, { kind: 'member_add', seq: 3, actorId: owner.id, targetId: carol.id });
         expect((await store.findRoom(name))?.memberCount).toBe(3);
         // A newcomer has nothing unread from before they came.
         expect((await store.findMembership(name, carol.id))?.lastReadSeq).toBe(3);
-
         const leave: RoomChange = { kind: 'member_leave', room: name, actorId: bob.id, userId: bob.id, at: now() };
-        expect(applied(await store.applyChange(leave))).toMatchObject({
-          kind: 'member_leave',
-          seq: 4,
-          targetId: bob.id,
-        });
-        await expectNothingWritten(name, async () =>
-          expect(await store.applyChange(leave)).toEqual({ status: 'unchanged' }),
-        );
-
-        const remove: RoomChange = {
-          kind: 'member_remove',
-          room: name,
-          actorId: owner.id,
-          userId: carol.id,
-          at: now(),
-        };
-        expect(applied(await store.applyChange(remove))).toMatchObject({
-          kind: 'member_remove',
-          seq: 5,
-          actorId: owner.id,
-          targetId: carol.id,
-        });
-        await expectNothingWritten(name, async () =>
-          expect(await store.applyChange(remove)).toEqual({ status: 'unchanged' }),
-        );
+        await appliesOnce(name, leave, { kind: 'member_leave', seq: 4, targetId: bob.id });
+        const removal: RoomChange = { ...leave, kind: 'member_remove', actorId: owner.id, userId: carol.id };
+        await appliesOnce(name, removal, { kind: 'member_remove', seq: 5, actorId: owner.id, targetId: carol.id });
 
         expect(await store.findMembership(name, bob.id)).toBeUndefined();
         expect(await store.findMembership(name, carol.id)).toBeUndefined();
@@ -353,17 +350,7 @@ export function describeConversationContract(
         applied(await join(name, bob));
         const first = await post(name, owner, 'one');
         applied(await react(name, first.id, bob, '👍'));
-        applied(
-          await store.applyChange({
-            kind: 'edit',
-            room: name,
-            messageId: first.id,
-            actorId: owner.id,
-            text: 'one!',
-            mentions: [],
-            at: now(),
-          }),
-        );
+        applied(await edit(name, first.id, owner, 'one!'));
         applied(await react(name, first.id, bob, '👍', true));
         applied(await store.applyChange({ kind: 'room_change', room: name, actorId: owner.id, topic: 't', at: now() }));
         applied(
@@ -400,32 +387,14 @@ export function describeConversationContract(
         const [owner, bob] = [await user(), await user()];
         const name = await room(owner, { members: [bob] });
         const sent = await post(name, owner, 'hi @someone', { mentions: [bob.id] });
-        const event = applied(
-          await store.applyChange({
-            kind: 'edit',
-            room: name,
-            messageId: sent.id,
-            actorId: owner.id,
-            text: 'hi there',
-            mentions: [],
-            at: now(),
-          }),
-        );
+        const event = applied(await edit(name, sent.id, owner, 'hi there'));
         expect(event).toMatchObject({ kind: 'edit', messageId: sent.id, message: { text: 'hi there', mentions: [] } });
         expect(event.message?.editedAt).not.toBeNull();
         const [stored] = await store.messagesAfter(name, 0, 10, owner.id);
         expect(stored).toMatchObject({ id: sent.id, seq: sent.seq, text: 'hi there', mentions: [], deletedAt: null });
         expect(stored?.editedAt).toBe(event.message?.editedAt);
         await expectNothingWritten(name, async () => {
-          const same = await store.applyChange({
-            kind: 'edit',
-            room: name,
-            messageId: sent.id,
-            actorId: owner.id,
-            text: 'hi there',
-            mentions: [],
-            at: now(),
-          });
+          const same = await edit(name, sent.id, owner, 'hi there');
           expect(same).toEqual({ status: 'unchanged' });
         });
         // The mention went with the old text.
@@ -441,29 +410,10 @@ export function describeConversationContract(
         const sent = await post(name, owner, secret, { mentions: [bob.id] });
         const reply = await post(name, bob, 'what?', { replyToId: sent.id });
         applied(await react(name, sent.id, bob, '😮'));
-        applied(
-          await store.applyChange({
-            kind: 'edit',
-            room: name,
-            messageId: sent.id,
-            actorId: owner.id,
-            text: edited,
-            mentions: [bob.id],
-            at: now(),
-          }),
-        );
+        applied(await edit(name, sent.id, owner, edited, [bob.id]));
         expect(await raw.dump()).toContain(edited);
 
-        const deleted = applied(
-          await store.applyChange({
-            kind: 'delete',
-            room: name,
-            messageId: sent.id,
-            actorId: owner.id,
-            byModerator: false,
-            at: now(),
-          }),
-        );
+        const deleted = applied(await remove(name, sent.id, owner));
         expect(deleted).toMatchObject({ kind: 'delete', messageId: sent.id, data: { byModerator: false } });
 
         const [tombstone, answer] = await store.messagesAfter(name, 0, 10, bob.id);
@@ -479,8 +429,8 @@ export function describeConversationContract(
         expect(answer?.replyTo).toMatchObject({ id: sent.id, text: '', deleted: true });
         expect(await store.findMessage(name, sent.id)).toMatchObject({ text: '', mentions: [] });
         // The earlier edit event reads the message as it is now: no words.
-        const edit = (await store.eventsAfter(name, 0, 100)).find((e) => e.kind === 'edit');
-        expect(edit?.message?.text).toBe('');
+        const editEvent = (await store.eventsAfter(name, 0, 100)).find((e) => e.kind === 'edit');
+        expect(editEvent?.message?.text).toBe('');
 
         const dump = await raw.dump();
         expect(dump).not.toContain(secret);
@@ -494,27 +444,8 @@ export function describeConversationContract(
         // A tombstone cannot be edited, deleted again or reacted to, and none of that takes a seq.
         await expectNothingWritten(name, async () => {
           const refused = { status: 'refused', code: 'MESSAGE_DELETED' };
-          expect(
-            await store.applyChange({
-              kind: 'edit',
-              room: name,
-              messageId: sent.id,
-              actorId: owner.id,
-              text: 'back',
-              mentions: [],
-              at: now(),
-            }),
-          ).toEqual(refused);
-          expect(
-            await store.applyChange({
-              kind: 'delete',
-              room: name,
-              messageId: sent.id,
-              actorId: owner.id,
-              byModerator: false,
-              at: now(),
-            }),
-          ).toEqual(refused);
+          expect(await edit(name, sent.id, owner, 'back')).toEqual(refused);
+          expect(await remove(name, sent.id, owner)).toEqual(refused);
           expect(await react(name, sent.id, bob, '👍')).toEqual(refused);
         });
         expect(await raw.dump()).not.toContain('back');
@@ -530,27 +461,8 @@ export function describeConversationContract(
         await expectNothingWritten(here, async () => {
           const notFound = { status: 'refused', code: 'MESSAGE_NOT_FOUND' };
           for (const messageId of [elsewhere.id, randomUUID()]) {
-            expect(
-              await store.applyChange({
-                kind: 'edit',
-                room: here,
-                messageId,
-                actorId: owner.id,
-                text: 'x',
-                mentions: [],
-                at: now(),
-              }),
-            ).toEqual(notFound);
-            expect(
-              await store.applyChange({
-                kind: 'delete',
-                room: here,
-                messageId,
-                actorId: owner.id,
-                byModerator: false,
-                at: now(),
-              }),
-            ).toEqual(notFound);
+            expect(await edit(here, messageId, owner, 'x')).toEqual(notFound);
+            expect(await remove(here, messageId, owner)).toEqual(notFound);
             expect(await react(here, messageId, owner, '👍')).toEqual(notFound);
           }
         });
@@ -629,16 +541,7 @@ export function describeConversationContract(
         await post(shared, alice, 'plain');
         await post(shared, bob, 'mine does not count');
         const gone = await post(shared, alice, 'to be deleted');
-        applied(
-          await store.applyChange({
-            kind: 'delete',
-            room: shared,
-            messageId: gone.id,
-            actorId: alice.id,
-            byModerator: false,
-            at: now(),
-          }),
-        );
+        applied(await remove(shared, gone.id, alice));
         await post(dm, alice, 'psst @bob_l', { mentions: [bob.id] });
 
         const forBob = await store.listRoomsFor(bob.id, 10, 1000);
@@ -717,17 +620,7 @@ export function describeConversationContract(
           writes.push(react(name, seed.id, author, ['👍', '🎉', '❤️'][i % 3]!, false, on(i + 1)));
           if (i % 4 === 0) {
             const mine = seeds.find((s) => s.userId === author.id)!;
-            writes.push(
-              on(i).applyChange({
-                kind: 'edit',
-                room: name,
-                messageId: mine.id,
-                actorId: author.id,
-                text: `edit ${i}`,
-                mentions: [],
-                at: now(),
-              }),
-            );
+            writes.push(edit(name, mine.id, author, `edit ${i}`, [], on(i)));
           }
           if (i < newcomers.length) writes.push(join(name, newcomers[i]!, GENEROUS, on(i + 1)));
           if (i % 6 === 3)

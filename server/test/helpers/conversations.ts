@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { Room } from '../../../protocol/index.js';
 import { request, type JsonResponse, type Session } from './http.js';
 import { createTempDatabase } from './postgres.js';
@@ -48,6 +49,21 @@ export async function startServerOn(kind: StoreKind, options: TestServerOptions 
       await database.drop();
     },
   };
+}
+
+/**
+ * One server for the enclosing describe block: started before its tests, closed after them. The
+ * object is filled in by `beforeAll`, so read its fields inside tests, not at describe time.
+ */
+export function serverForSuite(kind: StoreKind, options: TestServerOptions = {}): ConversationServer {
+  const holder = {} as ConversationServer;
+  beforeAll(async () => {
+    Object.assign(holder, await startServerOn(kind, options));
+  }, 90_000);
+  afterAll(async () => {
+    await holder.close();
+  });
+  return holder;
 }
 
 export interface ErrorAnswer {

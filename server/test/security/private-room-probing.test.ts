@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Limits, type ErrorFrameT, type Message, type ServerFrame } from '../../../protocol/index.js';
-import {
-  restAs,
-  roomName,
-  startServerOn,
-  STORE_KINDS,
-  type ConversationServer,
-  type Rest,
-} from '../helpers/conversations.js';
+import { restAs, roomName, serverForSuite, STORE_KINDS, type Rest } from '../helpers/conversations.js';
 import { newUser, request, type Session } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
@@ -23,7 +16,7 @@ const naughty = (
 ).filter((s) => s.length > 0);
 
 describe.each(STORE_KINDS)('probing a private room on %s', (kind) => {
-  let env: ConversationServer;
+  const env = serverForSuite(kind);
   let alice: Session;
   let bob: Session;
   let mallory: Session;
@@ -33,7 +26,6 @@ describe.each(STORE_KINDS)('probing a private room on %s', (kind) => {
   let secretMessage: Message;
 
   beforeAll(async () => {
-    env = await startServerOn(kind);
     alice = await newUser(env.server.url, 'alice');
     bob = await newUser(env.server.url, 'bob');
     mallory = await newUser(env.server.url, 'mallory');
@@ -47,9 +39,6 @@ describe.each(STORE_KINDS)('probing a private room on %s', (kind) => {
     secretMessage = (await socket.sendText('the first secret', secret)).message;
     await socket.close();
   }, 90_000);
-  afterAll(async () => {
-    await env.close();
-  });
 
   /** Every HTTP path a non-member could try on a room, as [label, call]. */
   function httpProbes(rest: Rest, room: string): [string, () => Promise<{ status: number; body: unknown }>][] {
