@@ -25,28 +25,16 @@ export interface ConversationServer {
 /** One server on SQLite (its own file) or on PostgreSQL (its own database, dropped at close). */
 export async function startServerOn(kind: StoreKind, options: TestServerOptions = {}): Promise<ConversationServer> {
   const env = { ...GENEROUS_ROOM_LIMITS, ...options.env };
-  if (kind === 'sqlite') {
-    const server = await startServer({ ...options, env });
-    const raw = rawSqlite(join(server.dataDir, 'parley.db'));
-    return {
-      server,
-      raw,
-      async close() {
-        await raw.close();
-        await server.close();
-      },
-    };
-  }
-  const database = await createTempDatabase();
-  const server = await startServer({ ...options, env: { ...env, DATABASE_URL: database.url } });
-  const raw = await rawPostgres(database.url);
+  const database = kind === 'postgres' ? await createTempDatabase() : undefined;
+  const server = await startServer({ ...options, env: database ? { ...env, DATABASE_URL: database.url } : env });
+  const raw = database ? await rawPostgres(database.url) : rawSqlite(join(server.dataDir, 'parley.db'));
   return {
     server,
     raw,
     async close() {
       await raw.close();
       await server.close();
-      await database.drop();
+      await database?.drop();
     },
   };
 }
