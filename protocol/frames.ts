@@ -20,7 +20,7 @@ const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
  * rather than change the text silently, so every stored message reads back byte for byte.
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function isWellFormed(text: string): boolean {
+export function isWellFormed(text: string): boolean {
   return !LONE_SURROGATE.test(text) && !text.includes('\u0000');
 }
 
@@ -240,12 +240,18 @@ export type Credentials = z.infer<typeof CredentialsBody>;
 
 export const CreateRoomBody = z.strictObject({
   name: roomName,
-  topic: z.string().max(Limits.ROOM_TOPIC_MAX_CHARS * 2).optional(),
+  topic: z
+    .string()
+    .max(Limits.ROOM_TOPIC_MAX_CHARS * 2)
+    .optional(),
   visibility: VisibilitySchema.default('public'),
 });
 export const UpdateRoomBody = z
   .strictObject({
-    topic: z.string().max(Limits.ROOM_TOPIC_MAX_CHARS * 2).optional(),
+    topic: z
+      .string()
+      .max(Limits.ROOM_TOPIC_MAX_CHARS * 2)
+      .optional(),
     visibility: VisibilitySchema.optional(),
   })
   .refine((body) => body.topic !== undefined || body.visibility !== undefined, 'nothing to change');
@@ -253,7 +259,12 @@ export const UsernameBody = z.strictObject({ username: z.string().max(256) });
 /** One other person, or (a group conversation) up to DM_MEMBERS_MAX - 1 others. */
 export const OpenDmBody = z.union([
   UsernameBody,
-  z.strictObject({ usernames: z.array(z.string().max(256)).min(1).max(Limits.DM_MEMBERS_MAX - 1) }),
+  z.strictObject({
+    usernames: z
+      .array(z.string().max(256))
+      .min(1)
+      .max(Limits.DM_MEMBERS_MAX - 1),
+  }),
 ]);
 export const ReadBody = z.strictObject({ seq });
 

@@ -20,6 +20,7 @@ import { AccessTokens } from './edge/auth/access-tokens.js';
 import { createAuthenticator } from './edge/auth/authenticate.js';
 import { authRoutes } from './edge/http/auth-routes.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
+import { roomRoutes } from './edge/http/room-routes.js';
 import { registerErrorHandling } from './edge/http/errors.js';
 import { healthRoutes } from './edge/http/health-routes.js';
 import { requireAuth } from './edge/http/require-auth.js';
@@ -109,7 +110,11 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       maxQueuedFrames: config.wsMaxQueuedFrames,
       // A bus hop takes about a millisecond; a wait this long means the event was lost.
       reorderHoldMs: 250,
+      roomsPerUser: rl.roomsPerUser,
+      membersPerRoom: rl.membersPerRoom,
     },
+    roomCreateLimit: deps.limits.create('rooms-user', { points: rl.roomsPerHour, windowSeconds: 3600 }),
+    dmCreateLimit: deps.limits.create('dms-user', { points: rl.dmsPerHour, windowSeconds: 3600 }),
     onSessionsEndedElsewhere: (ids) => sessions.forget(ids),
     messageLimit: deps.limits.create('messages-user', {
       points: rl.messagesPerSecond,
@@ -192,7 +197,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     origin: (origin, callback) =>
       callback(null, origin !== undefined && (config.allowedOrigins ?? []).includes(origin)),
     credentials: true,
-    methods: ['GET', 'POST', 'DELETE'],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type'],
     maxAge: 600,
   });
@@ -210,6 +215,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   sessionRoutes(http, sessions, deps.store, auth);
   chatRoutes(http, core, auth);
+  roomRoutes(http, core, auth);
   http.get('/api/v1/ws', (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
 
   const publicDir = resolve(config.publicDir);

@@ -103,6 +103,14 @@ const EnvSchema = z.object({
   RATE_LIMIT_IPV6_PREFIX: count(64, 32, 128),
   /** Registrations per IP per hour. Default 20. */
   RATE_LIMIT_REGISTER_IP_PER_HOUR: count(20, 1, 1_000_000),
+  /** Rooms one user may create per hour. Default 10. */
+  RATE_LIMIT_ROOMS_PER_HOUR: count(10, 1, 1_000_000),
+  /** New direct conversations one user may open per hour. Default 60. */
+  RATE_LIMIT_DMS_PER_HOUR: count(60, 1, 1_000_000),
+  /** Rooms (DMs included) one user may belong to. Default 1000. */
+  ROOMS_PER_USER_MAX: count(1000, 1, 1_000_000),
+  /** Members one room may have. Default 10000. */
+  ROOM_MEMBERS_MAX: count(10_000, 2, 10_000_000),
   /** WebSocket upgrades per IP per minute. Default 60. */
   RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: count(60, 1, 1_000_000),
   /** Live WebSockets per user (on this node). Default 20. */
@@ -187,6 +195,10 @@ export interface Config {
     loginConcurrentPerUser: number;
     ipv6Prefix: number;
     registrationsPerIpPerHour: number;
+    roomsPerHour: number;
+    dmsPerHour: number;
+    roomsPerUser: number;
+    membersPerRoom: number;
     wsUpgradesPerIpPerMinute: number;
     wsMaxSocketsPerUser: number;
     messagesPerSecond: number;
@@ -254,6 +266,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginConcurrentPerUser: e.RATE_LIMIT_LOGIN_CONCURRENT_PER_USER,
       ipv6Prefix: e.RATE_LIMIT_IPV6_PREFIX,
       registrationsPerIpPerHour: e.RATE_LIMIT_REGISTER_IP_PER_HOUR,
+      roomsPerHour: e.RATE_LIMIT_ROOMS_PER_HOUR,
+      dmsPerHour: e.RATE_LIMIT_DMS_PER_HOUR,
+      roomsPerUser: e.ROOMS_PER_USER_MAX,
+      membersPerRoom: e.ROOM_MEMBERS_MAX,
       wsUpgradesPerIpPerMinute: e.RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE,
       wsMaxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
       messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,

@@ -1,21 +1,36 @@
-import type { StoredRoom } from '../ports/store.js';
 import type { User } from '../../../protocol/index.js';
-import type { CoreContext } from './context.js';
+import type { StoredMembership, StoredRoom } from '../ports/store.js';
 import type { Connection } from './connection.js';
+import type { CoreContext } from './context.js';
+import { decideRoomAction, type RoomAction } from './conversations/room-policy.js';
 import { ParleyError } from './errors.js';
 
-/**
- * The one authorization chokepoint for rooms. A room that does not exist and a room the user may
- * not see give the same answer (ROOM_NOT_FOUND), so probing reveals nothing. Every room is public
- * for now; private rooms and roles plug in here.
- */
-export async function requireReadableRoom(ctx: CoreContext, _user: User, room: string): Promise<StoredRoom> {
-  const found = await ctx.store.findRoom(room);
-  if (!found) throw new ParleyError('ROOM_NOT_FOUND');
-  return found;
+export type { RoomAction } from './conversations/room-policy.js';
+
+export interface RoomAccess {
+  room: StoredRoom;
+  membership: StoredMembership | undefined;
 }
 
-/** Sending and typing need a completed join on this connection. */
+/**
+ * The one authorization chokepoint for rooms: every read and write of a room — WS join, history,
+ * edit, delete, react, read markers; HTTP room reads, history, members, changes — asks here, and
+ * `decideRoomAction` (the roles issue puts Casbin there) answers. A room that does not exist and a
+ * private room I am not in give the same answer, ROOM_NOT_FOUND.
+ */
+export async function accessRoom(ctx: CoreContext, user: User, name: string, action: RoomAction): Promise<RoomAccess> {
+  const [room, membership] = await Promise.all([ctx.store.findRoom(name), ctx.store.findMembership(name, user.id)]);
+  if (!room) throw new ParleyError('ROOM_NOT_FOUND');
+  const decision = decideRoomAction(room, membership, action);
+  if (decision !== 'allow') throw new ParleyError(decision);
+  return { room, membership };
+}
+
+/**
+ * Sending and typing need a completed join on this connection: the join asked `accessRoom`, and a
+ * removal takes the connection out of the room on every node (the store also refuses a message
+ * from someone who is no longer a member, in the transaction that would store it).
+ */
 export function requireMember(connection: Connection, room: string): void {
   if (!connection.rooms.has(room)) throw new ParleyError('NOT_IN_ROOM');
 }

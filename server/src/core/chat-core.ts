@@ -11,6 +11,11 @@ import { joinRoom } from './actions/join-room.js';
 import { leaveRoom } from './actions/leave-room.js';
 import { loadHistory } from './actions/load-history.js';
 import { sendMessage } from './actions/send-message.js';
+import { markRead } from './conversations/actions/mark-read.js';
+import { deleteMessage } from './messages/delete-message.js';
+import { editMessage } from './messages/edit-message.js';
+import { react } from './messages/react.js';
+import type { Eviction } from './fan-out.js';
 import { Connection } from './connection.js';
 import type { ChatLimits, CoreContext } from './context.js';
 import { asParleyError, isParleyError } from './errors.js';
@@ -36,6 +41,8 @@ export interface ChatCoreDeps {
   nodeId: string;
   limits: ChatLimits;
   messageLimit: Limit;
+  roomCreateLimit: Limit;
+  dmCreateLimit: Limit;
   /** Told whenever sessions end on another node (the bus), before their sockets close here. */
   onSessionsEndedElsewhere?: (sessionIds: string[]) => void;
 }
@@ -62,6 +69,7 @@ export class ChatCore {
       fanOut.room(frame.room, serializeFrame(frame)),
     );
     this.ctx = { ...deps, hub, fanOut, presenceDiffs, newId: () => globalThis.crypto.randomUUID() };
+    fanOut.onEvict = (room, evict) => this.evict(room, evict);
     this.onSessionsEndedElsewhere = deps.onSessionsEndedElsewhere;
     this.admission = new FrameAdmission(deps.limits.frames);
     this.unsubscribe = deps.bus.subscribe((envelope) => this.onBusEnvelope(envelope));
@@ -219,6 +227,15 @@ export class ChatCore {
       }
       case 'typing':
         return announceTyping(this.ctx, connection, frame.room);
+      case 'edit':
+        return editMessage(this.ctx, connection, frame);
+      case 'delete':
+        return deleteMessage(this.ctx, connection, frame);
+      case 'react':
+        return react(this.ctx, connection, frame);
+      case 'read':
+        await markRead(this.ctx, connection.user, frame.room, frame.seq);
+        return;
       case 'ping':
         connection.send({ type: 'pong' });
         return;
@@ -245,10 +262,24 @@ export class ChatCore {
   private onBusEnvelope(envelope: BusEnvelope): void {
     if (envelope.nodeId === this.ctx.nodeId) return;
     const event = envelope.event;
-    if (event.kind === 'room') this.ctx.fanOut.fromBus(event);
+    if (event.kind !== 'sessions-ended') this.ctx.fanOut.fromBus(event);
     else {
       this.onSessionsEndedElsewhere?.(event.sessionIds);
       this.closeLocalSessions(event.sessionIds);
+    }
+  }
+
+  /**
+   * A user stopped being a member (removed, or left on another device): their sockets on this node
+   * stop following the room now, and are told why. Frames of the room queued for them before this
+   * still go out; nothing after.
+   */
+  private evict(room: string, { userId, reason }: Eviction): void {
+    for (const connection of this.ctx.hub.connectionsOfUser(userId)) {
+      if (!connection.rooms.has(room)) continue;
+      void leaveRoom(this.ctx, connection, room)
+        .catch((error: unknown) => this.ctx.logger.warn({ err: error, room }, 'leaving an evicted room failed'))
+        .then(() => connection.send({ type: 'left', room, reason }));
     }
   }
 

@@ -110,6 +110,8 @@ export class Connection {
 
   /** Sends `joined`, then whatever arrived meanwhile that `joined` did not already cover. */
   finishJoin(room: string, joined: ServerFrame, coveredUpToSeq: number): void {
+    // Taken out of the room while the join was being answered (removed, say): nothing to send.
+    if (!this.rooms.has(room)) return;
     const held = this.joining.get(room) ?? [];
     this.joining.delete(room);
     this.send(joined);

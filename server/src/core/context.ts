@@ -30,6 +30,10 @@ export interface ChatLimits {
   maxQueuedFrames: number;
   /** Longest a message from one node waits for an earlier seq from another node (see RoomOrder). */
   reorderHoldMs: number;
+  /** Rooms (DMs included) one user may belong to. */
+  roomsPerUser: number;
+  /** Members one room may have (DMs have at most Limits.DM_MEMBERS_MAX). */
+  membersPerRoom: number;
 }
 
 /** Everything an action may use. Built once by ChatCore. */
@@ -46,5 +50,9 @@ export interface CoreContext {
   presenceDiffs: PresenceCoalescer;
   /** Messages per user across all their sockets (and, with a shared adapter, all nodes). */
   messageLimit: Limit;
+  /** Rooms one user may create per hour. */
+  roomCreateLimit: Limit;
+  /** New direct conversations one user may open per hour. */
+  dmCreateLimit: Limit;
   newId(): string;
 }

@@ -1,5 +1,5 @@
-import type { Message, ServerFrame, User } from '../../../protocol/index.js';
-import type { StoredMessage, StoredUser } from '../ports/store.js';
+import { replyExcerpt, type Message, type RoomEvent, type ServerFrame, type User } from '../../../protocol/index.js';
+import type { StoredEvent, StoredMessage, StoredUser } from '../ports/store.js';
 import { userColor } from './color.js';
 
 /**
@@ -28,8 +28,9 @@ export function toUser(user: Pick<StoredUser, 'id' | 'username'>): User {
   return { id: user.id, username: user.username, color: userColor(user.username) };
 }
 
+/** The wire shape; optional fields appear only when they say something, so v1 frames stay as they were. */
 export function toMessage(message: StoredMessage): Message {
-  return {
+  const wire: Message = {
     id: message.id,
     room: message.room,
     seq: message.seq,
@@ -37,4 +38,71 @@ export function toMessage(message: StoredMessage): Message {
     text: message.text,
     createdAt: message.createdAt,
   };
+  if (message.editedAt) wire.editedAt = message.editedAt;
+  if (message.deletedAt) wire.deletedAt = message.deletedAt;
+  if (message.replyTo) {
+    const quoted = message.replyTo;
+    wire.replyTo = {
+      id: quoted.id,
+      seq: quoted.seq,
+      user: toUser({ id: quoted.userId, username: quoted.username }),
+      excerpt: quoted.deleted ? '' : replyExcerpt(quoted.text),
+      deleted: quoted.deleted,
+    };
+  }
+  if (message.mentions.length > 0) wire.mentions = message.mentions;
+  if (message.reactions && message.reactions.length > 0) wire.reactions = message.reactions;
+  return wire;
+}
+
+/** A stored room event as clients see it (the same for every recipient). */
+export function toRoomEvent(event: StoredEvent): RoomEvent {
+  const base = {
+    room: event.room,
+    seq: event.seq,
+    at: event.createdAt,
+    actor: toUser({ id: event.actorId, username: event.actorName }),
+  };
+  const messageId = event.messageId ?? '';
+  const data = event.data;
+  switch (event.kind) {
+    case 'edit':
+      return {
+        ...base,
+        kind: 'edit',
+        messageId,
+        text: event.message?.text ?? '',
+        editedAt: event.message?.editedAt ?? event.createdAt,
+        mentions: event.message?.mentions ?? [],
+      };
+    case 'delete':
+      return { ...base, kind: 'delete', messageId, byModerator: data['byModerator'] === true };
+    case 'reaction_add':
+    case 'reaction_remove':
+      return {
+        ...base,
+        kind: event.kind,
+        messageId,
+        emoji: String(data['emoji']),
+        count: Number(data['count']),
+      };
+    case 'member_join':
+    case 'member_add':
+    case 'member_leave':
+    case 'member_remove': {
+      const role = data['role'];
+      return {
+        ...base,
+        kind: event.kind,
+        user: toUser({ id: event.targetId ?? event.actorId, username: event.targetName ?? event.actorName }),
+        ...(role === 'owner' || role === 'member' ? { role } : {}),
+      };
+    }
+    case 'room_change': {
+      const change: RoomEvent = { ...base, kind: 'room_change' };
+      if (typeof data['topic'] === 'string') change.topic = data['topic'];
+      if (data['visibility'] === 'public' || data['visibility'] === 'private') change.visibility = data['visibility'];
+      return change;
+    }
+  }
 }

@@ -75,6 +75,15 @@ export class LocalHub {
     for (const [room, events] of pending) this.deliverAll(room, events);
   }
 
+  /** A frame for every live socket of one user on this node (not ordered with room events). */
+  sendToUser(userId: string, frame: OutgoingFrame): void {
+    for (const connection of this.byUser.get(userId) ?? []) connection.sendFrame(frame);
+  }
+
+  connectionsOfUser(userId: string): Connection[] {
+    return [...(this.byUser.get(userId) ?? [])];
+  }
+
   connectionsOfSession(sessionId: string): Connection[] {
     return [...(this.bySession.get(sessionId) ?? [])];
   }

@@ -7,8 +7,21 @@
  * them locally), so local delivery never depends on the bus.
  */
 export type BusEvent =
-  /** A serialized server frame for every local socket in `room`. `seq` is set for messages. */
-  | { kind: 'room'; room: string; payload: string; seq?: number; exceptConnection?: string }
+  /**
+   * A serialized server frame for every local socket in `room`. `seq` is set for messages and room
+   * events. `evict`: after it, that user's sockets stop following the room (removed, or left on
+   * another device) and are told why with a `left` frame.
+   */
+  | {
+      kind: 'room';
+      room: string;
+      payload: string;
+      seq?: number;
+      exceptConnection?: string;
+      evict?: { userId: string; reason: 'left' | 'removed' | 'not-allowed' };
+    }
+  /** A serialized server frame for every local socket of one user (read markers, room list changes). */
+  | { kind: 'user'; userId: string; payload: string }
   /** Close every live socket of these sessions (revocation). */
   | { kind: 'sessions-ended'; sessionIds: string[] };
 

@@ -56,7 +56,9 @@ describe('two clients chatting', () => {
   it('identity comes from the session: a forged user field is refused', async () => {
     const a = await connect(server.wsUrl, alice);
     await a.join();
-    a.send({ type: 'send', room: 'general', text: 'hi', clientMsgId: 'forge-1', user: { username: 'admin' } });
+    const forged: Record<string, unknown> = { type: 'send', room: 'general', text: 'hi', clientMsgId: 'forge-1' };
+    forged['user'] = { username: 'admin' };
+    a.send(forged);
     const error = await a.next('error');
     expect(error).toMatchObject({ code: 'INVALID_FRAME', ref: 'forge-1' });
     await a.close();

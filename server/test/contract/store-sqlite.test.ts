@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { addMembers } from '../helpers/members.js';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/store-sqlite.js';
 import { tempDir } from '../helpers/server.js';
 import { describeStoreContract } from './store.contract.js';
@@ -29,6 +30,7 @@ describe('SQLite group commit', () => {
       const userId = randomUUID();
       await store.createUser({ id: userId, username: 'committer', passwordHash: 'x', createdAt: now });
       await store.ensureRoom('alpha', now);
+      await addMembers(store, 'alpha', userId);
       const count = reader.prepare('select count(*) as n from messages').pluck();
       // A burst from one turn of the event loop, with sessions work (Kysely transactions) mixed in.
       const appends = Array.from({ length: 50 }, (_, i) =>
@@ -70,7 +72,8 @@ describe('SQLite group commit', () => {
       seenAtResolve.forEach((seen, i) => expect(seen).toBeGreaterThanOrEqual(i + 1));
       expect(count.get()).toBe(50);
       expect((await store.messagesAfter('alpha', 0, 100)).map((m) => m.seq)).toEqual(
-        Array.from({ length: 50 }, (_, i) => i + 1),
+        // Seq 1 is the author's member_join.
+        Array.from({ length: 50 }, (_, i) => i + 2),
       );
       expect(await store.listLiveSessions(userId, now)).toHaveLength(5);
     } finally {
@@ -88,6 +91,7 @@ describe('SQLite group commit', () => {
     const userId = randomUUID();
     await store.createUser({ id: userId, username: 'closer', passwordHash: 'x', createdAt: now });
     await store.ensureRoom('alpha', now);
+    await addMembers(store, 'alpha', userId);
     const pending = Array.from({ length: 10 }, (_, i) =>
       store.appendMessage({
         id: randomUUID(),

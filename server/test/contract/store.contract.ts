@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewMessage, Store, StoredRefreshToken, StoredSession, StoredUser } from '../../src/ports/store.js';
+import { addMembers } from '../helpers/members.js';
 
 /**
  * The Store contract: every adapter must pass this suite unchanged. `open` gives a fresh, empty
@@ -35,10 +36,17 @@ export function describeStoreContract(
       await dispose();
     });
 
+    /** A new user, a member of every room that exists at the time (messages need a member). */
     async function user(username = `u_${randomUUID().slice(0, 8)}`): Promise<StoredUser> {
       const record: StoredUser = { id: randomUUID(), username, passwordHash: 'x', createdAt: now() };
       expect(await store.createUser(record)).toBe('created');
+      for (const room of await store.listRooms()) await addMembers(store, room.name, record.id);
       return record;
+    }
+
+    /** The room's last seq now: members joining took seqs of their own. */
+    async function seqBase(room: string): Promise<number> {
+      return (await store.findRoom(room))?.lastSeq ?? 0;
     }
 
     function message(room: string, userId: string, clientMsgId: string = randomUUID(), text = 'hello'): NewMessage {
@@ -57,6 +65,7 @@ export function describeStoreContract(
       await store.ensureRoom('alpha', now());
       await store.ensureRoom('beta', now());
       const users = await Promise.all([user(), user(), user()]);
+      const [alphaBase, betaBase] = [await seqBase('alpha'), await seqBase('beta')];
       const appends = [];
       for (let i = 0; i < 60; i++) {
         const author = users[i % users.length]!;
@@ -68,9 +77,9 @@ export function describeStoreContract(
           .filter((r) => r.status === 'created' && r.message.room === room)
           .map((r) => (r.status === 'created' ? r.message.seq : -1))
           .sort((a, b) => a - b);
-      expect(seqs('alpha')).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-      expect(seqs('beta')).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-      expect((await store.findRoom('alpha'))?.lastSeq).toBe(40);
+      expect(seqs('alpha')).toEqual(Array.from({ length: 40 }, (_, i) => alphaBase + i + 1));
+      expect(seqs('beta')).toEqual(Array.from({ length: 20 }, (_, i) => betaBase + i + 1));
+      expect((await store.findRoom('alpha'))?.lastSeq).toBe(alphaBase + 40);
     });
 
     const multiNodeIt = multiNode ? it : () => undefined;
@@ -78,6 +87,7 @@ export function describeStoreContract(
       if (!peer) throw new Error('a multi-node adapter must give a peer store');
       await store.ensureRoom('shared', now());
       const author = await user();
+      const base = await seqBase('shared');
       const nodes = [store, peer];
       const results = await Promise.all(
         Array.from({ length: 80 }, (_, i) =>
@@ -88,7 +98,7 @@ export function describeStoreContract(
       expect(created).toHaveLength(60);
       expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(20);
       const seqs = created.map((r) => (r.status === 'created' ? r.message.seq : 0)).sort((a, b) => a - b);
-      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => base + i + 1));
     });
 
     it('a repeated clientMsgId from the same user stores once and returns the original', async () => {
@@ -113,21 +123,34 @@ export function describeStoreContract(
     it('an append answers with exactly the message history reads back', async () => {
       await store.ensureRoom('alpha', now());
       const author = await user('Zoë_echo');
+      const base = await seqBase('alpha');
       const sent = message('alpha', author.id, 'echo-1', '  indented *markdown* ✓\n');
       const result = await store.appendMessage(sent);
       expect(result.status).toBe('created');
       if (result.status !== 'created') return;
-      expect(result.message).toEqual({ ...sent, seq: 1, username: 'Zoë_echo' });
+      expect(result.message).toEqual({
+        ...sent,
+        seq: base + 1,
+        username: 'Zoë_echo',
+        editedAt: null,
+        deletedAt: null,
+        replyToId: null,
+        mentions: [],
+      });
       expect(await store.messagesAfter('alpha', 0, 10)).toEqual([result.message]);
     });
 
     it('in one burst, a failing append loses only itself and a repeated clientMsgId stores once', async () => {
+      const outsider = await user();
       await store.ensureRoom('alpha', now());
       const author = await user();
+      const base = await seqBase('alpha');
       const burst = [
         store.appendMessage(message('alpha', author.id, 'b-1')),
-        // An author the database does not know: refused by the foreign key, or by the adapter.
-        store.appendMessage(message('alpha', randomUUID(), 'b-ghost')),
+        // A mention of a user the database does not know: refused by the foreign key.
+        store.appendMessage({ ...message('alpha', author.id, 'b-ghost'), mentions: [randomUUID()] }),
+        // An author who is not a member: refused, and takes no seq.
+        store.appendMessage(message('alpha', outsider.id, 'b-outsider')),
         store.appendMessage(message('alpha', author.id, 'b-2')),
         store.appendMessage(message('alpha', author.id, 'b-2', 'the same send, retried')),
         store.appendMessage(message('nowhere', author.id, 'b-3')),
@@ -137,15 +160,16 @@ export function describeStoreContract(
       expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.status : 'rejected'))).toEqual([
         'created',
         'rejected',
+        'not-member',
         expect.stringMatching(/^(created|duplicate)$/),
         expect.stringMatching(/^(created|duplicate)$/),
         'no-room',
         'created',
       ]);
       const stored = await store.messagesAfter('alpha', 0, 10);
-      expect(stored.map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect(stored.map((m) => m.seq)).toEqual([base + 1, base + 2, base + 3]);
       expect(stored.map((m) => m.clientMsgId).sort()).toEqual(['b-1', 'b-2', 'b-4']);
-      expect((await store.findRoom('alpha'))?.lastSeq).toBe(3);
+      expect((await store.findRoom('alpha'))?.lastSeq).toBe(base + 3);
     });
 
     it('appending to a missing room stores nothing', async () => {
@@ -157,6 +181,7 @@ export function describeStoreContract(
     it('history pages by cursor return every message exactly once, in order', async () => {
       await store.ensureRoom('alpha', now());
       const author = await user();
+      const base = await seqBase('alpha');
       for (let i = 1; i <= 53; i++) await store.appendMessage(message('alpha', author.id, `c${i}`, `n${i}`));
       const seen: number[] = [];
       let before = Number.MAX_SAFE_INTEGER;
@@ -168,8 +193,8 @@ export function describeStoreContract(
         seen.unshift(...pageSeqs);
         before = page[0]!.seq;
       }
-      expect(seen).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
-      const after = await store.messagesAfter('alpha', 50, 100);
+      expect(seen).toEqual(Array.from({ length: 53 }, (_, i) => base + i + 1));
+      const after = await store.messagesAfter('alpha', base + 50, 100);
       expect(after.map((m) => m.text)).toEqual(['n51', 'n52', 'n53']);
       expect(after[0]?.username).toBe(author.username);
     });
@@ -298,9 +323,10 @@ export function describeStoreContract(
     it('ensureRoom never resets an existing room', async () => {
       await store.ensureRoom('alpha', now());
       const author = await user();
+      const base = await seqBase('alpha');
       await store.appendMessage(message('alpha', author.id));
       await store.ensureRoom('alpha', now());
-      expect((await store.findRoom('alpha'))?.lastSeq).toBe(1);
+      expect((await store.findRoom('alpha'))?.lastSeq).toBe(base + 1);
       expect((await store.listRooms()).map((r) => r.name)).toContain('alpha');
       await store.ping();
     });

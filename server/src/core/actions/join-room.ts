@@ -1,79 +1,110 @@
-import { Limits, type ClientFrame, type Message } from '../../../../protocol/index.js';
-import { requireReadableRoom } from '../access.js';
+import { Limits, type ClientFrame, type Message, type RoomEvent } from '../../../../protocol/index.js';
+import { accessRoom } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
-import { toMessage } from '../events.js';
+import { joinAsMember } from '../conversations/actions/members.js';
+import { toMessage, toRoomEvent } from '../events.js';
+import { ParleyError } from '../errors.js';
 import { budgetOn, messageBytes, newestWithin } from '../reply-budget.js';
-import type { StoredRoom } from '../../ports/store.js';
+import { utf8Bytes } from '../../../../protocol/index.js';
+import type { StoredMembership } from '../../ports/store.js';
 import { leaveRoom } from './leave-room.js';
 
 type JoinFrame = Extract<ClientFrame, { type: 'join' }>;
 
 /**
- * Join (or rejoin) a room. Without `after` the client gets the newest backlog; with `after` it gets
- * exactly the messages it missed, or — when that replay would be too long (in messages or in bytes)
- * or `after` is unknown — the newest backlog with `complete: false`, which tells it to reload history.
- * Every reply stays within the reply budget, so no stored content can make a room unjoinable.
+ * Join (or rejoin) a room: the gate decides, and a public room makes me a member the first time.
+ * Without `after` the client gets the newest backlog in its current state; with `after` it gets
+ * exactly what it missed — every message and every other event after it, to apply in seq order — or,
+ * when that replay would be too long (in events or in bytes) or `after` is unknown, the newest backlog
+ * with `complete: false`, which tells it to reload history. Every reply stays within the reply budget,
+ * so no stored content can make a room unjoinable.
  */
 export async function joinRoom(ctx: CoreContext, connection: Connection, frame: JoinFrame): Promise<void> {
-  const room = await requireReadableRoom(ctx, connection.user, frame.room);
+  const access = await accessRoom(ctx, connection.user, frame.room, 'join');
+  const membership = access.membership ?? (await joinAsMember(ctx, connection.user, frame.room));
   if (!connection.isOpen) return;
 
-  // Subscribe first and hold live events, so nothing stored after the read below is missed.
-  connection.beginJoin(room.name);
-  ctx.hub.joinRoom(room.name, connection);
+  // Subscribe first and hold live events, so nothing stored after the reads below is missed.
+  const room = access.room.name;
+  connection.beginJoin(room);
+  ctx.hub.joinRoom(room, connection);
   try {
-    await answerJoin(ctx, connection, frame, room);
+    await answerJoin(ctx, connection, frame, membership);
   } catch (error) {
     // Leave no half-joined room behind: held events would pile up and never be delivered.
-    await leaveRoom(ctx, connection, room.name).catch(() => undefined);
+    await leaveRoom(ctx, connection, room).catch(() => undefined);
     throw error;
   }
 }
 
-async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinFrame, room: StoredRoom): Promise<void> {
+async function answerJoin(
+  ctx: CoreContext,
+  connection: Connection,
+  frame: JoinFrame,
+  membership: StoredMembership,
+): Promise<void> {
+  const room = frame.room;
   // Presence is best effort: a node that cannot reach it still lets people chat.
-  const firstConnectionOfUser = await ctx.presence
-    .add(room.name, connection.user, connection.id)
-    .catch((error: unknown) => {
-      ctx.logger.warn({ err: error, room: room.name }, 'presence unavailable on join');
-      return false;
-    });
+  const firstConnectionOfUser = await ctx.presence.add(room, connection.user, connection.id).catch((error: unknown) => {
+    ctx.logger.warn({ err: error, room }, 'presence unavailable on join');
+    return false;
+  });
+
+  // Read after subscribing: every event past this seq reaches the join's hold, so this is what the
+  // answer covers, and what it reads is at least as new (held events then apply again, harmlessly).
+  const current = await ctx.store.findRoom(room);
+  if (!current) throw new ParleyError('ROOM_NOT_FOUND');
+  const lastSeq = current.lastSeq;
+  const viewer = connection.user.id;
 
   let messages: Message[];
+  let events: RoomEvent[] = [];
   let complete = true;
   const budget = budgetOn(ctx.limits, connection.bufferedBytes);
-  if (frame.after === undefined) {
-    messages = await backlog(ctx, room.name, budget);
+  const missed =
+    frame.after === undefined || frame.after > lastSeq
+      ? undefined
+      : await replay(ctx, room, frame.after, lastSeq, viewer, budget);
+  if (missed) {
+    ({ messages, events } = missed);
   } else {
-    const missed = await replay(ctx, room.name, frame.after, budget);
-    const afterIsKnown = frame.after <= room.lastSeq || (missed !== undefined && missed.length > 0);
-    if (missed !== undefined && afterIsKnown) {
-      messages = missed;
-    } else {
-      messages = await backlog(ctx, room.name, budget);
-      complete = false;
-    }
+    messages = await backlog(ctx, room, lastSeq, viewer, budget);
+    complete = frame.after === undefined;
   }
   const online = await ctx.presence
-    .online(room.name, Limits.ONLINE_LIST_MAX)
+    .online(room, Limits.ONLINE_LIST_MAX)
     .catch(() => ({ users: [connection.user], total: 1 }));
-  const newest = messages.at(-1)?.seq ?? 0;
-  const coveredUpTo = complete ? Math.max(frame.after ?? 0, newest) : newest;
   // Events queued in this task must reach the join's hold first, where what `joined` covers is dropped.
   ctx.hub.flush();
   connection.finishJoin(
-    room.name,
-    { type: 'joined', room: room.name, messages, complete, online: online.users, onlineCount: online.total },
-    coveredUpTo,
+    room,
+    {
+      type: 'joined',
+      room,
+      messages,
+      complete,
+      online: online.users,
+      onlineCount: online.total,
+      events,
+      lastSeq,
+      lastReadSeq: membership.lastReadSeq,
+    },
+    lastSeq,
   );
 
-  if (firstConnectionOfUser) ctx.presenceDiffs.joined(room.name, connection.user);
+  if (firstConnectionOfUser) ctx.presenceDiffs.joined(room, connection.user);
 }
 
-/** The newest messages, at most JOIN_BACKLOG and within the reply budget (the client pages for more). */
-async function backlog(ctx: CoreContext, room: string, budget: number): Promise<Message[]> {
-  const stored = await ctx.store.messagesBefore(room, Number.MAX_SAFE_INTEGER, Limits.JOIN_BACKLOG);
+/** The newest messages up to `lastSeq`, at most JOIN_BACKLOG and within the reply budget (the client pages for more). */
+async function backlog(
+  ctx: CoreContext,
+  room: string,
+  lastSeq: number,
+  viewer: string,
+  budget: number,
+): Promise<Message[]> {
+  const stored = await ctx.store.messagesBefore(room, lastSeq + 1, Limits.JOIN_BACKLOG, viewer);
   return newestWithin(stored.map(toMessage), budget).messages;
 }
 
@@ -81,24 +112,47 @@ async function backlog(ctx: CoreContext, room: string, budget: number): Promise<
 const REPLAY_CHUNK = 100;
 
 /**
- * Every message after `after`, or undefined when they are more than REPLAY_MAX or pass the reply
- * budget: the client then gets `complete: false` and reloads history page by page, instead of a
- * `joined` frame too large for its send buffer.
+ * Every message and event in (after, lastSeq], or undefined when they are more than REPLAY_MAX or
+ * pass the reply budget: the client then gets `complete: false` and reloads history page by page,
+ * instead of a `joined` frame too large for its send buffer.
  */
-async function replay(ctx: CoreContext, room: string, after: number, budget: number): Promise<Message[] | undefined> {
+async function replay(
+  ctx: CoreContext,
+  room: string,
+  after: number,
+  lastSeq: number,
+  viewer: string,
+  budget: number,
+): Promise<{ messages: Message[]; events: RoomEvent[] } | undefined> {
   const messages: Message[] = [];
+  const events: RoomEvent[] = [];
   let bytes = 0;
-  let cursor = after;
-  for (;;) {
-    const chunk = await ctx.store.messagesAfter(room, cursor, REPLAY_CHUNK);
+  const over = () => messages.length + events.length > Limits.REPLAY_MAX || bytes > budget;
+  for (let cursor = after; ;) {
+    const chunk = await ctx.store.messagesAfter(room, cursor, REPLAY_CHUNK, viewer);
     for (const stored of chunk) {
+      if (stored.seq > lastSeq) break;
       const message = toMessage(stored);
       bytes += messageBytes(message) + 1;
       messages.push(message);
-      if (messages.length > Limits.REPLAY_MAX || bytes > budget) return undefined;
+      if (over()) return undefined;
     }
     const last = chunk.at(-1);
-    if (chunk.length < REPLAY_CHUNK || last === undefined) return messages;
+    if (chunk.length < REPLAY_CHUNK || last === undefined || last.seq >= lastSeq) break;
     cursor = last.seq;
   }
+  for (let cursor = after; ;) {
+    const chunk = await ctx.store.eventsAfter(room, cursor, REPLAY_CHUNK);
+    for (const stored of chunk) {
+      if (stored.seq > lastSeq) break;
+      const event = toRoomEvent(stored);
+      bytes += utf8Bytes(JSON.stringify(event)) + 1;
+      events.push(event);
+      if (over()) return undefined;
+    }
+    const last = chunk.at(-1);
+    if (chunk.length < REPLAY_CHUNK || last === undefined || last.seq >= lastSeq) break;
+    cursor = last.seq;
+  }
+  return { messages, events };
 }

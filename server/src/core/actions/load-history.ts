@@ -1,6 +1,6 @@
 import type { ClientFrame, Message } from '../../../../protocol/index.js';
 import type { User } from '../../../../protocol/index.js';
-import { requireReadableRoom } from '../access.js';
+import { accessRoom } from '../access.js';
 import type { CoreContext } from '../context.js';
 import { toMessage } from '../events.js';
 import { newestWithin } from '../reply-budget.js';
@@ -25,8 +25,8 @@ export async function loadHistory(
   request: Pick<HistoryFrame, 'room' | 'before' | 'limit'>,
   budget = ctx.limits.replyMaxBytes,
 ): Promise<HistoryPage> {
-  const room = await requireReadableRoom(ctx, user, request.room);
-  const stored = await ctx.store.messagesBefore(room.name, request.before, request.limit + 1);
+  const { room } = await accessRoom(ctx, user, request.room, 'read');
+  const stored = await ctx.store.messagesBefore(room.name, request.before, request.limit + 1, user.id);
   const older = stored.length > request.limit;
   const page = older ? stored.slice(stored.length - request.limit) : stored;
   const fitting = newestWithin(page.map(toMessage), budget);

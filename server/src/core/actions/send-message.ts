@@ -1,10 +1,12 @@
-import { CloseCodes, jsonTextBytes, type ClientFrame } from '../../../../protocol/index.js';
+import { CloseCodes, type ClientFrame } from '../../../../protocol/index.js';
 import { requireMember } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
 import { ParleyError, rateLimited } from '../errors.js';
 import { outgoingFrame } from '../../ports/socket.js';
 import { encodeFrame, serializeFrame, toMessage } from '../events.js';
+import { resolveMentions } from '../messages/mentions.js';
+import { checkMessageText } from '../messages/message-text.js';
 
 type SendFrame = Extract<ClientFrame, { type: 'send' }>;
 
@@ -28,17 +30,11 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   if (!connection.isOpen) return;
   // Stored exactly as sent (indentation matters in Markdown); only the limits look at the trimmed text.
   const text = frame.text;
-  const trimmed = text.trim();
-  if (trimmed.length === 0) throw new ParleyError('MESSAGE_EMPTY');
-  if (countCharacters(trimmed) > ctx.limits.messageMaxChars) {
-    throw new ParleyError('MESSAGE_TOO_LONG', `Messages are at most ${ctx.limits.messageMaxChars} characters.`);
-  }
-  if (exceedsWireBytes(text, ctx.limits.messageMaxBytes)) {
-    throw new ParleyError(
-      'MESSAGE_TOO_LONG',
-      `Messages are at most ${ctx.limits.messageMaxBytes} bytes as sent (UTF-8, with JSON escapes; whitespace counts).`,
-    );
-  }
+  checkMessageText(text, ctx.limits);
+  // Replies and mentions cost a read each, only for messages that have them.
+  const answered = frame.replyTo === undefined ? undefined : await ctx.store.findMessage(frame.room, frame.replyTo);
+  if (frame.replyTo !== undefined && !answered) throw new ParleyError('MESSAGE_NOT_FOUND');
+  const mentions = await resolveMentions(ctx, frame.room, text);
 
   let result;
   try {
@@ -49,6 +45,8 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
       clientMsgId: frame.clientMsgId,
       text,
       createdAt: new Date(ctx.clock.now()).toISOString(),
+      replyToId: answered?.id,
+      mentions,
     });
   } catch (error) {
     // Nothing was stored, so nothing is acknowledged; the client keeps the message and retries.
@@ -56,8 +54,24 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
     throw new ParleyError('STORE_UNAVAILABLE');
   }
   if (result.status === 'no-room') throw new ParleyError('ROOM_NOT_FOUND');
+  // Removed from the room (on any node) after this socket joined it: nothing was stored.
+  if (result.status === 'not-member') throw new ParleyError('NOT_IN_ROOM');
 
-  const message = toMessage(result.message);
+  const message = toMessage(
+    answered
+      ? {
+          ...result.message,
+          replyTo: {
+            id: answered.id,
+            seq: answered.seq,
+            userId: answered.userId,
+            username: answered.username,
+            text: answered.text,
+            deleted: answered.deletedAt !== null,
+          },
+        }
+      : result.message,
+  );
   const ack = encodeFrame({ type: 'ack', clientMsgId: frame.clientMsgId, message });
   if (result.status === 'duplicate') {
     connection.sendFrame(outgoingFrame(ack));
@@ -66,19 +80,4 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   // The ack takes the place of the sender's copy, so it reaches the sender in seq order too.
   const personal = { connection, frame: outgoingFrame(ack) };
   ctx.fanOut.room(frame.room, serializeFrame({ type: 'message', message }), message.seq, personal);
-}
-
-/**
- * What the whole untrimmed text costs in every frame that carries it. Six bytes is the most one
- * UTF-16 unit can cost, so short texts skip the scan: most messages pay nothing for this check.
- */
-function exceedsWireBytes(text: string, limit: number): boolean {
-  return text.length * 6 > limit && jsonTextBytes(text) > limit;
-}
-
-/** Characters as a person counts them (code points), not UTF-16 units. */
-function countCharacters(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
 }

@@ -12,14 +12,9 @@ const HistoryQuery = z.strictObject({
 });
 const RoomParams = z.object({ room: z.string().regex(Limits.ROOM_PATTERN) });
 
-/** Authenticated reads: who am I, which rooms exist, and a room's history by seq cursor. */
+/** Authenticated reads: who am I, and a room's history by seq cursor (rooms themselves: room-routes.ts). */
 export function chatRoutes(app: FastifyInstance, core: ChatCore, auth: preHandlerAsyncHookHandler): void {
   app.get('/api/v1/me', { preHandler: auth }, (request) => ({ user: identityOf(request).user }));
-
-  app.get('/api/v1/rooms', { preHandler: auth }, async () => {
-    const rooms = await core.ctx.store.listRooms();
-    return { rooms: rooms.map((room) => ({ name: room.name, lastSeq: room.lastSeq })) };
-  });
 
   app.get('/api/v1/rooms/:room/messages', { preHandler: auth }, async (request) => {
     const { room } = validate(RoomParams, request.params);

@@ -1,0 +1,26 @@
+import { Limits, type Room, type User } from '../../../../../protocol/index.js';
+import { accessRoom } from '../../access.js';
+import type { CoreContext } from '../../context.js';
+import { toRoomView } from '../room-view.js';
+
+/** Unread and mention counts stop here: a badge says "999+", and a huge backlog costs no more. */
+export const UNREAD_COUNT_CAP = 999;
+
+/** Every room I belong to (with my unread and mention counts), then public rooms I could join. */
+export async function listRooms(ctx: CoreContext, user: User): Promise<Room[]> {
+  const listings = await ctx.store.listRoomsFor(user.id, Limits.PUBLIC_ROOMS_LISTED_MAX, UNREAD_COUNT_CAP);
+  return listings.map((listing) => toRoomView(listing.room, listing.membership, listing));
+}
+
+/** One room, if I may see it. */
+export async function getRoom(ctx: CoreContext, user: User, name: string): Promise<Room> {
+  const { room, membership } = await accessRoom(ctx, user, name, 'read');
+  const members =
+    room.kind === 'dm'
+      ? (await ctx.store.listMembers(room.name, Limits.DM_MEMBERS_MAX)).map((m) => ({
+          id: m.userId,
+          username: m.username,
+        }))
+      : undefined;
+  return toRoomView(room, membership, members ? { members } : {});
+}
