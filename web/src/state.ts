@@ -19,7 +19,7 @@ import type { RoomEvent } from '../../protocol/events.js';
 import * as directory from './state/directory.js';
 import { applyMessageEvent, comparable, isMessageEvent, mergeMessages } from './state/messages.js';
 
-export { comparable, excerpt, mergeMessages } from './state/messages.js';
+export { comparable, mergeMessages } from './state/messages.js';
 
 export type PendingStatus = 'pending' | 'failed';
 

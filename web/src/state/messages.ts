@@ -9,7 +9,7 @@
  */
 import type { Message, Reaction } from '../../../protocol/frames.js';
 import type { RoomEvent } from '../../../protocol/events.js';
-import { Limits } from '../../../protocol/limits.js';
+import { replyExcerpt } from '../../../protocol/excerpt.js';
 
 export type MessageEvent = Extract<RoomEvent, { messageId: string }>;
 
@@ -69,7 +69,7 @@ export function applyMessageEvent(
   }
   // Replies quote the message as it is now: an edit or a deletion changes their quote too.
   if (event.kind === 'edit' || event.kind === 'delete') {
-    const excerptNow = event.kind === 'edit' ? excerpt(event.text) : '';
+    const excerptNow = event.kind === 'edit' ? replyExcerpt(event.text) : '';
     const deleted = event.kind === 'delete';
     const list = next ?? messages;
     for (let i = 0; i < list.length; i++) {
@@ -125,17 +125,6 @@ function setReaction(
     next[at] = { emoji: event.emoji, count: event.count, mine };
   }
   return next;
-}
-
-/**
- * The start of a message as a reply quotes it: whitespace folded, at most REPLY_EXCERPT_CHARS code
- * points. The same rule as the server's `excerpt` (server/src/core/events.ts), so a quote changed by
- * an event reads exactly like one loaded fresh.
- */
-export function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const chars = [...flat];
-  return chars.length <= Limits.REPLY_EXCERPT_CHARS ? flat : `${chars.slice(0, Limits.REPLY_EXCERPT_CHARS).join('')}…`;
 }
 
 /**

@@ -223,7 +223,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     topic.textContent = entry?.topic ?? '';
     topic.title = entry?.topic ?? '';
     membersBtn.hidden = entry?.member !== true;
-    membersBtn.textContent = entry?.kind === 'dm' ? 'info' : `members${entry ? ` (${entry.memberCount})` : ''}`;
+    membersBtn.textContent = entry?.kind === 'dm' ? 'info' : 'members';
     startMarker.textContent = `— start of ${label} —`;
     document.title = shown === null ? 'Parley' : `${label} — Parley`;
   }

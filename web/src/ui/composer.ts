@@ -6,7 +6,7 @@
  */
 import type { Message, User } from '../../../protocol/frames.js';
 import { Limits } from '../../../protocol/limits.js';
-import { excerpt } from '../state.js';
+import { replyExcerpt } from '../../../protocol/excerpt.js';
 import { byId } from './dom.js';
 import { bindMentionComplete } from './mention-complete.js';
 
@@ -61,7 +61,7 @@ export function bindComposer(
     contextText.textContent =
       next.mode === 'edit'
         ? 'editing your message — Enter saves, Escape cancels'
-        : `replying to ${who}: ${excerpt(next.message.text).slice(0, 80)}`;
+        : `replying to ${who}: ${replyExcerpt(next.message.text).slice(0, 80)}`;
   }
 
   function reset(keepText = false): void {

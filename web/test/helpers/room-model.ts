@@ -8,7 +8,7 @@
  */
 import type { Message, User } from '../../../protocol/frames.js';
 import type { RoomEvent } from '../../../protocol/events.js';
-import { excerpt } from '../../src/state.js';
+import { replyExcerpt } from '../../../protocol/excerpt.js';
 
 export type Live = { type: 'message'; message: Message } | { type: 'event'; event: RoomEvent };
 
@@ -137,7 +137,7 @@ export class RoomModel {
         id: q.id,
         seq: q.seq,
         user: q.user,
-        excerpt: q.deletedAt ? '' : excerpt(q.text),
+        excerpt: q.deletedAt ? '' : replyExcerpt(q.text),
         deleted: q.deletedAt !== undefined,
       };
     }
