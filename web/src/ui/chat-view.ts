@@ -100,6 +100,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     joinRoom: handlers.joinRoom,
     openDm: handlers.openDm,
     publicRooms: () => (store.getState().directory ?? []).filter((r) => !r.member && r.kind === 'room'),
+    afterOpen: () => composer.focus(),
     onAuthFailure: handlers.onAuthFailure,
   });
   const membersDialog = createMembersDialog(
@@ -228,7 +229,9 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     document.title = shown === null ? 'Parley' : `${label} — Parley`;
   }
 
-  function render(state: ChatState, prev: ChatState | null): void {
+  function render(state: ChatState, before: ChatState | null): void {
+    sidebar.render(state, before);
+    let prev = before;
     if (state.active !== shown) {
       switchRoom(state.active);
       prev = null;
@@ -240,7 +243,6 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       meEl.textContent = state.me?.username ?? '';
       if (state.me) paintUser(meEl, state.me.color);
     }
-    sidebar.render(state, prev);
     if (prev === null || state.directory !== prev.directory || state.me !== prev.me) renderHeader(state);
     if (
       prev === null ||

@@ -15,6 +15,8 @@ export interface RoomDialogsHandlers {
   openDm: (username: string) => Promise<void>;
   /** The public rooms I am not in, as the room list has them now. */
   publicRooms: () => readonly Room[];
+  /** A room was opened from a dialog: where focus goes next. */
+  afterOpen: () => void;
   onAuthFailure: () => void;
 }
 
@@ -70,6 +72,12 @@ export function createRoomDialogs(handlers: RoomDialogsHandlers): RoomDialogs {
   const dmError = byId('dm-error', HTMLElement);
   const dmBtn = byId('dm-open', HTMLButtonElement);
 
+  /** Closed after success: the room it opened takes focus, not the button that opened the dialog. */
+  function done(dialog: HTMLDialogElement): void {
+    dialog.close();
+    handlers.afterOpen();
+  }
+
   byId('room-cancel', HTMLButtonElement).addEventListener('click', () => roomDialog.close());
   byId('browse-close', HTMLButtonElement).addEventListener('click', () => browseDialog.close());
   byId('dm-cancel', HTMLButtonElement).addEventListener('click', () => dmDialog.close());
@@ -91,7 +99,7 @@ export function createRoomDialogs(handlers: RoomDialogsHandlers): RoomDialogs {
       handlers.createRoom({ name, visibility, ...(topic !== '' ? { topic } : {}) }),
     ).then((ok) => {
       createBtn.disabled = false;
-      if (ok) roomDialog.close();
+      if (ok) done(roomDialog);
       else if (roomDialog.open) roomName.focus();
     });
   });
@@ -116,7 +124,7 @@ export function createRoomDialogs(handlers: RoomDialogsHandlers): RoomDialogs {
           void attempt(browseDialog, browseError, handlers.onAuthFailure, () => handlers.joinRoom(r.name)).then(
             (ok) => {
               join.disabled = false;
-              if (ok) browseDialog.close();
+              if (ok) done(browseDialog);
             },
           );
         });
@@ -141,7 +149,7 @@ export function createRoomDialogs(handlers: RoomDialogsHandlers): RoomDialogs {
     dmBtn.disabled = true;
     void attempt(dmDialog, dmError, handlers.onAuthFailure, () => handlers.openDm(username)).then((ok) => {
       dmBtn.disabled = false;
-      if (ok) dmDialog.close();
+      if (ok) done(dmDialog);
       else if (dmDialog.open) dmName.focus();
     });
   });

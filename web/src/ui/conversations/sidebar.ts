@@ -72,8 +72,10 @@ export function createSidebar(handlers: SidebarHandlers): Sidebar {
     const name = el('span', 'room-name', label);
     if (room.visibility === 'private' && room.kind === 'room') name.append(el('span', 'lock dim', ' ⚿'));
     button.append(name);
-    const unread = room.unread ?? 0;
-    const mentions = room.mentions ?? 0;
+    // The open room is being read: its badge would only flicker until the read marker catches up.
+    const open = room.name === active;
+    const unread = open ? 0 : (room.unread ?? 0);
+    const mentions = open ? 0 : (room.mentions ?? 0);
     const said: string[] = [label];
     if (room.visibility === 'private' && room.kind === 'room') said.push('private');
     if (mentions > 0) {
@@ -86,7 +88,7 @@ export function createSidebar(handlers: SidebarHandlers): Sidebar {
       button.classList.add('has-unread');
     }
     button.setAttribute('aria-label', said.join(', '));
-    if (room.name === active) button.setAttribute('aria-current', 'page');
+    if (open) button.setAttribute('aria-current', 'page');
     button.addEventListener('click', () => {
       handlers.onOpen(room.name);
       setDrawer(false, false);
@@ -99,6 +101,11 @@ export function createSidebar(handlers: SidebarHandlers): Sidebar {
     render(state, prev) {
       if (prev !== null && state.directory === prev.directory && state.active === prev.active && state.me === prev.me) {
         return;
+      }
+      // Another room opened (from a dialog, a name, a link): the drawer has done its job.
+      if (prev !== null && state.active !== prev.active && isOpen()) {
+        setDrawer(false, false);
+        document.getElementById('composer')?.focus();
       }
       const mine = (state.directory ?? []).filter((r) => r.member);
       const hadFocus = nav.contains(document.activeElement)
