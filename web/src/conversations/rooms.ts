@@ -4,8 +4,10 @@
  * rooms the socket follows, which one is open, and the room actions behind the sidebar's dialogs.
  *
  * The socket follows the open room and up to FOLLOW_MAX of my other rooms (DMs first), so their
- * unread and mention badges move live; past that cap a room's badge moves with the list refetches.
- * See the ADR note in docs/adr/0017-web-client-conversations.md.
+ * unread and mention badges move live and switching to one shows it at once, already current;
+ * past that cap a room's badge moves with the list refetches. Following every room would make each
+ * reconnect replay every room; following only the open one would leave badges still until the
+ * next refetch, since the server pushes nothing for rooms a socket does not follow.
  */
 import type { Room } from '../../../protocol/frames.js';
 import * as api from '../api.js';

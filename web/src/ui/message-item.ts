@@ -133,10 +133,24 @@ function quoteLine(user: User, text: string, deleted: boolean): HTMLDivElement {
   return div;
 }
 
+/** A quote reads as words, without the Markdown marks that would only show as symbols on one line. */
+export function plainExcerpt(excerpt: string): string {
+  return excerpt
+    .replace(/```[\w+-]*/g, ' ')
+    .replace(/`|\*\*|__|~~|\$\$/g, '')
+    .replace(/^\s*(?:>|#{1,6})\s+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 function quoteParts(user: User, excerpt: string, deleted: boolean): Node[] {
   const who = el('span', 'quote-author', user.username);
   paintUser(who, user.color);
-  const what = el('span', deleted ? 'quote-text dim' : 'quote-text', deleted ? 'message deleted' : excerpt);
+  const what = el(
+    'span',
+    deleted ? 'quote-text dim' : 'quote-text',
+    deleted ? 'message deleted' : plainExcerpt(excerpt),
+  );
   return [el('span', 'quote-mark dim', '↳ '), who, document.createTextNode(' '), what];
 }
 

@@ -70,7 +70,7 @@ export function createSidebar(handlers: SidebarHandlers): Sidebar {
     button.dataset['room'] = room.name;
     const label = roomLabel(room, room.name, me);
     const name = el('span', 'room-name', label);
-    if (room.visibility === 'private' && room.kind === 'room') name.append(el('span', 'lock dim', ' ⚿'));
+    if (room.visibility === 'private' && room.kind === 'room') name.append(el('span', 'lock dim', ' priv'));
     button.append(name);
     // The open room is being read: its badge would only flicker until the read marker catches up.
     const open = room.name === active;
