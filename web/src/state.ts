@@ -91,6 +91,8 @@ export type ChatAction =
   | { type: 'rooms'; rooms: Room[] }
   /** This socket no longer follows the room (left, removed, or not allowed any more). */
   | { type: 'left'; room: string; reason?: 'left' | 'removed' | 'not-allowed' | undefined }
+  /** The socket stopped following the room (still mine): what we held of it would only go stale. */
+  | { type: 'forget'; room: string }
   /** Show this room. */
   | { type: 'open'; room: string | null }
   | { type: 'queue'; pending: PendingMessage }
@@ -223,6 +225,12 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
         directory: directory.leftRoom(state.directory, action.room),
         active: state.active === action.room ? null : state.active,
       };
+    }
+    case 'forget': {
+      if (!state.rooms.has(action.room) || state.active === action.room) return state;
+      const rooms = new Map(state.rooms);
+      rooms.delete(action.room);
+      return { ...state, rooms };
     }
     case 'open':
       return state.active === action.room ? state : { ...state, active: action.room };

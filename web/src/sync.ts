@@ -184,9 +184,10 @@ export function createSync(store: Store, conn: () => Connection | null, history:
       for (const room of [...followed]) {
         if (wanted.has(room)) continue;
         followed.delete(room);
-        // Still a member: only stop following it on this socket.
+        // Still a member: only stop following it on this socket. Its counts come from the list now.
         if (joined.has(room)) conn()?.send({ type: 'leave', room });
         forget(room);
+        store.dispatch({ type: 'forget', room });
       }
       for (const room of wanted) {
         if (followed.has(room)) continue;

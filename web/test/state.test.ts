@@ -273,6 +273,15 @@ describe('the room list', () => {
     expect(entry(state, 'dev')).toMatchObject({ unread: 0, lastReadSeq: 6 });
   });
 
+  it('takes the server counts for a room the socket stopped following (what it held is stale)', () => {
+    let state = reduce(me, { type: 'rooms', rooms: [room('dev', { lastSeq: 3, lastReadSeq: 3 })] });
+    state = reduce(state, { type: 'joined', room: 'dev', messages: [], online: [], complete: true, lastSeq: 3 });
+    state = reduce(state, { type: 'forget', room: 'dev' });
+    state = reduce(state, { type: 'rooms', rooms: [room('dev', { lastSeq: 9, lastReadSeq: 3, unread: 4 })] });
+    expect(entry(state, 'dev')).toMatchObject({ unread: 4 });
+    expect(state.rooms.has('dev')).toBe(false);
+  });
+
   it('clears a room it does not follow when the marker reaches its end, and drops a private room I left', () => {
     let state = reduce(me, {
       type: 'rooms',
