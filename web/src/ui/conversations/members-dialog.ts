@@ -3,8 +3,9 @@
  * removes people; anyone leaves (a DM cannot be left). A modal <dialog>, opened from the top bar.
  */
 import type { Room, User } from '../../../../protocol/frames.js';
-import { ApiError, type Member } from '../../api.js';
+import type { Member } from '../../api.js';
 import type { Confirm } from '../confirm.js';
+import { dialogFailure } from '../dialog-failure.js';
 import { byId, el } from '../dom.js';
 import { paintUser } from '../user-color.js';
 
@@ -33,15 +34,7 @@ export function createMembersDialog(handlers: MembersHandlers, confirm: Confirm)
   byId('members-close', HTMLButtonElement).addEventListener('click', () => dialog.close());
   let current: { room: Room; me: User | null } | null = null;
 
-  function fail(err: unknown): void {
-    if (err instanceof ApiError && err.isAuthFailure) {
-      dialog.close();
-      handlers.onAuthFailure();
-      return;
-    }
-    error.textContent = err instanceof Error ? err.message : 'That did not work.';
-    error.hidden = false;
-  }
+  const fail = dialogFailure(dialog, error, handlers.onAuthFailure);
 
   async function load(): Promise<void> {
     if (current === null) return;

@@ -6,7 +6,8 @@
  */
 import type { Room } from '../../../../protocol/frames.js';
 import { Limits } from '../../../../protocol/limits.js';
-import { ApiError, type NewRoom } from '../../api.js';
+import type { NewRoom } from '../../api.js';
+import { dialogFailure } from '../dialog-failure.js';
 import { byId, el } from '../dom.js';
 
 export interface RoomDialogsHandlers {
@@ -40,13 +41,7 @@ async function attempt(
     await action();
     return true;
   } catch (err) {
-    if (err instanceof ApiError && err.isAuthFailure) {
-      dialog.close();
-      onAuthFailure();
-      return false;
-    }
-    error.textContent = err instanceof Error ? err.message : 'That did not work.';
-    error.hidden = false;
+    dialogFailure(dialog, error, onAuthFailure)(err);
     return false;
   } finally {
     dialog.removeAttribute('aria-busy');
