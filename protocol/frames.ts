@@ -188,14 +188,13 @@ export const PresenceFrame = z.object({
 });
 export const TypingFrame = z.object({ type: z.literal('typing'), room: z.string(), user: UserSchema });
 /**
- * The socket no longer follows the room. `reason`: `left` (I left it, here or on another device),
- * `removed` (a member with the right removed me), `not-allowed` (the room became private and I am
- * not a member). Absent: the answer to my own `leave` frame.
+ * The socket no longer follows the room. `reason`: `left` (I left it, here or on another device) or
+ * `removed` (an owner removed me). Absent: the answer to my own `leave` frame.
  */
 export const LeftFrame = z.object({
   type: z.literal('left'),
   room: z.string(),
-  reason: z.enum(['left', 'removed', 'not-allowed']).optional(),
+  reason: z.enum(['left', 'removed']).optional(),
 });
 /** Any other durable change in a room I follow (see events.ts). */
 export const EventFrame = z.object({ type: z.literal('event'), event: RoomEventSchema });

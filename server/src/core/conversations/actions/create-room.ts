@@ -43,11 +43,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** A topic is one line of at most ROOM_TOPIC_MAX_CHARS characters, well-formed, without control characters. */
 export function checkTopic(topic: string): string {
   const trimmed = topic.trim();
-  if (
-    CONTROL.test(trimmed) ||
-    [...trimmed].length > Limits.ROOM_TOPIC_MAX_CHARS ||
-    !isWellFormed(trimmed)
-  ) {
+  if (CONTROL.test(trimmed) || [...trimmed].length > Limits.ROOM_TOPIC_MAX_CHARS || !isWellFormed(trimmed)) {
     throw new ParleyError(
       'VALIDATION_FAILED',
       `A topic is one line of at most ${Limits.ROOM_TOPIC_MAX_CHARS} characters.`,
