@@ -21,7 +21,6 @@ const SESSION_ENDED = 'Your session has ended. Log in again.';
 const LEFT_REASONS = {
   left: 'You left the room.',
   removed: 'You were removed from the room.',
-  'not-allowed': 'The room became private: you are not one of its members.',
 } as const;
 
 export interface ChatAppHandlers {

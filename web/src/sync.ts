@@ -11,6 +11,8 @@ import type { History } from './history.js';
 import { isBehind, lastSeq } from './state.js';
 import type { Store } from './store.js';
 
+type LeftReason = NonNullable<Extract<ServerFrame, { type: 'left' }>['reason']>;
+
 export interface SyncEvents {
   /** A human-readable notice (errors from the server, reloaded history). */
   onNotice(text: string): void;
@@ -20,7 +22,7 @@ export interface SyncEvents {
   /** My room list changed, or its counts may be stale: fetch it again. */
   onRoomsChanged(): void;
   /** This socket no longer follows the room. */
-  onLeft(room: string, reason: 'left' | 'removed' | 'not-allowed' | undefined): void;
+  onLeft(room: string, reason: LeftReason | undefined): void;
 }
 
 export interface Sync {
