@@ -1,6 +1,6 @@
 /**
  * Conversations in the browser, through the UI as people use it: a private room created and an
- * invitation; chat with a mention; an edit (↑ on an empty composer), a deletion behind a
+ * invitation; chat with a mention typed through the autocomplete; an edit (↑ on an empty composer), a deletion behind a
  * confirmation, a reaction from the picker and its toggle, a reply whose quote leads back to the
  * message; a direct conversation opened from a name; and the unread badge of one person's second
  * device that clears when the first device reads the room.
@@ -69,7 +69,14 @@ it('a private room: create, invite, chat, edit, delete, react, reply; a DM; the 
   // Chat, with a mention of Ann that her screen highlights.
   await sendViaUi(ann.page, 'hello ben, the plan is on the wall');
   await message(ben.page, 'the plan is on the wall').waitFor();
-  await sendViaUi(ben.page, `thanks @${ann.username}, I will look`);
+  // Ben mentions her through the autocomplete: @ and the start of her name, Tab completes it.
+  await ben.page.focus('#composer');
+  await ben.page.keyboard.type(`thanks @${ann.username.slice(0, 4)}`);
+  await ben.page.waitForSelector(`#mention-list:not([hidden]) [data-username="${ann.username}"]`);
+  await ben.page.keyboard.press('Tab');
+  await expect.poll(() => ben.page.inputValue('#composer')).toBe(`thanks @${ann.username} `);
+  await ben.page.keyboard.type(', I will look');
+  await ben.page.keyboard.press('Enter');
   await message(ann.page, 'I will look').locator('.mention-me').waitFor();
   expect(await message(ann.page, 'I will look').getAttribute('class')).toContain('mentions-me');
 
