@@ -60,7 +60,7 @@ function ui(): { view: ChatView; panel: SessionsPanel } {
   view ??= createChatView(store, {
     onSend: (room, text, replyTo) => current?.sync.sendText(room, text, replyTo),
     onRetry: (id) => current?.sync.retry(id),
-    onLoadOlder: (room) => void current?.history.loadOlder(room),
+    onLoadOlder: (room) => current?.history.loadOlder(room) ?? Promise.resolve(),
     onTyping: (room) => current?.sync.typing(room) ?? false,
     onAct: (frame) => current?.sync.act(frame) ?? false,
     onSeen: () => current?.marker.check(),

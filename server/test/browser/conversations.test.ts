@@ -177,6 +177,18 @@ it('a private room: create, invite, chat, edit, delete, react, reply; a DM; the 
   await message(ann.page, 'one more thing').waitFor();
   await expect.poll(() => annPhone.page.isHidden('#rooms-toggle-badge')).toBe(true);
 
+  // The owner removes Ben (after a confirmation): his screen says so and the room is gone from it.
+  await openRoom(ben, room);
+  await openRoom(ann, room);
+  await ann.page.click('#members-btn');
+  await ann.page.click(`#members-list li[data-username="${ben.username}"] button.remove`);
+  await ann.page.click('#confirm-ok');
+  await ann.page.waitForSelector(`#members-list li[data-username="${ben.username}"]`, { state: 'detached' });
+  await ann.page.click('#members-close');
+  await expect.poll(() => ben.page.textContent('#notice')).toMatch(/removed from the room/);
+  await expect.poll(() => roomLink(ben.page, room).count()).toBe(0);
+  expect(await ben.page.textContent('#room-title')).not.toBe(`#${room}`);
+
   for (const person of [ann, ben, annPhone]) {
     expect(person.dialogs).toEqual([]);
     expect(await person.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);

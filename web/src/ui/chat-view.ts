@@ -24,7 +24,7 @@ import { paintUser, repaintOnThemeChange } from './user-color.js';
 export interface ChatHandlers {
   onSend: (room: string, text: string, replyTo: string | undefined) => void;
   onRetry: (clientMsgId: string) => void;
-  onLoadOlder: (room: string) => void;
+  onLoadOlder: (room: string) => Promise<void>;
   onTyping: (room: string) => boolean;
   /** An edit, a deletion or a reaction; false if it could not go out (offline). */
   onAct: (frame: Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' }>) => boolean;
@@ -56,6 +56,8 @@ export interface ChatView {
 }
 
 const NOTICE_MS = 8000;
+/** Pages of older history loaded, at most, to show the message a reply quotes. */
+const QUOTE_PAGES_MAX = 10;
 const OFFLINE = 'You are offline: that will work again once the connection is back.';
 
 export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
@@ -139,7 +141,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     startMarker,
     {
       onRetry: handlers.onRetry,
-      onLoadOlder: () => shown !== null && handlers.onLoadOlder(shown),
+      onLoadOlder: () => void (shown !== null && handlers.onLoadOlder(shown)),
       onScroll: () => handlers.onSeen(),
       onLeave: () => composer.focus(),
       onReply: (m) => composer.reply(m),
@@ -159,9 +161,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
         ),
       onToggleReaction: (m, emoji, mine) =>
         act({ type: 'react', room: m.room, messageId: m.id, emoji, ...(mine ? { remove: true } : {}) }),
-      onQuote: (id) => {
-        if (!messages.reveal(id)) notice('That message is further up: scroll up to load it.');
-      },
+      onQuote: (id, seq) => void revealQuoted(id, seq),
       onUser: openDmWith,
     },
   );
@@ -190,6 +190,18 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       return people.filter((u) => u.id !== state.me?.id);
     },
   });
+
+  /** Scrolls to the message a reply answers, loading older pages until it is there (a few at most). */
+  async function revealQuoted(id: string, seq: number): Promise<void> {
+    const room = shown;
+    for (let page = 0; room !== null && page <= QUOTE_PAGES_MAX && shown === room; page++) {
+      if (messages.reveal(id)) return;
+      const held = store.getState().rooms.get(room);
+      if (held?.hasOlder !== true || (held.messages[0]?.seq ?? 0) <= seq) break;
+      await handlers.onLoadOlder(room);
+    }
+    if (shown === room) notice('That message is no longer here.');
+  }
 
   function loadMembers(room: string): void {
     const entry = roomEntry(store.getState(), room);

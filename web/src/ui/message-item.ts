@@ -19,7 +19,8 @@ export interface MessageActions {
   /** Opens the emoji picker for a message, next to the button that asked. */
   onPickReaction: (message: Message, from: HTMLElement) => void;
   onToggleReaction: (message: Message, emoji: string, mine: boolean) => void;
-  onQuote: (messageId: string) => void;
+  /** Show the message a reply answers (`seq` tells how far back it is). */
+  onQuote: (messageId: string, seq: number) => void;
   onUser: (user: User) => void;
 }
 
@@ -123,7 +124,7 @@ function quote(q: NonNullable<Message['replyTo']>, actions: MessageActions): HTM
     'aria-label',
     `in reply to ${q.user.username}: ${q.deleted ? 'a deleted message' : q.excerpt}. Show it.`,
   );
-  button.addEventListener('click', () => actions.onQuote(q.id));
+  button.addEventListener('click', () => actions.onQuote(q.id, q.seq));
   return button;
 }
 
