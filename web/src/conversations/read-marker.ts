@@ -1,8 +1,9 @@
 /**
  * My read marker: when the open room is on screen (the tab visible) and scrolled to the bottom, and
  * it holds a message newer than my marker, the marker moves to the room's watermark — over the
- * socket (`read`), or over HTTP while the room is not joined there. At most one a second per room;
- * the server echoes it to all my sockets, which clears the badge on my other devices.
+ * socket (`read`), or over HTTP while the room is not joined there. At most one a second; what was
+ * on screen still counts as read if the person switches rooms before it goes out. The server echoes
+ * it to all my sockets, which clears the badge on my other devices.
  */
 import * as api from '../api.js';
 import type { Store } from '../store.js';
@@ -19,6 +20,8 @@ export interface ReadMarker {
 export function createReadMarker(store: Store, sync: () => Sync | null, onScreenAtBottom: () => boolean): ReadMarker {
   /** The last seq sent per room, so a marker goes out once. */
   const sent = new Map<string, number>();
+  /** Markers seen on screen and not sent yet, by room: a room left before the next send keeps its own. */
+  const pending = new Map<string, number>();
   let lastSentAt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -35,17 +38,20 @@ export function createReadMarker(store: Store, sync: () => Sync | null, onScreen
     return { room, seq: Math.max(held.lastSeq, newest.seq) };
   }
 
-  function send(): void {
-    timer = undefined;
-    const next = due();
-    if (next === undefined) return;
-    lastSentAt = Date.now();
-    sent.set(next.room, next.seq);
-    if (sync()?.act({ type: 'read', room: next.room, seq: next.seq }) === true) return;
-    void api.markRead(next.room, next.seq).then(
-      (answer) => store.dispatch({ type: 'read', room: next.room, seq: answer.seq }),
-      () => sent.delete(next.room), // try again at the next check
+  function send(room: string, seq: number): void {
+    sent.set(room, seq);
+    if (sync()?.act({ type: 'read', room, seq }) === true) return;
+    void api.markRead(room, seq).then(
+      (answer) => store.dispatch({ type: 'read', room, seq: answer.seq }),
+      () => sent.delete(room), // try again at the next check
     );
+  }
+
+  function flush(): void {
+    timer = undefined;
+    lastSentAt = Date.now();
+    for (const [room, seq] of pending) if (seq > (sent.get(room) ?? 0)) send(room, seq);
+    pending.clear();
   }
 
   const onVisible = (): void => marker.check();
@@ -53,12 +59,15 @@ export function createReadMarker(store: Store, sync: () => Sync | null, onScreen
 
   const marker: ReadMarker = {
     check() {
-      if (timer !== undefined || due() === undefined) return;
-      timer = setTimeout(send, Math.max(0, lastSentAt + READ_EVERY_MS - Date.now()));
+      const next = due();
+      if (next !== undefined) pending.set(next.room, Math.max(pending.get(next.room) ?? 0, next.seq));
+      if (timer !== undefined || pending.size === 0) return;
+      timer = setTimeout(flush, Math.max(0, lastSentAt + READ_EVERY_MS - Date.now()));
     },
     stop() {
       clearTimeout(timer);
       timer = undefined;
+      pending.clear();
       document.removeEventListener('visibilitychange', onVisible);
     },
   };
