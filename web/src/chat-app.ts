@@ -68,6 +68,7 @@ function ui(): { view: ChatView; panel: SessionsPanel } {
     createRoom: (room) => rooms().createRoom(room),
     joinRoom: (name) => rooms().joinRoom(name),
     leaveRoom: (name) => rooms().leaveRoom(name),
+    updateRoom: (name, change) => rooms().updateRoom(name, change),
     openDm: (username) => rooms().openDm(username),
     members: async (room) => (await api.roomMembers(room)).members,
     invite: (room, username) => rooms().invite(room, username),

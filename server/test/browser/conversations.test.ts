@@ -65,6 +65,14 @@ it('a private room: create, invite, chat, edit, delete, react, reply; a DM; the 
   await ann.page.click('#members-close');
   await roomLink(ben.page, room).waitFor();
   await openRoom(ben, room);
+  expect(await ben.page.textContent('#room-topic')).toBe('plans, quietly');
+  // As its owner she changes the topic; it changes on Ben's screen too.
+  await ann.page.click('#members-btn');
+  await ann.page.fill('#settings-topic', 'plans, less quietly');
+  await ann.page.click('#settings-save');
+  await expect.poll(() => ann.page.textContent('#members-topic-line')).toBe('private · plans, less quietly');
+  await ann.page.click('#members-close');
+  await expect.poll(() => ben.page.textContent('#room-topic')).toBe('plans, less quietly');
 
   // Chat, with a mention of Ann that her screen highlights.
   await sendViaUi(ann.page, 'hello ben, the plan is on the wall');

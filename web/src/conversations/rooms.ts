@@ -32,6 +32,7 @@ export interface Rooms {
   createRoom(room: api.NewRoom): Promise<void>;
   joinRoom(name: string): Promise<void>;
   leaveRoom(name: string): Promise<void>;
+  updateRoom(name: string, change: { topic?: string; visibility?: 'public' | 'private' }): Promise<void>;
   openDm(username: string): Promise<void>;
   invite(room: string, username: string): Promise<void>;
   remove(room: string, username: string): Promise<void>;
@@ -134,6 +135,10 @@ export function createRooms(store: Store, sync: () => Sync | null, events: Rooms
       await api.leaveRoom(name).catch(failed);
       store.dispatch({ type: 'left', room: name, reason: 'left' });
       rooms.lost(name);
+      void rooms.refresh();
+    },
+    async updateRoom(name, change) {
+      await api.updateRoom(name, change).catch(failed);
       void rooms.refresh();
     },
     async openDm(username) {

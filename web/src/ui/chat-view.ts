@@ -34,6 +34,7 @@ export interface ChatHandlers {
   createRoom: (room: NewRoom) => Promise<void>;
   joinRoom: (name: string) => Promise<void>;
   leaveRoom: (name: string) => Promise<void>;
+  updateRoom: (name: string, change: { topic?: string; visibility?: 'public' | 'private' }) => Promise<void>;
   openDm: (username: string) => Promise<void>;
   members: (room: string) => Promise<Member[]>;
   invite: (room: string, username: string) => Promise<void>;
@@ -111,6 +112,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       invite: handlers.invite,
       remove: handlers.remove,
       leave: handlers.leaveRoom,
+      update: handlers.updateRoom,
       onAuthFailure: handlers.onAuthFailure,
     },
     confirm,

@@ -14,6 +14,8 @@ export interface MembersHandlers {
   invite: (room: string, username: string) => Promise<void>;
   remove: (room: string, username: string) => Promise<void>;
   leave: (room: string) => Promise<void>;
+  /** Changes the topic or who can join (owners only). */
+  update: (room: string, change: { topic?: string; visibility?: 'public' | 'private' }) => Promise<void>;
   onAuthFailure: () => void;
 }
 
@@ -31,6 +33,9 @@ export function createMembersDialog(handlers: MembersHandlers, confirm: Confirm)
   const inviteForm = byId('invite-form', HTMLFormElement);
   const inviteName = byId('invite-username', HTMLInputElement);
   const leaveBtn = byId('leave-room-btn', HTMLButtonElement);
+  const settings = byId('settings-form', HTMLFormElement);
+  const settingsTopic = byId('settings-topic', HTMLInputElement);
+  const settingsVisibility = byId('settings-visibility', HTMLSelectElement);
   byId('members-close', HTMLButtonElement).addEventListener('click', () => dialog.close());
   let current: { room: Room; me: User | null } | null = null;
 
@@ -101,6 +106,24 @@ export function createMembersDialog(handlers: MembersHandlers, confirm: Confirm)
     })();
   });
 
+  settings.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (current === null) return;
+    const { room } = current;
+    const change: { topic?: string; visibility?: 'public' | 'private' } = {};
+    const topicNow = settingsTopic.value.trim();
+    if (topicNow !== room.topic) change.topic = topicNow;
+    const visibility = settingsVisibility.value === 'private' ? 'private' : 'public';
+    if (visibility !== room.visibility) change.visibility = visibility;
+    if (change.topic === undefined && change.visibility === undefined) return;
+    error.hidden = true;
+    void handlers.update(room.name, change).then(() => {
+      if (current?.room.name !== room.name) return;
+      current = { ...current, room: { ...room, ...change } };
+      describe(current.room);
+    }, fail);
+  });
+
   leaveBtn.addEventListener('click', () => {
     if (current === null) return;
     const room = current.room;
@@ -119,13 +142,20 @@ export function createMembersDialog(handlers: MembersHandlers, confirm: Confirm)
     })();
   });
 
+  function describe(room: Room): void {
+    topic.textContent = room.kind === 'dm' ? '' : `${room.visibility} · ${room.topic || 'no topic'}`;
+  }
+
   return {
     open(room, me) {
       current = { room, me };
       error.hidden = true;
       title.textContent = room.kind === 'dm' ? 'direct conversation' : `#${room.name} members`;
-      topic.textContent = room.kind === 'dm' ? '' : `${room.visibility} · ${room.topic || 'no topic'}`;
-      inviteForm.hidden = !(room.role === 'owner' && room.kind === 'room');
+      describe(room);
+      const owns = room.role === 'owner' && room.kind === 'room';
+      inviteForm.hidden = settings.hidden = !owns;
+      settingsTopic.value = room.topic;
+      settingsVisibility.value = room.visibility;
       leaveBtn.hidden = room.kind === 'dm';
       list.replaceChildren();
       if (!dialog.open) dialog.showModal();
