@@ -146,8 +146,11 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
       return withDirectory(
         withRoom(state, action.room, applyJoined(state.rooms.get(action.room), action, state.me)),
         (list, s) => {
-          const joined = directory.joinedRoom(list, action.room, action.lastReadSeq);
-          return directory.recount(joined, action.room, s.rooms.get(action.room), s.me);
+          let next = directory.joinedRoom(list, action.room, action.lastReadSeq);
+          // Topic and visibility are set, not counted: a replay of them is safe to apply again.
+          for (const event of action.events ?? [])
+            if (event.kind === 'room_change') next = directory.roomEvent(next, event);
+          return directory.recount(next, action.room, s.rooms.get(action.room), s.me);
         },
       );
     case 'message': {
@@ -175,6 +178,7 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
     case 'event': {
       const { event } = action;
       const next = live(state, event.room, event.seq, (r) => applyEvent(r, event, state.me));
+      if (next === state && state.rooms.has(event.room)) return state; // applied already: counted once
       return withDirectory(next, (list, s) =>
         directory.recount(directory.roomEvent(list, event), event.room, s.rooms.get(event.room), s.me),
       );
