@@ -168,8 +168,12 @@ export function createSync(store: Store, conn: () => Connection | null, history:
           if (frame.user.id !== store.getState().me?.id) events.onTyping(frame.room, frame.user);
           return;
         case 'error':
-          // A join refused (the room is gone, or private to others): stop asking for it.
-          if (frame.code === 'ROOM_NOT_FOUND') for (const room of joining) if (!joined.has(room)) joining.delete(room);
+          // A join refused (the room is gone, or private to others): stop asking for it. The frame
+          // names the room; without it (an older server) every pending join is given up.
+          if (frame.code === 'ROOM_NOT_FOUND' && frame.ref === 'join') {
+            if (frame.room !== undefined) joining.delete(frame.room);
+            else for (const room of joining) if (!joined.has(room)) joining.delete(room);
+          }
           onError(frame);
           return;
         default:
