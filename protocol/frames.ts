@@ -208,6 +208,8 @@ export const ErrorFrame = z.object({
   code: z.enum(ERROR_CODE_LIST as [string, ...string[]]),
   message: z.string(),
   ref: z.string().optional(),
+  /** The room the refused frame named, when it named one (so a client knows which join failed). */
+  room: z.string().optional(),
   retryAfter: z.number().optional(),
 });
 
