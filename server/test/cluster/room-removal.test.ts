@@ -31,9 +31,9 @@ function roomFramesAfterLeft(client: TestClient, room: string): ServerFrame[] {
   return (
     client.frames
       .slice(at + 1)
-      // `rooms-changed` is about my list of rooms (fetch it again), not the room's content: it may come
-      // after `left`, through the bus, from the node that made the change.
-      .filter((f) => f.type !== 'rooms-changed' && JSON.stringify(f).includes(`"room":"${room}"`))
+      // Only what the room sends: `rooms-changed` is about my list of rooms (it may come
+      // after `left`, through the bus, from the node that made the change), and `error` answers my own frames.
+      .filter((f) => f.type !== 'rooms-changed' && f.type !== 'error' && JSON.stringify(f).includes(`"room":"${room}"`))
   );
 }
 
