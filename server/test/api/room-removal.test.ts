@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../../protocol/index.js';
-import { restAs, roomName, serverForSuite, STORE_KINDS } from '../helpers/conversations.js';
+import { restAs, roomFramesAfterLeft, roomName, serverForSuite, STORE_KINDS } from '../helpers/conversations.js';
 import { login, newUser, type Session } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
@@ -11,21 +11,6 @@ import { connect, type TestClient } from '../helpers/ws-client.js';
  */
 describe.each(STORE_KINDS)('removal from a room on %s', (kind) => {
   const env = serverForSuite(kind);
-
-  /** Frames of `room` a socket got after its `left` frame for it. */
-  function framesAfterLeft(client: TestClient, room: string): ServerFrame[] {
-    const at = client.frames.findIndex((f) => f.type === 'left' && f.room === room);
-    expect(at).toBeGreaterThanOrEqual(0);
-    return (
-      client.frames
-        .slice(at + 1)
-        // Only what the room sends: `rooms-changed` is about my list of rooms (it may come
-        // after `left`, through the bus, from the node that made the change), and `error` answers my own frames.
-        .filter(
-          (f) => f.type !== 'rooms-changed' && f.type !== 'error' && JSON.stringify(f).includes(`"room":"${room}"`),
-        )
-    );
-  }
 
   /**
    * The first frame (received so far or later) that matches. Unlike `next`, it does not depend on the
@@ -94,7 +79,7 @@ describe.each(STORE_KINDS)('removal from a room on %s', (kind) => {
     await seen(c, 'event', (f) => f.event.kind === 'edit');
     await seen(c, 'event', (f) => f.event.kind === 'reaction_add' && f.event.messageId === after.message.id);
     for (const client of [bobPhone, bobLaptop]) {
-      expect(framesAfterLeft(client, room)).toEqual([]);
+      expect(roomFramesAfterLeft(client, room)).toEqual([]);
       const late = client.frames.filter(
         (f) =>
           (f.type === 'message' && f.message.room === room && f.message.seq > removal.event.seq) ||
@@ -157,8 +142,8 @@ describe.each(STORE_KINDS)('removal from a room on %s', (kind) => {
     // A fresh socket of another user in the room proves the message went out before we look.
     const watcher = await connect(env.server.wsUrl, alice);
     await watcher.join(room);
-    expect(framesAfterLeft(laptop, room)).toEqual([]);
-    expect(framesAfterLeft(phone, room)).toEqual([]);
+    expect(roomFramesAfterLeft(laptop, room)).toEqual([]);
+    expect(roomFramesAfterLeft(phone, room)).toEqual([]);
     expect(laptop.frames.some((f) => f.type === 'message' && f.message.id === later.message.id)).toBe(false);
     // It is a public room: a new join (on any device) makes him a member again, and he follows it.
     const back = await laptop.join(room);

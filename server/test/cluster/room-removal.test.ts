@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../../protocol/index.js';
 import { startCluster, wsUrlOf, type Cluster } from '../helpers/cluster.js';
-import { GENEROUS_ROOM_LIMITS, restAs, roomName } from '../helpers/conversations.js';
+import { GENEROUS_ROOM_LIMITS, restAs, roomFramesAfterLeft, roomName } from '../helpers/conversations.js';
 import { login, register, uniqueName, type Session } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
-import { connect, type TestClient } from '../helpers/ws-client.js';
+import { connect } from '../helpers/ws-client.js';
 
 /**
  * Removal across nodes (issue 12): removed from a private room on node A, a member's sockets on
@@ -23,18 +22,6 @@ async function person(nodeIndex: number, prefix: string): Promise<Session> {
   const username = uniqueName(prefix);
   await register(node.url, username);
   return login(node.url, username);
-}
-
-function roomFramesAfterLeft(client: TestClient, room: string): ServerFrame[] {
-  const at = client.frames.findIndex((f) => f.type === 'left' && f.room === room);
-  expect(at).toBeGreaterThanOrEqual(0);
-  return (
-    client.frames
-      .slice(at + 1)
-      // Only what the room sends: `rooms-changed` is about my list of rooms (it may come
-      // after `left`, through the bus, from the node that made the change), and `error` answers my own frames.
-      .filter((f) => f.type !== 'rooms-changed' && f.type !== 'error' && JSON.stringify(f).includes(`"room":"${room}"`))
-  );
 }
 
 describe('removal across a cluster', () => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { Room } from '../../../protocol/index.js';
+import type { Room, ServerFrame } from '../../../protocol/index.js';
+import type { TestClient } from './ws-client.js';
 import { request, type JsonResponse, type Session } from './http.js';
 import { createTempDatabase } from './postgres.js';
 import { rawPostgres, rawSqlite, type RawDb } from './raw-db.js';
@@ -111,4 +112,17 @@ let rooms = 0;
 export function roomName(prefix = 'room'): string {
   rooms += 1;
   return `${prefix}-${process.pid}-${rooms}`.slice(0, 32);
+}
+
+/**
+ * What a room sent a socket after the socket's `left` frame for it (throws if there is none). Only
+ * the room's own frames count: `rooms-changed` is about my list of rooms (it may come after `left`,
+ * through the bus, from the node that made the change), and `error` answers my own frames.
+ */
+export function roomFramesAfterLeft(client: TestClient, room: string): ServerFrame[] {
+  const at = client.frames.findIndex((f) => f.type === 'left' && f.room === room);
+  if (at < 0) throw new Error(`no left frame for ${room}`);
+  return client.frames
+    .slice(at + 1)
+    .filter((f) => f.type !== 'rooms-changed' && f.type !== 'error' && JSON.stringify(f).includes(`"room":"${room}"`));
 }
