@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -126,5 +127,59 @@ describe('SQLite group commit', () => {
     expect(reader.prepare('select count(*) from messages').pluck().get()).toBe(10);
     reader.close();
     dir.remove();
+  });
+});
+
+describe('SQLite secure deletion', () => {
+  it("a deleted message's words are in no file on disk: not the database, not the write-ahead log", async () => {
+    const dir = tempDir('parley-erase-');
+    const file = join(dir.path, 'erase.db');
+    const store = await openSqliteStore(file);
+    try {
+      const now = new Date().toISOString();
+      const userId = randomUUID();
+      await store.createUser({ id: userId, username: 'eraser', passwordHash: 'x', createdAt: now });
+      await store.ensureRoom('alpha', now);
+      await addMembers(store, 'alpha', userId);
+      const secret = `words to take back ${randomUUID()}`;
+      const kept = `words that stay ${randomUUID()}`;
+      const sent = await store.appendMessage({
+        id: randomUUID(),
+        room: 'alpha',
+        userId,
+        clientMsgId: 'a',
+        text: secret,
+        createdAt: now,
+      });
+      await store.appendMessage({
+        id: randomUUID(),
+        room: 'alpha',
+        userId,
+        clientMsgId: 'b',
+        text: kept,
+        createdAt: now,
+      });
+      if (sent.status !== 'created') throw new Error('not stored');
+      const onDisk = () =>
+        readdirSync(dir.path)
+          .map((name) => readFileSync(join(dir.path, name)).toString('latin1'))
+          .join('\n');
+      expect(onDisk()).toContain(secret);
+      const result = await store.applyChange({
+        kind: 'delete',
+        room: 'alpha',
+        messageId: sent.message.id,
+        actorId: userId,
+        byModerator: false,
+        at: now,
+      });
+      expect(result.status).toBe('applied');
+      expect(onDisk()).not.toContain(secret);
+      // The control: what was not deleted is still there, so the search above could have found it.
+      expect(onDisk()).toContain(kept);
+    } finally {
+      await store.close();
+      dir.remove();
+    }
   });
 });

@@ -22,6 +22,8 @@ export async function openSqliteStore(filename: string, synchronous: 'normal' | 
   // better-sqlite3 is synchronous, that fsync stalls every socket on the node meanwhile (ADR 0002).
   database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   database.pragma('foreign_keys = ON');
+  // A deleted message's words must leave the file, not just the table: freed pages are zeroed.
+  database.pragma('secure_delete = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   const { error } = await new Migrator({ db, provider: sqliteMigrations }).migrateToLatest();
@@ -35,6 +37,18 @@ export async function openSqliteStore(filename: string, synchronous: 'normal' | 
   return {
     ...store,
     appendMessage: (message) => appender.append(message),
+    async applyChange(change) {
+      const result = await store.applyChange(change);
+      // The old copies of the pages a deletion rewrote live on in the write-ahead log until a
+      // checkpoint: copy it into the database and empty it now (deletions are rare; this is ms).
+      if (change.kind === 'delete' && result.status === 'applied') {
+        await db.connection().execute(() => {
+          database.pragma('wal_checkpoint(TRUNCATE)');
+          return Promise.resolve();
+        });
+      }
+      return result;
+    },
     async close() {
       await appender.drain();
       await store.close();
