@@ -462,16 +462,8 @@ async function addMember(
     .execute();
 }
 
-async function applied(
-  trx: Kysely<Database>,
-  room: string,
-  seq: number,
-  kind: StoredEventKind,
-  actorId: string,
-  at: string,
-  refs: { messageId?: string; targetId?: string; data?: Record<string, unknown> },
-): Promise<ChangeResult> {
-  return { status: 'applied', event: await insertEvent(trx, room, seq, kind, actorId, at, refs) };
+async function applied(...event: Parameters<typeof insertEvent>): Promise<ChangeResult> {
+  return { status: 'applied', event: await insertEvent(...event) };
 }
 
 async function insertEvent(
