@@ -188,14 +188,13 @@ export const PresenceFrame = z.object({
 });
 export const TypingFrame = z.object({ type: z.literal('typing'), room: z.string(), user: UserSchema });
 /**
- * The socket no longer follows the room. `reason`: `left` (I left it, here or on another device),
- * `removed` (a member with the right removed me), `not-allowed` (the room became private and I am
- * not a member). Absent: the answer to my own `leave` frame.
+ * The socket no longer follows the room. `reason`: `left` (I left it, here or on another device) or
+ * `removed` (an owner removed me). Absent: the answer to my own `leave` frame.
  */
 export const LeftFrame = z.object({
   type: z.literal('left'),
   room: z.string(),
-  reason: z.enum(['left', 'removed', 'not-allowed']).optional(),
+  reason: z.enum(['left', 'removed']).optional(),
 });
 /** Any other durable change in a room I follow (see events.ts). */
 export const EventFrame = z.object({ type: z.literal('event'), event: RoomEventSchema });
@@ -209,6 +208,8 @@ export const ErrorFrame = z.object({
   code: z.enum(ERROR_CODE_LIST as [string, ...string[]]),
   message: z.string(),
   ref: z.string().optional(),
+  /** The room the refused frame named, when it named one (so a client knows which join failed). */
+  room: z.string().optional(),
   retryAfter: z.number().optional(),
 });
 
@@ -240,12 +241,18 @@ export type Credentials = z.infer<typeof CredentialsBody>;
 
 export const CreateRoomBody = z.strictObject({
   name: roomName,
-  topic: z.string().max(Limits.ROOM_TOPIC_MAX_CHARS * 2).optional(),
+  topic: z
+    .string()
+    .max(Limits.ROOM_TOPIC_MAX_CHARS * 2)
+    .optional(),
   visibility: VisibilitySchema.default('public'),
 });
 export const UpdateRoomBody = z
   .strictObject({
-    topic: z.string().max(Limits.ROOM_TOPIC_MAX_CHARS * 2).optional(),
+    topic: z
+      .string()
+      .max(Limits.ROOM_TOPIC_MAX_CHARS * 2)
+      .optional(),
     visibility: VisibilitySchema.optional(),
   })
   .refine((body) => body.topic !== undefined || body.visibility !== undefined, 'nothing to change');
@@ -253,7 +260,12 @@ export const UsernameBody = z.strictObject({ username: z.string().max(256) });
 /** One other person, or (a group conversation) up to DM_MEMBERS_MAX - 1 others. */
 export const OpenDmBody = z.union([
   UsernameBody,
-  z.strictObject({ usernames: z.array(z.string().max(256)).min(1).max(Limits.DM_MEMBERS_MAX - 1) }),
+  z.strictObject({
+    usernames: z
+      .array(z.string().max(256))
+      .min(1)
+      .max(Limits.DM_MEMBERS_MAX - 1),
+  }),
 ]);
 export const ReadBody = z.strictObject({ seq });
 

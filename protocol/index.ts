@@ -6,3 +6,4 @@ export * from './parse.js';
 export * from './wire-size.js';
 export * from './events.js';
 export * from './emoji.js';
+export * from './excerpt.js';

@@ -57,7 +57,7 @@ export class ApiError extends Error {
 const SESSION_ENDED = 'Your session has ended. Log in again.';
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Send the access token; on a 401, renew it once and try again (unless `renew: false`). */
   auth?: boolean;
@@ -140,6 +140,63 @@ export function me(): Promise<{ user: User }> {
 
 export function listRooms(): Promise<{ rooms: Room[] }> {
   return request('/rooms', { auth: true });
+}
+
+export interface NewRoom {
+  name: string;
+  topic?: string;
+  visibility: 'public' | 'private';
+}
+
+export function createRoom(room: NewRoom): Promise<{ room: Room }> {
+  return request('/rooms', { method: 'POST', body: room, auth: true });
+}
+
+const roomPath = (room: string): string => `/rooms/${encodeURIComponent(room)}`;
+
+export function updateRoom(
+  room: string,
+  change: { topic?: string; visibility?: 'public' | 'private' },
+): Promise<{ room: Room }> {
+  return request(roomPath(room), { method: 'PATCH', body: change, auth: true });
+}
+
+export interface Member {
+  user: User;
+  role: 'owner' | 'member';
+  joinedAt: string;
+}
+
+export function roomMembers(room: string): Promise<{ members: Member[] }> {
+  return request(`${roomPath(room)}/members`, { auth: true });
+}
+
+/** Adds someone to a room I own. */
+export function inviteMember(room: string, username: string): Promise<{ room: Room }> {
+  return request(`${roomPath(room)}/members`, { method: 'POST', body: { username }, auth: true });
+}
+
+export function removeMember(room: string, username: string): Promise<void> {
+  return request(`${roomPath(room)}/members/${encodeURIComponent(username)}`, { method: 'DELETE', auth: true });
+}
+
+/** Joins a public room (a member from now on). */
+export function joinRoom(room: string): Promise<{ room: Room }> {
+  return request(`${roomPath(room)}/join`, { method: 'POST', body: {}, auth: true });
+}
+
+export function leaveRoom(room: string): Promise<void> {
+  return request(`${roomPath(room)}/leave`, { method: 'POST', body: {}, auth: true });
+}
+
+/** Moves my read marker (the socket's `read` frame does the same when it is up). */
+export function markRead(room: string, seq: number): Promise<{ seq: number }> {
+  return request(`${roomPath(room)}/read`, { method: 'POST', body: { seq }, auth: true });
+}
+
+/** The one direct conversation between me and `username` (opened if it did not exist). */
+export function openDm(username: string): Promise<{ room: Room }> {
+  return request('/dms', { method: 'POST', body: { username }, auth: true });
 }
 
 export interface HistoryPage {

@@ -1,13 +1,15 @@
 /**
  * The chat, loaded with `import()` after login so the login screen stays small: store, sync,
- * connection, history, the chat screen and the sessions panel. The views bind to the page once;
- * each login gets a fresh store state, sync and connection.
+ * connection, history, my rooms, the read marker, the chat screen and the sessions panel. The
+ * views bind to the page once; each login gets a fresh store state, sync, rooms and connection.
  */
 import 'katex/dist/katex.min.css';
 import './styles/markdown.css';
 import type { User } from '../../protocol/frames.js';
 import * as api from './api.js';
 import { createConnection, wsUrl, type AuthCheck, type Connection } from './connection.js';
+import { createReadMarker, type ReadMarker } from './conversations/read-marker.js';
+import { createRooms, type Rooms } from './conversations/rooms.js';
 import { createHistory, type History } from './history.js';
 import { refreshSession } from './session-token.js';
 import { createStore } from './store.js';
@@ -15,8 +17,11 @@ import { createSync, type Sync } from './sync.js';
 import { createChatView, type ChatView } from './ui/chat-view.js';
 import { createSessionsPanel, type SessionsPanel } from './ui/sessions-panel.js';
 
-const ROOM = 'general';
 const SESSION_ENDED = 'Your session has ended. Log in again.';
+const LEFT_REASONS = {
+  left: 'You left the room.',
+  removed: 'You were removed from the room.',
+} as const;
 
 export interface ChatAppHandlers {
   onSessionEnded(message: string): void;
@@ -30,6 +35,8 @@ export interface ChatApp {
 interface Live {
   sync: Sync;
   history: History;
+  rooms: Rooms;
+  marker: ReadMarker;
   conn: Connection;
   handlers: ChatAppHandlers;
 }
@@ -39,16 +46,34 @@ let current: Live | null = null;
 let view: ChatView | null = null;
 let panel: SessionsPanel | null = null;
 
+function rooms(): Rooms {
+  if (current === null) throw new Error('Not logged in.');
+  return current.rooms;
+}
+
 function ui(): { view: ChatView; panel: SessionsPanel } {
+  const ended = (): void => current?.handlers.onSessionEnded(SESSION_ENDED);
   panel ??= createSessionsPanel({
     onLogoutEverywhere: () => current?.handlers.onLogout(true),
-    onAuthFailure: () => current?.handlers.onSessionEnded(SESSION_ENDED),
+    onAuthFailure: ended,
   });
-  view ??= createChatView(store, ROOM, {
-    onSend: (text) => current?.sync.sendText(ROOM, text),
+  view ??= createChatView(store, {
+    onSend: (room, text, replyTo) => current?.sync.sendText(room, text, replyTo),
     onRetry: (id) => current?.sync.retry(id),
-    onLoadOlder: () => void current?.history.loadOlder(ROOM),
-    onTyping: () => current?.sync.typing(ROOM) ?? false,
+    onLoadOlder: (room) => current?.history.loadOlder(room) ?? Promise.resolve(),
+    onTyping: (room) => current?.sync.typing(room) ?? false,
+    onAct: (frame) => current?.sync.act(frame) ?? false,
+    onSeen: () => current?.marker.check(),
+    onOpenRoom: (room) => current?.rooms.open(room),
+    createRoom: (room) => rooms().createRoom(room),
+    joinRoom: (name) => rooms().joinRoom(name),
+    leaveRoom: (name) => rooms().leaveRoom(name),
+    updateRoom: (name, change) => rooms().updateRoom(name, change),
+    openDm: (username) => rooms().openDm(username),
+    members: async (room) => (await api.roomMembers(room)).members,
+    invite: (room, username) => rooms().invite(room, username),
+    remove: (room, username) => rooms().remove(room, username),
+    onAuthFailure: ended,
     onLogout: () => current?.handlers.onLogout(false),
     onSessions: () => panel?.open(),
   });
@@ -78,19 +103,33 @@ async function probe(): Promise<AuthCheck> {
 export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
   const { view, panel } = ui();
   current?.conn.stop();
+  current?.rooms.stop();
+  current?.marker.stop();
   store.reset();
   store.dispatch({ type: 'ready', user });
   const ended = (): void => handlers.onSessionEnded(SESSION_ENDED);
 
   const history = createHistory(store, { onNotice: (text) => view.notice(text), onAuthFailure: ended });
   let conn: Connection | null = null;
-  const sync = createSync(store, () => conn, history, [ROOM], {
+  let sync: Sync | null = null;
+  const myRooms = createRooms(store, () => sync, { onNotice: (text) => view.notice(text), onAuthFailure: ended });
+  sync = createSync(store, () => conn, history, {
     onNotice: (text) => view.notice(text),
     onLiveMessage: (message) => view.liveMessage(message),
-    onTyping: (room, who) => {
-      if (room === ROOM) view.typing(who);
+    onTyping: (room, who) => view.typing(room, who),
+    onRoomsChanged: () => void myRooms.refresh(),
+    onLeft(room, reason) {
+      if (reason === undefined) return; // the answer to our own `leave`
+      if (store.getState().active === null || reason !== 'left') view.notice(LEFT_REASONS[reason]);
+      myRooms.lost(room);
+      void myRooms.refresh();
     },
   });
+  const marker = createReadMarker(
+    store,
+    () => sync,
+    () => view.atBottom(),
+  );
   conn = createConnection({
     url: wsUrl('/api/v1/ws'),
     token: api.getAccessToken,
@@ -107,15 +146,18 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       onStopped: (reason) => view.notice(reason, true),
     },
   });
-  const live: Live = { sync, history, conn, handlers };
+  const live: Live = { sync, history, rooms: myRooms, marker, conn, handlers };
   current = live;
   view.setStatus('connecting', 'connecting…');
   view.show();
+  void myRooms.refresh();
   conn.start();
 
   return {
     stop() {
       live.conn.stop();
+      live.rooms.stop();
+      live.marker.stop();
       if (current !== live) return;
       current = null;
       panel.close();

@@ -1,11 +1,11 @@
 /**
  * History over HTTP (it works while the socket is down, and the token refresher covers it):
- * older pages by seq cursor when the person scrolls up, holes filled when a frame went missing,
- * and the latest page again when the server says a replay was cut short.
+ * older pages by seq cursor when the person scrolls up, and the latest page again when the server
+ * says a replay was cut short. A frame lost on the way is not fetched here: sync.ts joins again with
+ * `after`, and the server replays every change since, edits and reactions included.
  */
 import { Limits } from '../../protocol/limits.js';
 import { ApiError, roomMessages } from './api.js';
-import { newestGap } from './state.js';
 import type { Store } from './store.js';
 
 export const OLDER_PAGE = 50;
@@ -17,15 +17,11 @@ export interface HistoryEvents {
 
 export interface History {
   loadOlder(room: string): Promise<void>;
-  fillGaps(room: string): Promise<void>;
   reload(room: string): Promise<void>;
 }
 
 export function createHistory(store: Store, events: HistoryEvents): History {
   const olderLoading = new Set<string>();
-  const gapLoading = new Set<string>();
-  /** Holes already asked about (by both ends): each asked once, never in a loop. */
-  const asked = new Set<string>();
 
   function failed(err: unknown): void {
     if (err instanceof ApiError && err.isAuthFailure) return events.onAuthFailure();
@@ -46,27 +42,6 @@ export function createHistory(store: Store, events: HistoryEvents): History {
         failed(err);
       } finally {
         olderLoading.delete(room);
-      }
-    },
-
-    async fillGaps(room) {
-      if (gapLoading.has(room)) return;
-      gapLoading.add(room);
-      try {
-        for (;;) {
-          const messages = store.getState().rooms.get(room)?.messages ?? [];
-          const gap = newestGap(messages, (g) => asked.has(`${room}:${g.after}:${g.before}`));
-          if (gap === undefined) return;
-          const limit = Math.min(Limits.HISTORY_PAGE_MAX, gap.before - gap.after - 1);
-          const page = await roomMessages(room, gap.before, limit);
-          // Answered: even if this cannot close the hole (a deleted message), do not ask again.
-          asked.add(`${room}:${gap.after}:${gap.before}`);
-          store.dispatch({ type: 'fill', room, messages: page.messages });
-        }
-      } catch (err) {
-        failed(err);
-      } finally {
-        gapLoading.delete(room);
       }
     },
 

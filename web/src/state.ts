@@ -1,9 +1,25 @@
 /**
- * The chat state and a pure reducer over it. No DOM, no network: every change is an action,
- * and every action returns a new state (unchanged parts keep their identity, so views can
- * skip work by comparing references).
+ * The chat state and a pure reducer over it. No DOM, no network: every change is an action, and
+ * every action returns a new state (unchanged parts keep their identity, so views can skip work by
+ * comparing references).
+ *
+ * Each room keeps a watermark, `lastSeq`: every seq up to it has been applied, from a `joined`
+ * answer or from live frames that followed it one by one. Every durable change in a room (a
+ * message, an edit, a reaction, a member joining) takes the room's next seq, so message seqs have
+ * holes of their own and only the watermark tells whether a frame was lost: a live frame past
+ * `lastSeq + 1` is applied at once and remembered in `ahead` until the frames under it arrive; if
+ * they do not, the client joins again with `after: lastSeq` and the server replays what it missed.
+ *
+ * Applying a `joined` answer with `after` (its messages and events in seq order) to the state the
+ * client held gives the same messages as a fresh `joined` without `after`: events carry absolute
+ * values (the current text, an emoji's count after the change), see state/messages.ts.
  */
-import type { Message, User } from '../../protocol/frames.js';
+import type { Message, Room, User } from '../../protocol/frames.js';
+import type { RoomEvent } from '../../protocol/events.js';
+import * as directory from './state/directory.js';
+import { applyMessageEvent, comparable, isMessageEvent, mergeMessages } from './state/messages.js';
+
+export { comparable, mergeMessages } from './state/messages.js';
 
 export type PendingStatus = 'pending' | 'failed';
 
@@ -15,15 +31,23 @@ export interface PendingMessage {
   readonly createdAt: string;
   readonly status: PendingStatus;
   readonly error?: string;
+  /** The id of the message it answers. */
+  readonly replyTo?: string;
 }
 
 export interface RoomState {
-  /** Sorted by seq, unique by id and by seq, with no gap between the first and the last. */
+  /** Sorted by seq, unique by id. Seqs have holes: events take seqs too. */
   readonly messages: readonly Message[];
   /** Sorted by username. */
   readonly online: readonly User[];
   /** Whether older messages than the first one may exist on the server. */
   readonly hasOlder: boolean;
+  /** The watermark: every seq up to it is applied. */
+  readonly lastSeq: number;
+  /** Seqs above `lastSeq + 1` applied already, sorted: non-empty means a frame under them is missing. */
+  readonly ahead: readonly number[];
+  /** My read marker as the `joined` answer (or a `read` frame since) gave it. */
+  readonly lastReadSeq: number;
 }
 
 export interface ChatState {
@@ -33,55 +57,131 @@ export interface ChatState {
   readonly pending: readonly PendingMessage[];
   /** Whether the socket is up; while it is not, pending messages are shown as queued. */
   readonly online: boolean;
+  /** The room list (`GET /rooms`), kept live; null until it is first loaded. */
+  readonly directory: readonly Room[] | null;
+  /** The room on screen. */
+  readonly active: string | null;
 }
 
 export type ChatAction =
   | { type: 'ready'; user: User }
-  | { type: 'joined'; room: string; messages: Message[]; online: User[]; complete: boolean }
+  /** A `joined` frame as it arrives (`events`, `lastSeq` and `lastReadSeq` from servers that send them). */
+  | {
+      type: 'joined';
+      room: string;
+      messages: Message[];
+      complete: boolean;
+      online: User[];
+      onlineCount?: number;
+      events?: RoomEvent[];
+      lastSeq?: number;
+      lastReadSeq?: number;
+    }
   | { type: 'message'; message: Message }
+  | { type: 'event'; event: RoomEvent }
   | { type: 'ack'; clientMsgId: string; message: Message }
   | { type: 'history'; room: string; messages: Message[]; hasMore: boolean }
-  /** Messages found for a hole in the list; they change nothing else. */
-  | { type: 'fill'; room: string; messages: Message[] }
   | { type: 'online'; online: boolean }
   /** After an incomplete replay: the latest page replaces what we had, so no gap is shown. */
   | { type: 'reload'; room: string; messages: Message[]; hasMore: boolean }
   | { type: 'presence'; room: string; joined: User[]; left: User[] }
+  /** My read marker moved (here or on another device). */
+  | { type: 'read'; room: string; seq: number }
+  /** A fresh room list from the server. */
+  | { type: 'rooms'; rooms: Room[] }
+  /** This socket no longer follows the room (left, removed, or not allowed any more). */
+  | { type: 'left'; room: string; reason?: 'left' | 'removed' | undefined }
+  /** The socket stopped following the room (still mine): what we held of it would only go stale. */
+  | { type: 'forget'; room: string }
+  /** Show this room. */
+  | { type: 'open'; room: string | null }
   | { type: 'queue'; pending: PendingMessage }
   | { type: 'fail'; clientMsgId: string; error: string }
   | { type: 'retry'; clientMsgId: string };
 
-export const initialState: ChatState = { me: null, rooms: new Map(), pending: [], online: false };
+export const initialState: ChatState = {
+  me: null,
+  rooms: new Map(),
+  pending: [],
+  online: false,
+  directory: null,
+  active: null,
+};
 
-/** The highest seq held for a room, or undefined if the room was never joined. */
+/** The room's watermark (every seq up to it applied), or undefined if the room was never joined. */
 export function lastSeq(state: ChatState, room: string): number | undefined {
-  const r = state.rooms.get(room);
-  if (r === undefined) return undefined;
-  return r.messages.at(-1)?.seq ?? 0;
+  return state.rooms.get(room)?.lastSeq;
+}
+
+/** The messages held for a room, sorted by seq (empty if it was never joined). */
+export function roomMessages(state: ChatState, room: string): readonly Message[] {
+  return state.rooms.get(room)?.messages ?? [];
+}
+
+/**
+ * The messages of a room in a comparable form (see `comparable`): two states that show the same
+ * thing give deeply equal arrays. `fromSeq` drops older messages, to compare with a fresh backlog.
+ */
+export function roomSnapshot(state: ChatState, room: string, fromSeq = 0): Message[] {
+  return roomMessages(state, room)
+    .filter((m) => m.seq >= fromSeq)
+    .map(comparable);
+}
+
+/** Whether a live frame was lost: the client should join again with `after: lastSeq`. */
+export function isBehind(state: ChatState, room: string): boolean {
+  return (state.rooms.get(room)?.ahead.length ?? 0) > 0;
+}
+
+/** The room list entry, if the list has it. */
+export function roomEntry(state: ChatState, room: string): Room | undefined {
+  return state.directory?.find((r) => r.name === room);
 }
 
 export function reduce(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'ready':
       return { ...state, me: action.user };
-    case 'joined': {
-      const prev = state.rooms.get(action.room);
-      // An incomplete replay would leave a gap; keep the old list until the reload arrives.
-      const messages = action.complete ? mergeMessages(prev?.messages ?? [], action.messages) : (prev?.messages ?? []);
-      const hasOlder = prev ? prev.hasOlder : action.messages.length > 0 && firstSeq(action) > 1;
-      return withRoom(state, action.room, { messages, online: sortUsers(action.online), hasOlder });
+    case 'joined':
+      return withDirectory(
+        withRoom(state, action.room, applyJoined(state.rooms.get(action.room), action, state.me)),
+        (list, s) => {
+          let next = directory.joinedRoom(list, action.room, action.lastReadSeq);
+          // Topic and visibility are set, not counted: a replay of them is safe to apply again.
+          for (const event of action.events ?? [])
+            if (event.kind === 'room_change') next = directory.roomEvent(next, event);
+          return directory.recount(next, action.room, s.rooms.get(action.room), s.me);
+        },
+      );
+    case 'message': {
+      const { message } = action;
+      const prev = state.rooms.get(message.room);
+      const next = live(state, message.room, message.seq, (r) => ({
+        ...r,
+        messages: mergeMessages(r.messages, [message]),
+      }));
+      // Counted once: when it is new to this client.
+      if (prev === undefined || prev.messages.some((m) => m.id === message.id) || next === state) return next;
+      return withDirectory(next, (list, s) => directory.sawMessage(list, message, s.rooms.get(message.room), s.me));
     }
-    case 'message':
-      return updateRoom(state, action.message.room, (r) => ({
-        ...r,
-        messages: mergeMessages(r.messages, [action.message]),
-      }));
     case 'ack': {
-      const next = updateRoom(state, action.message.room, (r) => ({
+      const next = live(state, action.message.room, action.message.seq, (r) => ({
         ...r,
         messages: mergeMessages(r.messages, [action.message]),
       }));
-      return { ...next, pending: state.pending.filter((p) => p.clientMsgId !== action.clientMsgId) };
+      const pending = state.pending.filter((p) => p.clientMsgId !== action.clientMsgId);
+      const acked = pending.length === state.pending.length ? next : { ...next, pending };
+      return withDirectory(acked, (list, s) =>
+        directory.recount(list, action.message.room, s.rooms.get(action.message.room), s.me),
+      );
+    }
+    case 'event': {
+      const { event } = action;
+      const next = live(state, event.room, event.seq, (r) => applyEvent(r, event, state.me));
+      if (next === state && state.rooms.has(event.room)) return state; // applied already: counted once
+      return withDirectory(next, (list, s) =>
+        directory.recount(directory.roomEvent(list, event), event.room, s.rooms.get(event.room), s.me),
+      );
     }
     case 'history':
       return updateRoom(state, action.room, (r) => ({
@@ -89,15 +189,11 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
         messages: mergeMessages(r.messages, action.messages),
         hasOlder: action.hasMore,
       }));
-    case 'fill':
-      return updateRoom(state, action.room, (r) => {
-        const messages = mergeMessages(r.messages, action.messages);
-        return messages === r.messages ? r : { ...r, messages };
-      });
     case 'online':
       return state.online === action.online ? state : { ...state, online: action.online };
     case 'reload':
       return updateRoom(state, action.room, (r) => {
+        // The page is the server's state now: it wins over what we held.
         const page = mergeMessages([], action.messages);
         const from = page[0]?.seq ?? 0;
         const kept = r.messages.filter((m) => m.seq >= from);
@@ -108,44 +204,124 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
         ...r,
         online: applyPresence(r.online, action.joined, action.left),
       }));
+    case 'read': {
+      const next = updateRoom(state, action.room, (r) =>
+        action.seq > r.lastReadSeq ? { ...r, lastReadSeq: action.seq } : r,
+      );
+      return withDirectory(next, (list, s) =>
+        directory.markRead(list, action.room, action.seq, s.rooms.get(action.room), s.me),
+      );
+    }
+    case 'rooms':
+      return { ...state, directory: directory.adoptList(action.rooms, state.directory, state.rooms, state.me) };
+    case 'left': {
+      if (!state.rooms.has(action.room) && roomEntry(state, action.room)?.member !== true) return state;
+      const rooms = new Map(state.rooms);
+      rooms.delete(action.room);
+      const why = action.reason === 'removed' ? 'You were removed from this room.' : 'You are no longer in this room.';
+      const pending = state.pending.map((p) =>
+        p.room === action.room && p.status === 'pending' ? { ...p, status: 'failed' as const, error: why } : p,
+      );
+      return {
+        ...state,
+        rooms,
+        pending,
+        directory: directory.leftRoom(state.directory, action.room),
+        active: state.active === action.room ? null : state.active,
+      };
+    }
+    case 'forget': {
+      if (!state.rooms.has(action.room) || state.active === action.room) return state;
+      const rooms = new Map(state.rooms);
+      rooms.delete(action.room);
+      return { ...state, rooms };
+    }
+    case 'open':
+      return state.active === action.room ? state : { ...state, active: action.room };
     case 'queue':
       return { ...state, pending: [...state.pending, action.pending] };
     case 'fail':
-      return mapPending(state, action.clientMsgId, (p) => ({
-        ...p,
-        status: 'failed',
-        error: action.error,
-      }));
+      return mapPending(state, action.clientMsgId, (p) => ({ ...p, status: 'failed', error: action.error }));
     case 'retry':
-      return mapPending(state, action.clientMsgId, (p) => ({
-        clientMsgId: p.clientMsgId,
-        room: p.room,
-        text: p.text,
-        createdAt: p.createdAt,
-        status: 'pending',
-      }));
+      return mapPending(state, action.clientMsgId, (p) => {
+        const { error: _error, ...rest } = p;
+        return { ...rest, status: 'pending' };
+      });
   }
 }
 
 /**
- * The newest hole in a room's list: seqs strictly between `after` and `before` are missing.
- * Seqs only grow and are never reused, so a hole means a frame was lost (the bus may drop one).
+ * A `joined` answer on what we held. Complete: its messages (in their current state) and events are
+ * applied in seq order. Incomplete (we were away too long): its backlog replaces what we held, and
+ * history is reloaded. Either way the watermark becomes the seq the answer covers.
  */
-export function newestGap(messages: readonly Message[], skip: (gap: Gap) => boolean = () => false): Gap | undefined {
-  for (let i = messages.length - 1; i > 0; i--) {
-    const gap = { after: messages[i - 1]!.seq, before: messages[i]!.seq };
-    if (gap.before - gap.after > 1 && !skip(gap)) return gap;
+function applyJoined(
+  prev: RoomState | undefined,
+  action: Extract<ChatAction, { type: 'joined' }>,
+  me: User | null,
+): RoomState {
+  const events = action.events ?? [];
+  const newest = Math.max(0, ...action.messages.map((m) => m.seq), ...events.map((e) => e.seq));
+  const covered = action.lastSeq ?? Math.max(newest, prev?.lastSeq ?? 0);
+  const online = sortUsers(action.online);
+  const lastReadSeq = Math.max(prev?.lastReadSeq ?? 0, action.lastReadSeq ?? 0);
+  const ahead = (prev?.ahead ?? []).filter((s) => s > covered);
+  if (prev === undefined || !action.complete) {
+    const messages = mergeMessages([], action.messages);
+    const first = messages[0]?.seq;
+    return {
+      messages,
+      online,
+      hasOlder: first !== undefined && first > 1,
+      lastSeq: covered,
+      ahead,
+      lastReadSeq,
+    };
   }
-  return undefined;
+  let messages = prev.messages;
+  const steps: ({ seq: number; message: Message } | { seq: number; event: RoomEvent })[] = [
+    ...action.messages.map((message) => ({ seq: message.seq, message })),
+    ...events.map((event) => ({ seq: event.seq, event })),
+  ].sort((a, b) => a.seq - b.seq);
+  for (const step of steps) {
+    if ('message' in step) messages = mergeMessages(messages, [step.message], true);
+    else if (isMessageEvent(step.event)) messages = applyMessageEvent(messages, step.event, me?.id);
+  }
+  return { ...prev, messages, online, lastSeq: Math.max(prev.lastSeq, covered), ahead, lastReadSeq };
 }
 
-export interface Gap {
-  after: number;
-  before: number;
+function applyEvent(r: RoomState, event: RoomEvent, me: User | null): RoomState {
+  if (!isMessageEvent(event)) return r;
+  const messages = applyMessageEvent(r.messages, event, me?.id);
+  return messages === r.messages ? r : { ...r, messages };
 }
 
-function firstSeq(action: { messages: Message[] }): number {
-  return Math.min(...action.messages.map((m) => m.seq));
+/**
+ * A live frame with `seq`: what the watermark covers is applied already (a replay said so), so it
+ * is skipped; the next seq moves the watermark (and over any applied just above it); a later one is
+ * applied and remembered in `ahead`, which tells sync.ts a frame under it is missing.
+ */
+function live(state: ChatState, room: string, seq: number, apply: (r: RoomState) => RoomState): ChatState {
+  return updateRoom(state, room, (r) => {
+    if (seq <= r.lastSeq || r.ahead.includes(seq)) return r;
+    const applied = apply(r);
+    if (seq > r.lastSeq + 1) {
+      return { ...applied, ahead: [...r.ahead, seq].sort((a, b) => a - b) };
+    }
+    let lastSeq = seq;
+    const ahead = [...r.ahead];
+    while (ahead[0] === lastSeq + 1) lastSeq = ahead.shift()!;
+    return { ...applied, lastSeq, ahead };
+  });
+}
+
+/** The list follows the new state of the room (the callback sees the state with the room updated). */
+function withDirectory(
+  state: ChatState,
+  f: (list: readonly Room[] | null, state: ChatState) => readonly Room[] | null,
+): ChatState {
+  const list = f(state.directory, state);
+  return list === state.directory ? state : { ...state, directory: list };
 }
 
 function withRoom(state: ChatState, room: string, value: RoomState): ChatState {
@@ -165,29 +341,6 @@ function updateRoom(state: ChatState, room: string, f: (r: RoomState) => RoomSta
 function mapPending(state: ChatState, id: string, f: (p: PendingMessage) => PendingMessage): ChatState {
   if (!state.pending.some((p) => p.clientMsgId === id)) return state;
   return { ...state, pending: state.pending.map((p) => (p.clientMsgId === id ? f(p) : p)) };
-}
-
-/**
- * Merges messages into a sorted list, deduplicating by id and by seq. Returns `existing`
- * itself when nothing new arrived, so a replayed frame costs no re-render.
- */
-export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): readonly Message[] {
-  const last = existing.at(-1);
-  const only = incoming.length === 1 ? incoming[0] : undefined;
-  if (only !== undefined && (last === undefined || only.seq > last.seq)) {
-    return [...existing, only]; // the common case: one new message at the end
-  }
-  const seen = new Set(existing.map((m) => m.id));
-  const seqs = new Set(existing.map((m) => m.seq));
-  const fresh: Message[] = [];
-  for (const m of incoming) {
-    if (seen.has(m.id) || seqs.has(m.seq)) continue;
-    seen.add(m.id);
-    seqs.add(m.seq);
-    fresh.push(m);
-  }
-  if (fresh.length === 0) return existing;
-  return [...existing, ...fresh].sort((a, b) => a.seq - b.seq);
 }
 
 function applyPresence(online: readonly User[], joined: readonly User[], left: readonly User[]): readonly User[] {

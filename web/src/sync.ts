@@ -1,14 +1,17 @@
 /**
- * Keeps the local state in step with the server: joins on every `ready`, resumes after the last
- * seq we hold, reloads when the server says the replay was cut short, and sends my outbox with
- * each message's original clientMsgId — only once the room is joined on this very socket — so a
- * retry is never a duplicate and nothing typed offline is lost.
+ * Keeps the local state in step with the server: joins every followed room on each `ready`,
+ * resuming after the room's watermark; joins again with `after` when a live frame shows that one
+ * was lost; reloads when the server says the replay was cut short; and sends my outbox with each
+ * message's original clientMsgId — only once its room is joined on this very socket — so a retry
+ * is never a duplicate and nothing typed offline is lost.
  */
-import type { ErrorFrameT, Message, ServerFrame, User } from '../../protocol/frames.js';
+import type { ClientFrame, ErrorFrameT, Message, ServerFrame, User } from '../../protocol/frames.js';
 import type { Connection } from './connection.js';
 import type { History } from './history.js';
-import { lastSeq } from './state.js';
+import { isBehind, lastSeq } from './state.js';
 import type { Store } from './store.js';
+
+type LeftReason = NonNullable<Extract<ServerFrame, { type: 'left' }>['reason']>;
 
 export interface SyncEvents {
   /** A human-readable notice (errors from the server, reloaded history). */
@@ -16,36 +19,62 @@ export interface SyncEvents {
   /** Someone else's message arrived live (not from history). */
   onLiveMessage(message: Message): void;
   onTyping(room: string, user: User): void;
+  /** My room list changed, or its counts may be stale: fetch it again. */
+  onRoomsChanged(): void;
+  /** This socket no longer follows the room. */
+  onLeft(room: string, reason: LeftReason | undefined): void;
 }
 
 export interface Sync {
   handle(frame: ServerFrame): void;
   /** The socket went down: nothing is joined any more. */
   disconnected(): void;
-  sendText(room: string, text: string): void;
+  /** Follow these rooms (join the new ones now if the socket is up; the others are left alone). */
+  follow(rooms: readonly string[]): void;
+  sendText(room: string, text: string, replyTo?: string): void;
   retry(clientMsgId: string): void;
   /** Sends a typing signal if the room is joined on a live socket; says whether it went out. */
   typing(room: string): boolean;
+  /** Sends a change to a message (edit, delete, react) or my read marker; false if not joined and online. */
+  act(frame: Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' | 'read' }>): boolean;
+  /** Whether the room is joined on the live socket. */
+  isJoined(room: string): boolean;
 }
 
 /** Errors after which a message should simply go out again after the next join. */
 const REQUEUE = new Set(['NOT_IN_ROOM']);
+/** A lost frame is usually a late one (an ack ahead of a broadcast): wait this long before asking again. */
+const LATE_FRAME_GRACE_MS = 400;
 
-export function createSync(
-  store: Store,
-  conn: () => Connection | null,
-  history: History,
-  rooms: readonly string[],
-  events: SyncEvents,
-): Sync {
+export function createSync(store: Store, conn: () => Connection | null, history: History, events: SyncEvents): Sync {
   const joined = new Set<string>();
+  /** Joins sent on this socket and not answered yet. */
+  const joining = new Set<string>();
+  const followed = new Set<string>();
+  const catchUp = new Map<string, ReturnType<typeof setTimeout>>();
+
+  function join(room: string): void {
+    if (joining.has(room)) return;
+    const after = lastSeq(store.getState(), room);
+    const sent = conn()?.send(after === undefined ? { type: 'join', room } : { type: 'join', room, after });
+    if (sent === true) joining.add(room);
+  }
+
+  function sendPending(
+    c: Connection,
+    p: { room: string; text: string; clientMsgId: string; replyTo?: string },
+  ): boolean {
+    const frame: ClientFrame = { type: 'send', room: p.room, text: p.text, clientMsgId: p.clientMsgId };
+    if (p.replyTo !== undefined) frame.replyTo = p.replyTo;
+    return c.send(frame);
+  }
 
   function flush(room: string): void {
     const c = conn();
     if (c === null || !joined.has(room)) return;
     for (const p of store.getState().pending) {
       if (p.room !== room || p.status !== 'pending') continue;
-      if (!c.send({ type: 'send', room, text: p.text, clientMsgId: p.clientMsgId })) return;
+      if (!sendPending(c, p)) return;
     }
   }
 
@@ -56,8 +85,23 @@ export function createSync(
     events.onNotice(frame.message);
   }
 
-  function afterNews(room: string): void {
-    void history.fillGaps(room);
+  /** After a live frame: if one under it is missing, and still is after a moment, join again with `after`. */
+  function checkGap(room: string): void {
+    if (!isBehind(store.getState(), room) || catchUp.has(room)) return;
+    catchUp.set(
+      room,
+      setTimeout(() => {
+        catchUp.delete(room);
+        if (isBehind(store.getState(), room) && joined.has(room)) join(room);
+      }, LATE_FRAME_GRACE_MS),
+    );
+  }
+
+  function forget(room: string): void {
+    joined.delete(room);
+    joining.delete(room);
+    clearTimeout(catchUp.get(room));
+    catchUp.delete(room);
   }
 
   return {
@@ -65,20 +109,21 @@ export function createSync(
       switch (frame.type) {
         case 'ready': {
           joined.clear();
+          joining.clear();
           store.dispatch({ type: 'ready', user: frame.user });
-          for (const room of rooms) {
-            const after = lastSeq(store.getState(), room);
-            conn()?.send(after === undefined ? { type: 'join', room } : { type: 'join', room, after });
-          }
+          for (const room of followed) join(room);
+          // Counts may have moved while we were away.
+          events.onRoomsChanged();
           return;
         }
         case 'joined':
+          joining.delete(frame.room);
           joined.add(frame.room);
           store.dispatch(frame);
           if (!frame.complete) {
             events.onNotice('You missed too many messages while away: history was reloaded. Scroll up for more.');
             void history.reload(frame.room);
-          } else afterNews(frame.room);
+          }
           flush(frame.room);
           return;
         case 'message': {
@@ -88,12 +133,32 @@ export function createSync(
           if (known !== store.getState().rooms.get(frame.message.room)?.messages && frame.message.user.id !== me?.id) {
             events.onLiveMessage(frame.message);
           }
-          afterNews(frame.message.room);
+          checkGap(frame.message.room);
           return;
         }
         case 'ack':
           store.dispatch(frame);
-          afterNews(frame.message.room);
+          checkGap(frame.message.room);
+          return;
+        case 'event':
+          store.dispatch(frame);
+          checkGap(frame.event.room);
+          return;
+        case 'read': {
+          store.dispatch(frame);
+          // Where the client cannot count what is left after the marker, the server can.
+          const entry = store.getState().directory?.find((r) => r.name === frame.room);
+          if ((entry?.unread ?? 0) > 0) events.onRoomsChanged();
+          return;
+        }
+        case 'rooms-changed':
+          events.onRoomsChanged();
+          return;
+        case 'left':
+          forget(frame.room);
+          if (frame.reason !== undefined) followed.delete(frame.room);
+          store.dispatch({ type: 'left', room: frame.room, reason: frame.reason });
+          events.onLeft(frame.room, frame.reason);
           return;
         case 'history':
         case 'presence':
@@ -103,36 +168,65 @@ export function createSync(
           if (frame.user.id !== store.getState().me?.id) events.onTyping(frame.room, frame.user);
           return;
         case 'error':
+          // A join refused (the room is gone, or private to others): stop asking for it. The frame
+          // names the room; without it (an older server) every pending join is given up.
+          if (frame.code === 'ROOM_NOT_FOUND' && frame.ref === 'join') {
+            if (frame.room !== undefined) joining.delete(frame.room);
+            else for (const room of joining) if (!joined.has(room)) joining.delete(room);
+          }
           onError(frame);
           return;
         default:
-          return; // pong, left
+          return; // pong
       }
     },
 
     disconnected() {
-      joined.clear();
+      for (const room of [...joined, ...joining, ...catchUp.keys()]) forget(room);
     },
 
-    sendText(room, text) {
+    follow(rooms) {
+      const wanted = new Set(rooms);
+      for (const room of [...followed]) {
+        if (wanted.has(room)) continue;
+        followed.delete(room);
+        // Still a member: only stop following it on this socket. Its counts come from the list now.
+        if (joined.has(room)) conn()?.send({ type: 'leave', room });
+        forget(room);
+        store.dispatch({ type: 'forget', room });
+      }
+      for (const room of wanted) {
+        if (followed.has(room)) continue;
+        followed.add(room);
+        join(room);
+      }
+    },
+
+    sendText(room, text, replyTo) {
       const clientMsgId = crypto.randomUUID();
-      store.dispatch({
-        type: 'queue',
-        pending: { clientMsgId, room, text, createdAt: new Date().toISOString(), status: 'pending' },
-      });
+      const pending = { clientMsgId, room, text, createdAt: new Date().toISOString(), status: 'pending' as const };
+      store.dispatch({ type: 'queue', pending: replyTo === undefined ? pending : { ...pending, replyTo } });
       // Offline or not joined yet: it waits in the outbox and goes out right after the next join.
-      if (joined.has(room)) conn()?.send({ type: 'send', room, text, clientMsgId });
+      const c = conn();
+      if (joined.has(room) && c !== null) sendPending(c, { room, text, clientMsgId, ...(replyTo ? { replyTo } : {}) });
     },
 
     retry(clientMsgId) {
       const p = store.getState().pending.find((x) => x.clientMsgId === clientMsgId);
       if (p === undefined) return;
       store.dispatch({ type: 'retry', clientMsgId });
-      if (joined.has(p.room)) conn()?.send({ type: 'send', room: p.room, text: p.text, clientMsgId });
+      const c = conn();
+      if (joined.has(p.room) && c !== null) sendPending(c, p);
     },
 
     typing(room) {
       return joined.has(room) && (conn()?.send({ type: 'typing', room }) ?? false);
     },
+
+    act(frame) {
+      return joined.has(frame.room) && (conn()?.send(frame) ?? false);
+    },
+
+    isJoined: (room) => joined.has(room),
   };
 }

@@ -19,10 +19,7 @@ export interface RoomAccess {
  * private room I am not in give the same answer, ROOM_NOT_FOUND.
  */
 export async function accessRoom(ctx: CoreContext, user: User, name: string, action: RoomAction): Promise<RoomAccess> {
-  const [room, membership] = await Promise.all([
-    ctx.store.findRoom(name),
-    ctx.store.findMembership(name, user.id),
-  ]);
+  const [room, membership] = await Promise.all([ctx.store.findRoom(name), ctx.store.findMembership(name, user.id)]);
   if (!room) throw new ParleyError('ROOM_NOT_FOUND');
   const decision = decideRoomAction(room, membership, action);
   if (decision !== 'allow') throw new ParleyError(decision);

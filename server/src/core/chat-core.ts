@@ -244,6 +244,7 @@ export class ChatCore {
 
   private answerError(connection: Connection, frame: ClientFrame, failure: unknown): void {
     const ref = frame.type === 'send' ? frame.clientMsgId : frame.type;
+    const room = 'room' in frame ? { room: frame.room } : {};
     const error = asParleyError(failure) ?? failure;
     if (isParleyError(error)) {
       connection.send({
@@ -251,6 +252,7 @@ export class ChatCore {
         code: error.code,
         message: error.message,
         ref,
+        ...room,
         ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
       });
       return;

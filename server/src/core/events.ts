@@ -1,4 +1,4 @@
-import { Limits, type Message, type RoomEvent, type ServerFrame, type User } from '../../../protocol/index.js';
+import { replyExcerpt, type Message, type RoomEvent, type ServerFrame, type User } from '../../../protocol/index.js';
 import type { StoredEvent, StoredMessage, StoredUser } from '../ports/store.js';
 import { userColor } from './color.js';
 
@@ -46,20 +46,13 @@ export function toMessage(message: StoredMessage): Message {
       id: quoted.id,
       seq: quoted.seq,
       user: toUser({ id: quoted.userId, username: quoted.username }),
-      excerpt: quoted.deleted ? '' : excerpt(quoted.text),
+      excerpt: quoted.deleted ? '' : replyExcerpt(quoted.text),
       deleted: quoted.deleted,
     };
   }
   if (message.mentions.length > 0) wire.mentions = message.mentions;
   if (message.reactions && message.reactions.length > 0) wire.reactions = message.reactions;
   return wire;
-}
-
-/** The start of a message, at most REPLY_EXCERPT_CHARS characters (code points), on one line. */
-export function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const chars = [...flat];
-  return chars.length <= Limits.REPLY_EXCERPT_CHARS ? flat : `${chars.slice(0, Limits.REPLY_EXCERPT_CHARS).join('')}…`;
 }
 
 /** A stored room event as clients see it (the same for every recipient). */

@@ -18,7 +18,7 @@ export type BusEvent =
       payload: string;
       seq?: number;
       exceptConnection?: string;
-      evict?: { userId: string; reason: 'left' | 'removed' | 'not-allowed' };
+      evict?: { userId: string; reason: 'left' | 'removed' };
     }
   /** A serialized server frame for every local socket of one user (read markers, room list changes). */
   | { kind: 'user'; userId: string; payload: string }

@@ -1,13 +1,15 @@
 /**
  * Produces the README screenshots (docs/screenshots/*.png): the login and chat screens, dark and
- * light, on a desktop (1280x800) and a phone (390x844). Reduced motion keeps the frames still.
+ * light, on a desktop (1280x800) and a phone (390x844) — the desktop ones show the rooms sidebar
+ * with unread and mention badges — and the rooms drawer open on the phone, in both themes.
+ * Reduced motion keeps the frames still.
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { arrive, ensureWebBuilt, launchBrowser, openPage } from '../helpers/browser.js';
-import { GOOD_PASSWORD, login, register } from '../helpers/http.js';
+import { GOOD_PASSWORD, login, register, request, type Session } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
 
@@ -22,6 +24,7 @@ let server: TestServer;
 let browser: Browser;
 let disposeBrowser: () => Promise<void>;
 const clients: TestClient[] = [];
+const sessions: Session[] = [];
 
 beforeAll(async () => {
   ensureWebBuilt();
@@ -47,7 +50,26 @@ const CONVERSATION: [who: 0 | 1 | 2, text: string][] = [
   [2, 'and the sum we argued about: $$\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$$'],
 ];
 
-it('writes the login and chat screenshots for both themes and both sizes', async () => {
+/** Rooms Ada is added to, each with what is said there while she looks at #general. */
+const ROOMS: [owner: 0 | 1, name: string, visibility: 'public' | 'private', topic: string, said: string[]][] = [
+  [
+    0,
+    'deploys',
+    'public',
+    'release train, one car at a time',
+    ['v2.3 is on staging', '@ada_lovelace can you sign off the changelog?'],
+  ],
+  [
+    1,
+    'kernel',
+    'private',
+    'patches welcome',
+    ['new scheduler numbers are in', 'p99 down 18%', 'bench script in the usual place'],
+  ],
+  [0, 'random', 'public', '', []],
+];
+
+it('writes the login, chat and rooms screenshots for both themes and both sizes', async () => {
   for (const [size, viewport] of Object.entries(SIZES)) {
     for (const theme of THEMES) {
       const { context, page } = await openPage(browser, { viewport, colorScheme: theme });
@@ -60,12 +82,11 @@ it('writes the login and chat screenshots for both themes and both sizes', async
   }
 
   // Fixed names (the database is this test's own), so the pictures read like a real room.
-  const others = [];
   for (const name of ['grace_hopper', 'linus']) {
     await register(server.url, name);
-    others.push(await login(server.url, name));
+    sessions.push(await login(server.url, name));
   }
-  for (const session of others) {
+  for (const session of sessions) {
     const client = await connect(server.wsUrl, session);
     await client.join();
     clients.push(client);
@@ -85,9 +106,11 @@ it('writes the login and chat screenshots for both themes and both sizes', async
   }
   await me.page.waitForSelector('#messages .message:nth-child(6) .katex');
   await me.page.waitForSelector('#online li:nth-child(3)');
+  await replyAndReact(me.page);
+  await roomsWithNews(me.page);
   await me.page.fill('#composer', 'typing a reply with `code` and $x^2$…');
   await me.page.mouse.move(1, 1); // no hover highlight in the pictures
-  expect(await me.page.$$('#messages .message')).toHaveLength(CONVERSATION.length);
+  expect(await me.page.$$('#messages .message')).toHaveLength(CONVERSATION.length + 1);
 
   for (const [size, viewport] of Object.entries(SIZES)) {
     for (const theme of THEMES) {
@@ -102,5 +125,62 @@ it('writes the login and chat screenshots for both themes and both sizes', async
       await me.page.screenshot({ path: `${OUT}chat-${theme}-${size}.png` });
     }
   }
+  // The rooms drawer, open over the chat on the phone.
+  for (const theme of THEMES) {
+    await me.page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
+    await expect.poll(() => me.page.getAttribute('html', 'data-theme')).toBe(theme);
+    await me.page.click('#rooms-toggle');
+    await me.page.waitForSelector('#rooms-nav.open');
+    await me.page.mouse.move(1, 1);
+    await me.page.screenshot({ path: `${OUT}rooms-${theme}-phone.png` });
+    await me.page.keyboard.press('Escape');
+    await me.page.waitForSelector('#rooms-nav:not(.open)', { state: 'attached' });
+  }
   await me.context.close();
 });
+
+/** Linus answers Ada's question, and her message collects reactions. */
+async function replyAndReact(page: Page): Promise<void> {
+  const [grace, linus] = clients as [TestClient, TestClient];
+  const asked = await page.locator('#messages .message', { hasText: 'did the migration run' }).getAttribute('data-id');
+  expect(asked).toBeTruthy();
+  linus.send({
+    type: 'send',
+    room: 'general',
+    text: 'ran at 09:12, no locks held',
+    clientMsgId: 'reply-1',
+    replyTo: asked!,
+  });
+  await page.waitForSelector('#messages .message .quote');
+  for (const [client, emoji] of [
+    [grace, '🎉'],
+    [linus, '🎉'],
+    [grace, '👍'],
+  ] as const) {
+    client.send({ type: 'react', room: 'general', messageId: asked!, emoji });
+  }
+  await page.waitForSelector('#messages .reaction[data-emoji="👍"]');
+  await expect.poll(() => page.textContent('#messages .reaction[data-emoji="🎉"]')).toBe('🎉2');
+}
+
+/** Rooms and a DM Ada is added to, with news she has not read: a mention, messages, a DM. */
+async function roomsWithNews(page: Page): Promise<void> {
+  const api = <T>(who: Session, path: string, body: unknown) =>
+    request<T>(`${server.url}/api/v1${path}`, { token: who.accessToken, cookie: who.cookie, body });
+  for (const [owner, name, visibility, topic, said] of ROOMS) {
+    const who = sessions[owner]!;
+    expect((await api(who, '/rooms', { name, visibility, ...(topic ? { topic } : {}) })).status).toBe(201);
+    expect((await api(who, `/rooms/${name}/members`, { username: 'ada_lovelace' })).status).toBe(200);
+    await page.waitForSelector(`#rooms-nav .room-link[data-room="${name}"]`);
+    await clients[owner]!.join(name);
+    for (const text of said) await clients[owner]!.sendText(text, name);
+  }
+  const dm = await api<{ room: { name: string } }>(sessions[0]!, '/dms', { username: 'ada_lovelace' });
+  const dmRoom = dm.body.room.name;
+  await page.waitForSelector(`#dm-list .room-link[data-room="${dmRoom}"]`);
+  await clients[0]!.join(dmRoom);
+  await clients[0]!.sendText('lunch after the release?', dmRoom);
+  await page.waitForSelector('#rooms-nav .room-link[data-room="deploys"] .badge.mention');
+  await expect.poll(() => page.textContent('#rooms-nav .room-link[data-room="kernel"] .badge.unread')).toBe('3');
+  await page.waitForSelector(`#dm-list .room-link[data-room="${dmRoom}"] .badge.unread`);
+}

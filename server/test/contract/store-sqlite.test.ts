@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { addMembers } from '../helpers/members.js';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/store-sqlite.js';
 import { tempDir } from '../helpers/server.js';
+import { rawSqlite } from '../helpers/raw-db.js';
+import { describeConversationContract } from './conversations.contract.js';
 import { describeStoreContract } from './store.contract.js';
 
 describeStoreContract('SQLite file', async () => {
@@ -13,6 +15,22 @@ describeStoreContract('SQLite file', async () => {
   return {
     store,
     dispose: async () => {
+      await store.close();
+      dir.remove();
+    },
+  };
+});
+
+describeConversationContract('SQLite file', async () => {
+  const dir = tempDir('parley-store-');
+  const file = join(dir.path, 'conversations.db');
+  const store = await openSqliteStore(file);
+  const raw = rawSqlite(file);
+  return {
+    store,
+    raw,
+    dispose: async () => {
+      await raw.close();
       await store.close();
       dir.remove();
     },

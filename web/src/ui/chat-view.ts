@@ -1,21 +1,45 @@
-/** The chat screen: wires the store to the message list, online list, status and composer. */
-import type { Message, User } from '../../../protocol/frames.js';
+/**
+ * The chat screen: wires the store to the sidebar, the open room's header, message list, online
+ * list and composer, and the dialogs. It shows whichever room the state says is open; switching
+ * keeps each room's unsent draft.
+ */
+import type { ClientFrame, Message, User } from '../../../protocol/frames.js';
+import type { Member, NewRoom } from '../api.js';
 import type { ConnState } from '../connection.js';
-import type { ChatState } from '../state.js';
+import { roomEntry, type ChatState } from '../state.js';
 import type { Store } from '../store.js';
 import { createAnnouncer } from './announcer.js';
 import { bindComposer } from './composer.js';
+import { createConfirm } from './confirm.js';
+import { createMembersDialog } from './conversations/members-dialog.js';
+import { createRoomDialogs } from './conversations/room-dialogs.js';
+import { createSidebar, roomLabel } from './conversations/sidebar.js';
 import { byId } from './dom.js';
+import { createEmojiPicker } from './emoji-picker.js';
 import { createMessageList } from './message-list.js';
 import { renderOnline } from './online-list.js';
 import { createTypingIndicator } from './typing-indicator.js';
 import { paintUser, repaintOnThemeChange } from './user-color.js';
 
 export interface ChatHandlers {
-  onSend: (text: string) => void;
+  onSend: (room: string, text: string, replyTo: string | undefined) => void;
   onRetry: (clientMsgId: string) => void;
-  onLoadOlder: () => void;
-  onTyping: () => boolean;
+  onLoadOlder: (room: string) => Promise<void>;
+  onTyping: (room: string) => boolean;
+  /** An edit, a deletion or a reaction; false if it could not go out (offline). */
+  onAct: (frame: Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' }>) => boolean;
+  /** The view may have reached the bottom of the open room (the read marker decides). */
+  onSeen: () => void;
+  onOpenRoom: (room: string) => void;
+  createRoom: (room: NewRoom) => Promise<void>;
+  joinRoom: (name: string) => Promise<void>;
+  leaveRoom: (name: string) => Promise<void>;
+  updateRoom: (name: string, change: { topic?: string; visibility?: 'public' | 'private' }) => Promise<void>;
+  openDm: (username: string) => Promise<void>;
+  members: (room: string) => Promise<Member[]>;
+  invite: (room: string, username: string) => Promise<void>;
+  remove: (room: string, username: string) => Promise<void>;
+  onAuthFailure: () => void;
   onLogout: () => void;
   onSessions: () => void;
 }
@@ -27,33 +51,42 @@ export interface ChatView {
   /** A notice at the top; `sticky` keeps it until the next one. */
   notice(text: string, sticky?: boolean): void;
   liveMessage(message: Message): void;
-  typing(user: User): void;
+  typing(room: string, user: User): void;
+  /** Whether the open room's list is on screen and scrolled to its end. */
+  atBottom(): boolean;
 }
 
 const NOTICE_MS = 8000;
+/** Pages of older history loaded, at most, to show the message a reply quotes. */
+const QUOTE_PAGES_MAX = 10;
+const OFFLINE = 'You are offline: that will work again once the connection is back.';
 
-export function createChatView(store: Store, room: string, handlers: ChatHandlers): ChatView {
+export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const screen = byId('chat', HTMLElement);
   const status = byId('status', HTMLElement);
   const noticeEl = byId('notice', HTMLParagraphElement);
   const meEl = byId('me', HTMLElement);
+  const title = byId('room-title', HTMLElement);
+  const topic = byId('room-topic', HTMLElement);
+  const membersBtn = byId('members-btn', HTMLButtonElement);
   const online = byId('online', HTMLUListElement);
   const onlineCount = byId('online-count', HTMLElement);
-  const composer = byId('composer', HTMLTextAreaElement);
+  const textarea = byId('composer', HTMLTextAreaElement);
+  const startMarker = byId('history-start', HTMLElement);
   const announce = createAnnouncer(byId('announcer', HTMLElement));
   const typing = createTypingIndicator(byId('typing', HTMLElement));
-  byId('room-title', HTMLElement).textContent = `#${room}`;
+  const confirm = createConfirm();
+  const picker = createEmojiPicker();
   byId('logout-btn', HTMLButtonElement).addEventListener('click', () => handlers.onLogout());
   byId('sessions-btn', HTMLButtonElement).addEventListener('click', () => handlers.onSessions());
   repaintOnThemeChange(screen);
 
-  const messages = createMessageList(
-    byId('messages', HTMLOListElement),
-    byId('scroller', HTMLElement),
-    byId('load-older', HTMLButtonElement),
-    byId('history-start', HTMLElement),
-    { onRetry: handlers.onRetry, onLoadOlder: handlers.onLoadOlder },
-  );
+  /** The room on screen now, and the unsent text of the others. */
+  let shown: string | null = null;
+  const drafts = new Map<string, string>();
+  /** Members of rooms, for mention autocomplete (fetched when a room opens). */
+  const members = new Map<string, readonly User[]>();
+
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
   const notice = (text: string, sticky = false): void => {
     clearTimeout(noticeTimer);
@@ -61,23 +94,170 @@ export function createChatView(store: Store, room: string, handlers: ChatHandler
     noticeEl.hidden = false;
     if (!sticky) noticeTimer = setTimeout(() => (noticeEl.hidden = true), NOTICE_MS);
   };
+  const act = (frame: Parameters<ChatHandlers['onAct']>[0]): void => {
+    if (!handlers.onAct(frame)) notice(OFFLINE);
+  };
 
-  bindComposer(byId('composer-form', HTMLFormElement), composer, {
-    onSend(text) {
-      handlers.onSend(text);
-      messages.scrollToEnd();
+  const dialogs = createRoomDialogs({
+    createRoom: handlers.createRoom,
+    joinRoom: handlers.joinRoom,
+    openDm: handlers.openDm,
+    publicRooms: () => (store.getState().directory ?? []).filter((r) => !r.member && r.kind === 'room'),
+    afterOpen: () => composer.focus(),
+    onAuthFailure: handlers.onAuthFailure,
+  });
+  const membersDialog = createMembersDialog(
+    {
+      members: handlers.members,
+      invite: handlers.invite,
+      remove: handlers.remove,
+      leave: handlers.leaveRoom,
+      update: handlers.updateRoom,
+      onAuthFailure: handlers.onAuthFailure,
     },
-    onInvalid: (reason) => notice(reason),
-    onTyping: handlers.onTyping,
+    confirm,
+  );
+  const sidebar = createSidebar({
+    onOpen: (room) => handlers.onOpenRoom(room),
+    onNewRoom: () => dialogs.newRoom(),
+    onBrowse: () => dialogs.browse(),
+    onNewDm: () => dialogs.newDm(),
+  });
+  membersBtn.addEventListener('click', () => {
+    const state = store.getState();
+    const entry = state.active === null ? undefined : roomEntry(state, state.active);
+    if (entry) membersDialog.open(entry, state.me);
   });
 
-  function render(state: ChatState, prev: ChatState | null): void {
-    const r = state.rooms.get(room);
-    const p = prev?.rooms.get(room);
+  const openDmWith = (user: User): void => {
+    if (user.id === store.getState().me?.id) return;
+    void handlers
+      .openDm(user.username)
+      .catch((err: unknown) => notice(err instanceof Error ? err.message : 'That did not work.'));
+  };
+
+  const messages = createMessageList(
+    byId('messages', HTMLOListElement),
+    byId('scroller', HTMLElement),
+    byId('load-older', HTMLButtonElement),
+    startMarker,
+    {
+      onRetry: handlers.onRetry,
+      onLoadOlder: () => void (shown !== null && handlers.onLoadOlder(shown)),
+      onScroll: () => handlers.onSeen(),
+      onLeave: () => composer.focus(),
+      onReply: (m) => composer.reply(m),
+      onEdit: (m) => composer.edit(m),
+      onDelete: (m) => {
+        void confirm({
+          title: 'delete message?',
+          text: 'Delete this message for everyone? This cannot be undone.',
+          ok: 'delete',
+        }).then((yes) => {
+          if (yes) act({ type: 'delete', room: m.room, messageId: m.id });
+        });
+      },
+      onPickReaction: (m, from) =>
+        picker.open(m, from, (emoji, mine) =>
+          act({ type: 'react', room: m.room, messageId: m.id, emoji, ...(mine ? { remove: true } : {}) }),
+        ),
+      onToggleReaction: (m, emoji, mine) =>
+        act({ type: 'react', room: m.room, messageId: m.id, emoji, ...(mine ? { remove: true } : {}) }),
+      onQuote: (id, seq) => void revealQuoted(id, seq),
+      onUser: openDmWith,
+    },
+  );
+
+  const composer = bindComposer(byId('composer-form', HTMLFormElement), textarea, {
+    onSend(text, replyTo) {
+      if (shown === null) return;
+      handlers.onSend(shown, text, replyTo?.id);
+      messages.scrollToEnd();
+    },
+    onEdit: (m, text) => act({ type: 'edit', room: m.room, messageId: m.id, text }),
+    onInvalid: (reason) => notice(reason),
+    onTyping: () => shown !== null && handlers.onTyping(shown),
+    lastMine() {
+      const state = store.getState();
+      const list = shown === null ? [] : (state.rooms.get(shown)?.messages ?? []);
+      return list.findLast((m) => m.user.id === state.me?.id && m.deletedAt === undefined);
+    },
+    mentionable() {
+      const state = store.getState();
+      if (shown === null) return [];
+      const entry = roomEntry(state, shown);
+      const held = state.rooms.get(shown);
+      const authors = [...(held?.messages ?? [])].reverse().map((m) => m.user);
+      const people = [...(members.get(shown) ?? []), ...(entry?.members ?? []), ...(held?.online ?? []), ...authors];
+      return people.filter((u) => u.id !== state.me?.id);
+    },
+  });
+
+  /** Scrolls to the message a reply answers, loading older pages until it is there (a few at most). */
+  async function revealQuoted(id: string, seq: number): Promise<void> {
+    const room = shown;
+    for (let page = 0; room !== null && page <= QUOTE_PAGES_MAX && shown === room; page++) {
+      if (messages.reveal(id)) return;
+      const held = store.getState().rooms.get(room);
+      if (held?.hasOlder !== true || (held.messages[0]?.seq ?? 0) <= seq) break;
+      await handlers.onLoadOlder(room);
+    }
+    if (shown === room) notice('That message is no longer here.');
+  }
+
+  function loadMembers(room: string): void {
+    const entry = roomEntry(store.getState(), room);
+    if (entry?.member !== true || entry.kind === 'dm') return;
+    handlers.members(room).then(
+      (list) =>
+        members.set(
+          room,
+          list.map((m) => m.user),
+        ),
+      () => undefined, // autocomplete still offers who is online and who wrote here
+    );
+  }
+
+  /** The open room changed: another list, header and draft. */
+  function switchRoom(next: string | null): void {
+    if (shown !== null) drafts.set(shown, composer.target?.mode === 'edit' ? '' : textarea.value);
+    composer.reset(true);
+    picker.close();
+    shown = next;
+    messages.clear();
+    typing.clear();
+    textarea.value = next === null ? '' : (drafts.get(next) ?? '');
+    textarea.disabled = next === null;
+    if (next !== null) loadMembers(next);
+  }
+
+  function renderHeader(state: ChatState): void {
+    const entry = shown === null ? undefined : roomEntry(state, shown);
+    const label = shown === null ? 'no room open' : roomLabel(entry, shown, state.me);
+    title.textContent = label;
+    topic.textContent = entry?.topic ?? '';
+    topic.title = entry?.topic ?? '';
+    membersBtn.hidden = entry?.member !== true;
+    membersBtn.textContent = entry?.kind === 'dm' ? 'info' : 'members';
+    startMarker.textContent = `— start of ${label} —`;
+    document.title = shown === null ? 'Parley' : `${label} — Parley`;
+  }
+
+  function render(state: ChatState, before: ChatState | null): void {
+    sidebar.render(state, before);
+    let prev = before;
+    if (state.active !== shown) {
+      switchRoom(state.active);
+      prev = null;
+    }
+    const room = shown;
+    const r = room === null ? undefined : state.rooms.get(room);
+    const p = room === null ? undefined : prev?.rooms.get(room);
     if (prev === null || state.me !== prev.me) {
       meEl.textContent = state.me?.username ?? '';
       if (state.me) paintUser(meEl, state.me.color);
     }
+    if (prev === null || state.directory !== prev.directory || state.me !== prev.me) renderHeader(state);
     if (
       prev === null ||
       r !== p ||
@@ -85,11 +265,18 @@ export function createChatView(store: Store, room: string, handlers: ChatHandler
       state.me !== prev.me ||
       state.online !== prev.online
     ) {
-      messages.update(room, r, state.pending, state.me, state.online);
+      if (room !== null) messages.update(room, r, state.pending, state.me, state.online);
+      // The message being edited or answered went away (deleted): leave that mode.
+      const target = composer.target;
+      if (target !== null && r !== undefined) {
+        const now = r.messages.find((m) => m.id === target.message.id);
+        if (now === undefined || now.deletedAt !== undefined) composer.reset();
+      }
     }
     if (prev === null || r?.online !== p?.online || state.me !== prev.me) {
-      renderOnline(online, onlineCount, r?.online ?? [], state.me);
+      renderOnline(online, onlineCount, r?.online ?? [], state.me, openDmWith);
     }
+    handlers.onSeen();
   }
 
   store.subscribe((state, prev) => {
@@ -98,6 +285,9 @@ export function createChatView(store: Store, room: string, handlers: ChatHandler
 
   return {
     show() {
+      shown = null;
+      drafts.clear();
+      members.clear();
       messages.clear();
       screen.hidden = false;
       render(store.getState(), null);
@@ -106,9 +296,15 @@ export function createChatView(store: Store, room: string, handlers: ChatHandler
     hide() {
       screen.hidden = true;
       noticeEl.hidden = true;
-      composer.value = '';
+      textarea.value = '';
+      composer.reset(true);
+      picker.close();
+      dialogs.closeAll();
+      membersDialog.close();
+      sidebar.closeDrawer();
       messages.clear();
       typing.clear();
+      shown = null;
     },
     setStatus(state, detail) {
       status.dataset['state'] = state;
@@ -116,9 +312,13 @@ export function createChatView(store: Store, room: string, handlers: ChatHandler
     },
     notice,
     liveMessage(message) {
+      if (message.room !== shown) return;
       typing.done(message.user.id);
       announce(`${message.user.username}: ${message.text}`);
     },
-    typing: (user) => typing.saw(user),
+    typing(room, user) {
+      if (room === shown) typing.saw(user);
+    },
+    atBottom: () => !screen.hidden && shown !== null && messages.atBottom(),
   };
 }

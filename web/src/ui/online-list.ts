@@ -1,4 +1,7 @@
-/** The online list: one `li[data-username]` per user, names as text, colours via CSSOM. */
+/**
+ * The online list: one `li[data-username]` per user, names as text, colours via CSSOM. Another
+ * person's name is a button that opens a direct conversation with them.
+ */
 import type { User } from '../../../protocol/frames.js';
 import { el } from './dom.js';
 import { paintUser } from './user-color.js';
@@ -8,11 +11,24 @@ export function renderOnline(
   count: HTMLElement,
   users: readonly User[],
   me: User | null,
+  onUser: (user: User) => void,
 ): void {
   const items = users.map((u) => {
-    const li = el('li', me !== null && u.id === me.id ? 'user me' : 'user', u.username);
+    const mine = me !== null && u.id === me.id;
+    const li = el('li', mine ? 'user me' : 'user');
     li.dataset['username'] = u.username;
-    paintUser(li, u.color);
+    if (mine) {
+      li.textContent = u.username;
+      paintUser(li, u.color);
+    } else {
+      const button = el('button', 'user-link', u.username);
+      button.type = 'button';
+      button.title = `message ${u.username} directly`;
+      button.setAttribute('aria-label', `${u.username} — send a direct message`);
+      button.addEventListener('click', () => onUser(u));
+      paintUser(button, u.color);
+      li.append(button);
+    }
     return li;
   });
   list.replaceChildren(...items);

@@ -3,8 +3,9 @@
  * any other one, "log out everywhere", and my recent security events. A modal <dialog>: focus
  * stays inside, Escape closes it, and focus returns to the button that opened it.
  */
-import { ApiError, listSessions, revokeSession, securityEvents, type SecurityEvent, type SessionInfo } from '../api.js';
+import { listSessions, revokeSession, securityEvents, type SecurityEvent, type SessionInfo } from '../api.js';
 import { describeDevice } from './device.js';
+import { dialogFailure } from './dialog-failure.js';
 import { byId, el, formatDateTime } from './dom.js';
 
 export interface SessionsHandlers {
@@ -38,15 +39,7 @@ export function createSessionsPanel(handlers: SessionsHandlers): SessionsPanel {
     handlers.onLogoutEverywhere();
   });
 
-  function fail(err: unknown): void {
-    if (err instanceof ApiError && err.isAuthFailure) {
-      dialog.close();
-      handlers.onAuthFailure();
-      return;
-    }
-    error.textContent = err instanceof Error ? err.message : 'Loading failed.';
-    error.hidden = false;
-  }
+  const fail = dialogFailure(dialog, error, () => handlers.onAuthFailure(), 'Loading failed.');
 
   function sessionItem(s: SessionInfo): HTMLLIElement {
     const li = el('li', s.current ? 'session current' : 'session');

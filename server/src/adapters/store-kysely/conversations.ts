@@ -60,7 +60,11 @@ export function kyselyConversations(db: Kysely<Database>): ConversationStore {
               }),
             );
           }
-          const created = await trx.selectFrom('rooms').selectAll().where('name', '=', room.name).executeTakeFirstOrThrow();
+          const created = await trx
+            .selectFrom('rooms')
+            .selectAll()
+            .where('name', '=', room.name)
+            .executeTakeFirstOrThrow();
           return { status: 'created' as const, room: toRoom(created), events };
         });
       } catch (error) {
@@ -264,7 +268,12 @@ async function apply(trx: Kysely<Database>, change: RoomChange): Promise<ChangeR
         await trx
           .insertInto('mentions')
           .values(
-            change.mentions.map((userId) => ({ user_id: userId, room: change.room, seq: message.seq, message_id: change.messageId })),
+            change.mentions.map((userId) => ({
+              user_id: userId,
+              room: change.room,
+              seq: message.seq,
+              message_id: change.messageId,
+            })),
           )
           .execute();
       }
@@ -339,7 +348,11 @@ async function apply(trx: Kysely<Database>, change: RoomChange): Promise<ChangeR
     }
     case 'member_join':
     case 'member_add': {
-      const room = await trx.selectFrom('rooms').select('kind').where('name', '=', change.room).executeTakeFirstOrThrow();
+      const room = await trx
+        .selectFrom('rooms')
+        .select('kind')
+        .where('name', '=', change.room)
+        .executeTakeFirstOrThrow();
       await addMember(trx, change.room, change.userId, change.role, at, change.limits, room.kind === 'dm');
       return applied(trx, change.room, seq, change.kind, change.actorId, at, {
         targetId: change.userId,
@@ -365,7 +378,8 @@ async function apply(trx: Kysely<Database>, change: RoomChange): Promise<ChangeR
       const room = await trx.selectFrom('rooms').selectAll().where('name', '=', change.room).executeTakeFirstOrThrow();
       const data: Record<string, unknown> = {};
       if (change.topic !== undefined && change.topic !== room.topic) data['topic'] = change.topic;
-      if (change.visibility !== undefined && change.visibility !== room.visibility) data['visibility'] = change.visibility;
+      if (change.visibility !== undefined && change.visibility !== room.visibility)
+        data['visibility'] = change.visibility;
       if (Object.keys(data).length === 0) throw new Refused('unchanged');
       await trx
         .updateTable('rooms')
@@ -428,7 +442,11 @@ async function addMember(
       .where('user_id', '=', userId)
       .executeTakeFirstOrThrow();
     if (Number(mine.n) >= limits.roomsPerUser) throw new Refused('ROOM_LIMIT_REACHED');
-    const size = await trx.selectFrom('rooms').select('member_count').where('name', '=', room).executeTakeFirstOrThrow();
+    const size = await trx
+      .selectFrom('rooms')
+      .select('member_count')
+      .where('name', '=', room)
+      .executeTakeFirstOrThrow();
     if (size.member_count >= limits.membersPerRoom) throw new Refused('ROOM_FULL');
   }
   const last = await trx.selectFrom('rooms').select('last_seq').where('name', '=', room).executeTakeFirstOrThrow();

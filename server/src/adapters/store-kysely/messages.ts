@@ -206,7 +206,9 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
   if (mentions.length > 0) {
     await trx
       .insertInto('mentions')
-      .values(mentions.map((userId) => ({ user_id: userId, room: message.room, seq: room.last_seq, message_id: message.id })))
+      .values(
+        mentions.map((userId) => ({ user_id: userId, room: message.room, seq: room.last_seq, message_id: message.id })),
+      )
       .execute();
   }
   const stored = await selectMessages(trx).where('m.id', '=', message.id).executeTakeFirstOrThrow();

@@ -97,7 +97,13 @@ async function answerJoin(
 }
 
 /** The newest messages up to `lastSeq`, at most JOIN_BACKLOG and within the reply budget (the client pages for more). */
-async function backlog(ctx: CoreContext, room: string, lastSeq: number, viewer: string, budget: number): Promise<Message[]> {
+async function backlog(
+  ctx: CoreContext,
+  room: string,
+  lastSeq: number,
+  viewer: string,
+  budget: number,
+): Promise<Message[]> {
   const stored = await ctx.store.messagesBefore(room, lastSeq + 1, Limits.JOIN_BACKLOG, viewer);
   return newestWithin(stored.map(toMessage), budget).messages;
 }
@@ -122,7 +128,7 @@ async function replay(
   const events: RoomEvent[] = [];
   let bytes = 0;
   const over = () => messages.length + events.length > Limits.REPLAY_MAX || bytes > budget;
-  for (let cursor = after; ; ) {
+  for (let cursor = after; ;) {
     const chunk = await ctx.store.messagesAfter(room, cursor, REPLAY_CHUNK, viewer);
     for (const stored of chunk) {
       if (stored.seq > lastSeq) break;
@@ -135,7 +141,7 @@ async function replay(
     if (chunk.length < REPLAY_CHUNK || last === undefined || last.seq >= lastSeq) break;
     cursor = last.seq;
   }
-  for (let cursor = after; ; ) {
+  for (let cursor = after; ;) {
     const chunk = await ctx.store.eventsAfter(room, cursor, REPLAY_CHUNK);
     for (const stored of chunk) {
       if (stored.seq > lastSeq) break;

@@ -17,7 +17,10 @@ export async function getRoom(ctx: CoreContext, user: User, name: string): Promi
   const { room, membership } = await accessRoom(ctx, user, name, 'read');
   const members =
     room.kind === 'dm'
-      ? (await ctx.store.listMembers(room.name, Limits.DM_MEMBERS_MAX)).map((m) => ({ id: m.userId, username: m.username }))
+      ? (await ctx.store.listMembers(room.name, Limits.DM_MEMBERS_MAX)).map((m) => ({
+          id: m.userId,
+          username: m.username,
+        }))
       : undefined;
   return toRoomView(room, membership, members ? { members } : {});
 }

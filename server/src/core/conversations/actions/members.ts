@@ -20,7 +20,11 @@ export interface MemberView {
 export async function listMembers(ctx: CoreContext, user: User, room: string): Promise<MemberView[]> {
   await accessRoom(ctx, user, room, 'read');
   const members = await ctx.store.listMembers(room, MEMBERS_LISTED_MAX);
-  return members.map((m) => ({ user: toUser({ id: m.userId, username: m.username }), role: m.role, joinedAt: m.joinedAt }));
+  return members.map((m) => ({
+    user: toUser({ id: m.userId, username: m.username }),
+    role: m.role,
+    joinedAt: m.joinedAt,
+  }));
 }
 
 /**

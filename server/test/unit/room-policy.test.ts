@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { decideRoomAction, type RoomAction } from '../../src/core/conversations/room-policy.js';
+import type { StoredMembership, StoredRoom } from '../../src/ports/store.js';
+
+const room = (overrides: Partial<StoredRoom> = {}): StoredRoom => ({
+  name: 'r',
+  kind: 'room',
+  visibility: 'public',
+  topic: '',
+  lastSeq: 0,
+  memberCount: 1,
+  createdAt: '',
+  createdBy: null,
+  ...overrides,
+});
+const member = (role: StoredMembership['role'] = 'member'): StoredMembership => ({
+  room: 'r',
+  userId: 'u',
+  role,
+  joinedAt: '',
+  lastReadSeq: 0,
+});
+const ACTIONS: RoomAction[] = ['read', 'join', 'write', 'manage', 'invite', 'remove', 'leave'];
+
+describe('the room policy', () => {
+  it('answers ROOM_NOT_FOUND for every action on a private room or DM I am not in', () => {
+    for (const r of [room({ visibility: 'private' }), room({ kind: 'dm', visibility: 'private' })]) {
+      for (const action of ACTIONS) expect(decideRoomAction(r, undefined, action)).toBe('ROOM_NOT_FOUND');
+    }
+  });
+
+  it('lets anyone read and join a public room, and only members write or leave', () => {
+    expect(decideRoomAction(room(), undefined, 'read')).toBe('allow');
+    expect(decideRoomAction(room(), undefined, 'join')).toBe('allow');
+    expect(decideRoomAction(room(), undefined, 'write')).toBe('NOT_IN_ROOM');
+    expect(decideRoomAction(room(), undefined, 'leave')).toBe('NOT_IN_ROOM');
+    expect(decideRoomAction(room(), member(), 'write')).toBe('allow');
+    expect(decideRoomAction(room(), member(), 'leave')).toBe('allow');
+  });
+
+  it('keeps managing, inviting and removing for owners', () => {
+    for (const action of ['manage', 'invite', 'remove'] as const) {
+      expect(decideRoomAction(room(), member(), action)).toBe('NOT_ROOM_OWNER');
+      expect(decideRoomAction(room({ visibility: 'private' }), member(), action)).toBe('NOT_ROOM_OWNER');
+      expect(decideRoomAction(room(), member('owner'), action)).toBe('allow');
+    }
+  });
+
+  it('fixes the members of a DM', () => {
+    const dm = room({ kind: 'dm', visibility: 'private' });
+    expect(decideRoomAction(dm, member(), 'read')).toBe('allow');
+    expect(decideRoomAction(dm, member(), 'write')).toBe('allow');
+    for (const action of ['invite', 'remove', 'leave'] as const) {
+      expect(decideRoomAction(dm, member(), action)).toBe('DM_MEMBERS_FIXED');
+    }
+  });
+});
