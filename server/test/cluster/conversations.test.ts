@@ -1,16 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, ServerFrame } from '../../../protocol/index.js';
 import { startCluster, wsUrlOf, type Cluster } from '../helpers/cluster.js';
-import { login, register, request, uniqueName, type Session } from '../helpers/http.js';
+import { GENEROUS_ROOM_LIMITS, restAs, roomFramesAfterLeft, roomName } from '../helpers/conversations.js';
+import { login, register, uniqueName, type Session } from '../helpers/http.js';
 import type { ServerProcess } from '../helpers/process.js';
 import { waitUntil } from '../helpers/wait.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
 
 /**
  * Conversations on three nodes (PostgreSQL + Redis): a removal on one node takes the member's sockets
- * on the others out of the room at once, and every room event and read marker crosses the bus.
+ * on the others out of the room at once — timed from the DELETE's answer while two other members chat
+ * through it and lose nothing (room-removal.test.ts checks what the removed member may still do) —
+ * and every room event and read marker crosses the bus.
  */
 let cluster: Cluster;
 let a: ServerProcess;
@@ -19,7 +21,7 @@ let c: ServerProcess;
 const open: TestClient[] = [];
 
 beforeAll(async () => {
-  cluster = await startCluster(3);
+  cluster = await startCluster(3, GENEROUS_ROOM_LIMITS);
   [a, b, c] = cluster.nodes as [ServerProcess, ServerProcess, ServerProcess];
 }, 240_000);
 afterAll(async () => {
@@ -37,26 +39,6 @@ async function socket(node: ServerProcess, session: Session): Promise<TestClient
   const client = await connect(wsUrlOf(node), session);
   open.push(client);
   return client;
-}
-
-const roomName = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
-
-async function createRoom(node: ServerProcess, owner: Session, name: string, visibility: 'public' | 'private') {
-  const created = await request(`${node.url}/api/v1/rooms`, {
-    body: { name, visibility },
-    token: owner.accessToken,
-    cookie: owner.cookie,
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-}
-
-async function invite(node: ServerProcess, owner: Session, room: string, invitee: Session): Promise<void> {
-  const added = await request(`${node.url}/api/v1/rooms/${room}/members`, {
-    body: { username: invitee.user.username },
-    token: owner.accessToken,
-    cookie: owner.cookie,
-  });
-  expect(added.status, JSON.stringify(added.body)).toBe(200);
 }
 
 /** The room's frames that carry its content: messages and other events. */
@@ -93,8 +75,8 @@ describe('conversations on a cluster of three nodes', () => {
       const bob = await person(b, 'bob');
       const room = roomName('priv');
       // Any node serves the room routes: created through B, invitations through C.
-      await createRoom(b, owner, room, 'private');
-      for (const invitee of [member, alice, bob]) await invite(c, owner, room, invitee);
+      await restAs(b.url, owner).createRoom(room, 'private');
+      for (const invitee of [member, alice, bob]) await restAs(c.url, owner).invite(room, invitee.user.username);
 
       const memberSockets = [await socket(c, member), await socket(c, member), await socket(b, member)];
       const aliceSocket = await socket(a, alice);
@@ -112,11 +94,7 @@ describe('conversations on a cluster of three nodes', () => {
         'the member hears the pair',
       );
 
-      const removal = await request(`${a.url}/api/v1/rooms/${room}/members/${member.user.username}`, {
-        method: 'DELETE',
-        token: owner.accessToken,
-        cookie: owner.cookie,
-      });
+      const removal = await restAs(a.url, owner).delete(`/rooms/${room}/members/${member.user.username}`);
       const answeredAt = performance.now();
       expect(removal.status).toBe(204);
       const delays = await Promise.all(
@@ -150,8 +128,7 @@ describe('conversations on a cluster of three nodes', () => {
         s.frames.some((f) => f.type === 'message' && f.message.id === id);
       for (const s of memberSockets) {
         await waitUntil(() => barriers.every((id) => hasMessage(s, id)), 'both barriers reach the member');
-        const leftAt = s.frames.findIndex((f) => f.type === 'left' && f.room === room);
-        expect(contentOf(s.frames.slice(leftAt + 1), room)).toEqual([]);
+        expect(roomFramesAfterLeft(s, room)).toEqual([]);
       }
 
       // Every acked message of each of the pair reached the other, once and in seq order.
@@ -180,10 +157,7 @@ describe('conversations on a cluster of three nodes', () => {
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
 
       // Their next read of the room is refused as for a room that does not exist.
-      const read = await request<{ error: { code: string } }>(`${c.url}/api/v1/rooms/${room}`, {
-        token: member.accessToken,
-        cookie: member.cookie,
-      });
+      const read = await restAs(c.url, member).get<{ error: { code: string } }>(`/rooms/${room}`);
       expect(read.status).toBe(404);
       expect(read.body.error.code).toBe('ROOM_NOT_FOUND');
       memberSockets[0]!.send({ type: 'join', room });
@@ -197,7 +171,7 @@ describe('conversations on a cluster of three nodes', () => {
     const onB = await person(b, 'onb');
     const onC = await person(c, 'onc');
     const room = roomName('pub');
-    await createRoom(a, owner, room, 'public');
+    await restAs(a.url, owner).createRoom(room, 'public');
     const ownerSocket = await socket(a, owner);
     const cSocket = await socket(c, onC);
     await ownerSocket.join(room);
@@ -232,7 +206,7 @@ describe('conversations on a cluster of three nodes', () => {
     const talker = await person(b, 'talker');
     const reader = await person(a, 'reader');
     const room = roomName('read');
-    await createRoom(b, talker, room, 'public');
+    await restAs(b.url, talker).createRoom(room, 'public');
     const talkerSocket = await socket(b, talker);
     const onA = await socket(a, reader);
     const onC = await socket(c, reader);
@@ -243,10 +217,6 @@ describe('conversations on a cluster of three nodes', () => {
     onA.send({ type: 'read', room, seq: message.seq });
     const read = await onC.next('read', (f) => f.room === room);
     expect(read.seq).toBe(message.seq);
-    const rooms = await request<{ rooms: { name: string; lastReadSeq?: number; unread?: number }[] }>(
-      `${c.url}/api/v1/rooms`,
-      { token: reader.accessToken, cookie: reader.cookie },
-    );
-    expect(rooms.body.rooms.find((r) => r.name === room)).toMatchObject({ lastReadSeq: message.seq, unread: 0 });
+    expect(await restAs(c.url, reader).room(room)).toMatchObject({ lastReadSeq: message.seq, unread: 0 });
   });
 });
