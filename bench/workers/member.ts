@@ -12,7 +12,7 @@ import type { ReceiverReport } from './receiver.js';
 import { serve } from './rpc.js';
 import type { SenderReport } from './sender.js';
 import { SeqTracker } from './seq-tracker.js';
-import { closeAll, openMany, openSocket, readInt, startsWith, type OpenRequest } from './socket.js';
+import { closeAll, openLoop, openMany, openSocket, readInt, startsWith, type OpenRequest } from './socket.js';
 
 const MESSAGE = Buffer.from('{"type":"message"');
 const EVENT = Buffer.from('{"type":"event"');
@@ -188,24 +188,9 @@ const api = {
     errors = {};
     const order = shuffledIndexes(members.length);
     const filler = 'x'.repeat(params.fillerChars);
-    const total = Math.floor(((params.endUs - params.startUs) * params.rate) / 1e6);
-    let sent = 0;
-    let maxLateUs = 0;
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        const now = nowUs();
-        const due = Math.min(total, Math.floor(((now - params.startUs) * params.rate) / 1e6) + 1);
-        while (sent < due) {
-          const scheduled = params.startUs + Math.round((sent * 1e6) / params.rate);
-          maxLateUs = Math.max(maxLateUs, now - scheduled);
-          send(members[order[sent % order.length]!]!, scheduled, filler);
-          sent++;
-        }
-        if (sent >= total) resolve();
-        else setTimeout(tick, 1);
-      };
-      setTimeout(tick, Math.max(0, (params.startUs - nowUs()) / 1000));
-    });
+    const { sent, maxLateUs } = await openLoop(params, (index, scheduled) =>
+      send(members[order[index % order.length]!]!, scheduled, filler),
+    );
     await settled();
     const unacked = pending.size;
     pending.clear();
