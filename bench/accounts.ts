@@ -29,6 +29,28 @@ export async function login(base: string, username: string): Promise<Credential>
   return { username, accessToken: body.accessToken, cookie };
 }
 
+/** An API call as a signed-in browser makes it: bearer token and fingerprint cookie; fails on any error status. */
+export async function callApi<T>(
+  base: string,
+  credential: Credential,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${credential.accessToken}`,
+      cookie: credential.cookie,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} as ${credential.username}: ${response.status} ${text}`);
+  return (text.length > 0 ? JSON.parse(text) : undefined) as T;
+}
+
 /** Registers and logs in `count` users named `<prefix>_<i>`, `concurrency` at a time. */
 export async function mintCredentials(
   base: string,

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['connect', 'fanout', 'login', 'cluster', 'profile'] as const;
+export const SCENARIOS = ['connect', 'fanout', 'login', 'cluster', 'rooms', 'roomlist', 'profile'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -39,12 +39,29 @@ export interface BenchOptions {
     fillerChars: number;
   };
   login: { count: number; concurrency: number; cost: number; repeats: number };
+  /** Many rooms: `rooms` rooms of `roomSize` sockets and `dms` two-socket DMs, every socket sending. */
+  rooms: {
+    rooms: number;
+    roomSize: number;
+    dms: number;
+    /** Distinct users behind the sockets; each is in rooms × roomSize / users rooms. */
+    users: number;
+    /** Messages per second offered, all sockets together (the head-to-head rate). */
+    rate: number;
+    repeats: number;
+    warmupMs: number;
+    measureMs: number;
+    p99LimitMs: number;
+    fillerChars: number;
+  };
+  /** GET /api/v1/rooms for one user in many rooms, beside the same for a user in one room and /health. */
+  roomList: { rooms: number; requests: number; stores: ('sqlite' | 'postgres')[] };
   profile: { seconds: number; rate: number };
 }
 
 const HELP = `npm run bench -- [options]
 
-  --scenarios=connect,fanout,login,cluster   which to run (also: profile); default all four
+  --scenarios=connect,fanout,login,cluster,rooms,roomlist   which to run (also: profile); default all six
   --quick                 small and short: a smoke test of every scenario
   --targets=parley        only Parley (or only baseline); default both, side by side
   --sockets=N             connect: sockets to open (default 5000)
@@ -57,6 +74,10 @@ const HELP = `npm run bench -- [options]
   --no-sweep              fanout: only the head-to-head rate, no sweep of rates
   --measure=S             fanout: seconds measured per step (default 4)
   --logins=N              login: logins per repeat (default 20), --bcrypt-cost=C (default 12)
+  --rooms=N               rooms: rooms of 10 sockets (default 200), plus N/2 DMs
+  --rooms-rate=R          rooms: offered msg/s, all sockets together (default 400)
+  --roomlist-rooms=N      roomlist: rooms the user belongs to (default 500)
+  --roomlist-store=S      roomlist: sqlite, postgres or sqlite,postgres (default sqlite)
   --workers=N             receiver processes of the load generator (default 2)
   --profile-seconds=S     profile: seconds of fanout under --cpu-prof (default 10)
   --profile-rate=R        profile: offered msg/s (default: twice the reference rate)
@@ -82,6 +103,10 @@ export function parseOptions(argv: string[]): BenchOptions {
       repeats: { type: 'string' },
       measure: { type: 'string' },
       logins: { type: 'string' },
+      'roomlist-store': { type: 'string' },
+      'roomlist-rooms': { type: 'string' },
+      'rooms-rate': { type: 'string' },
+      rooms: { type: 'string' },
       'bcrypt-cost': { type: 'string' },
       workers: { type: 'string' },
       'profile-seconds': { type: 'string' },
@@ -104,7 +129,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!Number.isInteger(parsed) || parsed < min) throw new Error(`expected an integer >= ${min}, got "${value}"`);
     return parsed;
   };
-  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster').split(',').map((name) => name.trim());
+  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster,rooms,roomlist')
+    .split(',')
+    .map((name) => name.trim());
   for (const name of scenarios) {
     if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"\n\n${HELP}`);
   }
@@ -119,6 +146,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     throw new Error(`--sqlite-synchronous is normal or full, not "${synchronous}"`);
   }
   const referenceRate = int(values['reference-rate'], quick ? 50 : 20);
+  const rooms = int(values.rooms, quick ? 40 : 200);
+  const stores = (values['roomlist-store'] ?? 'sqlite').split(',').map((name) => name.trim());
+  for (const name of stores) {
+    if (name !== 'sqlite' && name !== 'postgres')
+      throw new Error(`--roomlist-store is sqlite or postgres, not "${name}"`);
+  }
   return {
     scenarios: scenarios as ScenarioName[],
     targets: targets as BenchOptions['targets'],
@@ -152,6 +185,23 @@ export function parseOptions(argv: string[]): BenchOptions {
       concurrency: 2,
       cost: int(values['bcrypt-cost'], 12, 4),
       repeats,
+    },
+    rooms: {
+      rooms,
+      roomSize: 10,
+      dms: Math.floor(rooms / 2),
+      users: Math.max(10, rooms),
+      rate: int(values['rooms-rate'], quick ? 100 : 400),
+      repeats,
+      warmupMs: quick ? 500 : 1000,
+      measureMs: int(values.measure, quick ? 2 : 4) * 1000,
+      p99LimitMs: 100,
+      fillerChars: 60,
+    },
+    roomList: {
+      rooms: int(values['roomlist-rooms'], quick ? 100 : 500),
+      requests: quick ? 50 : 200,
+      stores: stores as BenchOptions['roomList']['stores'],
     },
     profile: {
       seconds: int(values['profile-seconds'], quick ? 3 : 10),

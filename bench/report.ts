@@ -4,11 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { BenchResults } from './results.js';
+import type { BenchResults, Pair } from './results.js';
 import type { ConnectRun } from './scenarios/connect.js';
 import type { FanoutResult, FanoutStep } from './scenarios/fanout.js';
 import type { LoginRun } from './scenarios/login.js';
 import type { ProfileResult } from './scenarios/profile.js';
+import type { RequestFigures, RoomListResult } from './scenarios/room-list.js';
+import type { RoomsResult } from './scenarios/rooms.js';
 import { round } from './stats.js';
 
 export interface Table {
@@ -205,11 +207,77 @@ export function buildTables(results: BenchResults): Table[] {
   if (cluster) {
     tables.push(...fanoutTables('cluster', cluster.parley, cluster.baseline, cluster.baseline !== fanout?.baseline));
   }
+  if (results.rooms) tables.push(...roomsTables(results.rooms, fanout));
+  for (const list of results.roomlist ?? []) tables.push(roomListTable(list));
   if (profile) tables.push(...profileTables(profile.parley, profile.baseline));
   for (const [scenario, error] of Object.entries(results.errors)) {
     tables.push({ title: `${scenario}: FAILED`, headers: ['error'], rows: [[error.split('\n')[0] ?? error]] });
   }
   return tables;
+}
+
+function roomsTables(rooms: Pair<RoomsResult>, fanout: Pair<FanoutResult> | undefined): Table[] {
+  const any = rooms.parley ?? rooms.baseline;
+  if (!any) return [];
+  const runs = any.reference.runs.length;
+  const head = compare(
+    `rooms: ${fmt(any.sockets)} sockets in ${any.rooms} rooms of ${any.roomSize} and ${any.dms} DMs (${any.users} ` +
+      `users), every socket sending, ${any.reference.rate} msg/s offered in all, median of ${runs} run${runs === 1 ? '' : 's'}`,
+    STEP_ROWS,
+    rooms.parley?.reference.median,
+    rooms.baseline?.reference.median,
+  );
+  const perDelivery = (result: { reference: { median: FanoutStep | undefined } } | undefined) =>
+    result?.reference.median?.serverCpuUsPerDelivery;
+  const single = fanout?.parley ?? fanout?.baseline;
+  const byKind = (kind: 'parley' | 'baseline') => ({
+    rooms: perDelivery(rooms[kind]),
+    fanout: perDelivery(fanout?.[kind]),
+  });
+  const share = (figures: { rooms: number | undefined; fanout: number | undefined }) =>
+    figures.rooms === undefined || figures.fanout === undefined ? undefined : round(figures.rooms / figures.fanout, 2);
+  const versus = compare<'parley' | 'baseline'>(
+    'server CPU per delivery (µs): many rooms beside one room (the fanout scenario of the same run)',
+    [
+      ['many rooms (this scenario)', (kind) => byKind(kind).rooms],
+      [
+        single
+          ? `one room of ${fmt(single.receivers + single.senders)} (fanout, ${single.reference.rate} msg/s)`
+          : 'one room (fanout: not run)',
+        (kind) => byKind(kind).fanout,
+      ],
+      ['many rooms / one room', (kind) => share(byKind(kind))],
+    ],
+    'parley',
+    'baseline',
+  );
+  return [head, versus];
+}
+
+const REQUEST_ROWS: Row<RequestFigures>[] = [
+  ['p50 (ms)', (r) => r.p50Ms],
+  ['p95 (ms)', (r) => r.p95Ms],
+  ['p99 (ms)', (r) => r.p99Ms],
+  ['max (ms)', (r) => r.maxMs],
+  ['server CPU per request (ms)', (r) => r.serverCpuMsPerRequest],
+  ['response (KiB)', (r) => r.responseKb],
+];
+
+function roomListTable(list: RoomListResult): Table {
+  const verdict = list.many.p99Ms < 50 ? 'under 50 ms ✔' : 'over 50 ms ✘';
+  return {
+    title:
+      `roomlist (${list.store}): GET /api/v1/rooms, ${list.requests} requests one at a time, for a member of ` +
+      `${list.rooms} rooms (${fmt(list.messages)} messages, ${list.mentions} mentions) beside references; p99 ${verdict}`,
+    headers: ['', `member of ${list.rooms} rooms`, 'member of 1 room', 'GET /health', `${list.rooms} rooms / 1 room`],
+    rows: REQUEST_ROWS.map(([label, pick]) => [
+      label,
+      fmt(pick(list.many)),
+      fmt(pick(list.one)),
+      fmt(pick(list.health)),
+      ratio(pick(list.many), pick(list.one)),
+    ]),
+  };
 }
 
 function profileTables(parley: ProfileResult | undefined, baseline: ProfileResult | undefined): Table[] {

@@ -5,6 +5,8 @@ import type { ConnectResult } from './scenarios/connect.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { LoginResult } from './scenarios/login.js';
 import type { ProfileResult } from './scenarios/profile.js';
+import type { RoomListResult } from './scenarios/room-list.js';
+import type { RoomsResult } from './scenarios/rooms.js';
 
 export interface Pair<T> {
   parley?: T;
@@ -21,6 +23,9 @@ export interface BenchResults {
   login?: Pair<LoginResult>;
   /** parley: the two-node cluster; baseline: the single baseline server it is compared with. */
   cluster?: Pair<FanoutResult>;
+  rooms?: Pair<RoomsResult>;
+  /** Parley only, one entry per store. */
+  roomlist?: RoomListResult[];
   profile?: Pair<ProfileResult>;
   /** Scenario (and target) → what went wrong, when something did. */
   errors: Record<string, string>;

@@ -19,6 +19,8 @@ import { runConnect } from './scenarios/connect.js';
 import { runFanout, runFanoutSideBySide, type FanoutPlan, type FanoutResult } from './scenarios/fanout.js';
 import { runLogin } from './scenarios/login.js';
 import { runProfile } from './scenarios/profile.js';
+import { runRoomList } from './scenarios/room-list.js';
+import { runRoomsSideBySide } from './scenarios/rooms.js';
 import { ROOT, type TargetKind } from './targets.js';
 
 const TIME_LIMIT_MS = 20 * 60_000;
@@ -61,6 +63,16 @@ async function main(): Promise<void> {
       results.cluster = await pair(results, scenario, (kind) =>
         kind === 'parley' ? runCluster(options) : baseline ? Promise.resolve(baseline) : fanout(kind, options),
       );
+    }
+    if (scenario === 'rooms') {
+      await attempt(results, scenario, async () => {
+        results.rooms = await runRoomsSideBySide(options.targets, options);
+      });
+    }
+    if (scenario === 'roomlist') {
+      await attempt(results, scenario, async () => {
+        results.roomlist = await runRoomList(options);
+      });
     }
     if (scenario === 'profile') {
       results.profile = await pair(results, scenario, (kind) => runProfile(kind, options, RESULTS_DIR));

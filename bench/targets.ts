@@ -33,6 +33,8 @@ export interface TargetOptions {
   nodeArgs?: string[];
   /** 1 = SQLite; more = that many nodes on a temporary PostgreSQL database and Redis prefix. */
   nodes?: number;
+  /** One node on a temporary PostgreSQL database (no Redis) instead of SQLite. */
+  postgres?: boolean;
   sqliteSynchronous?: 'normal' | 'full' | undefined;
 }
 
@@ -53,6 +55,11 @@ export const LIFTED_LIMITS: Record<string, string> = {
   RATE_LIMIT_USER_FRAMES_PER_SECOND: '1000000',
   RATE_LIMIT_USER_FRAMES_BURST: '1000000',
   WS_MAX_QUEUED_FRAMES: '100000',
+  // Conversations (issue 12): the rooms scenario creates hundreds of rooms and DMs for a few users.
+  RATE_LIMIT_ROOMS_PER_HOUR: '1000000',
+  RATE_LIMIT_DMS_PER_HOUR: '1000000',
+  ROOMS_PER_USER_MAX: '1000000',
+  ROOM_MEMBERS_MAX: '10000000',
 };
 
 export async function startParley(options: TargetOptions): Promise<Target> {
@@ -87,12 +94,15 @@ export async function startParley(options: TargetOptions): Promise<Target> {
     })());
   const forget = onExit(stopAll);
   try {
-    if (nodeCount > 1) {
+    if (nodeCount > 1 || options.postgres) {
       const database: TempService = await tempDatabase();
       cleanups.push(() => database.cleanup());
+      env['DATABASE_URL'] = database.value;
+    }
+    if (nodeCount > 1) {
       const redis = await tempRedisPrefix();
       cleanups.push(() => redis.cleanup());
-      Object.assign(env, { DATABASE_URL: database.value, REDIS_URL, REDIS_PREFIX: redis.value });
+      Object.assign(env, { REDIS_URL, REDIS_PREFIX: redis.value });
     }
     const args = [...(options.nodeArgs ?? []), 'dist/server/src/main.js'];
     // The first node runs the migrations; the others start after it.

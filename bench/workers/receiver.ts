@@ -1,30 +1,27 @@
 /**
  * A receiver process: holds many sockets in one room and does the least work that still proves
  * delivery. For each `message` frame it finds `"seq":` and the send timestamp between `~` marks in
- * the bytes (no JSON.parse, no UTF-8 decoding), then checks the seq against a per-socket bitmap:
- * a seq seen twice is a duplicate, one below the highest seen is out of order, and every seq up to
- * the last acknowledged one that never arrived is lost.
+ * the bytes (no JSON.parse, no UTF-8 decoding), then checks the seq against a per-socket bitmap
+ * (SeqTracker): a seq seen twice is a duplicate, one below the highest seen is out of order, and every
+ * seq up to the last acknowledged one that never arrived is lost. `event` frames (member changes,
+ * edits, reactions) take seqs in the same stream: they fill their place, and are not deliveries.
  *
  * Also serves the connect scenario: open sockets, time each handshake, close them.
  */
 import type WebSocket from 'ws';
 import { Histogram, nowUs, type HistogramData } from '../stats.js';
 import { serve } from './rpc.js';
+import { SeqTracker } from './seq-tracker.js';
 import { closeAll, openMany, openSocket, readInt, startsWith, type OpenRequest } from './socket.js';
 
 const MESSAGE = Buffer.from('{"type":"message"');
+const EVENT = Buffer.from('{"type":"event"');
 const SEQ = Buffer.from('"seq":');
 const TILDE = 0x7e;
 
 interface Tracked {
   ws: WebSocket;
-  /** The seq before the first one this socket saw (the sync message); -1 until then. */
-  base: number;
-  maxSeq: number;
-  seen: Uint8Array;
-  unique: number;
-  duplicates: number;
-  outOfOrder: number;
+  seqs: SeqTracker;
   closeCode: number | undefined;
 }
 
@@ -36,7 +33,11 @@ let deliveries = 0;
 let closing = false;
 
 function onMessage(socket: Tracked, data: Buffer): void {
-  if (!startsWith(data, MESSAGE)) return; // presence, typing: not what is measured
+  if (!startsWith(data, MESSAGE)) {
+    // A room event (a member joining, an edit) takes a seq too: part of the stream, not a delivery.
+    if (startsWith(data, EVENT)) socket.seqs.event(readInt(data, data.indexOf(SEQ, EVENT.length) + SEQ.length));
+    return; // presence, typing: not what is measured
+  }
   const now = nowUs();
   deliveries++;
   if (now >= measured.startUs && now < measured.endUs) windowDeliveries++;
@@ -47,40 +48,7 @@ function onMessage(socket: Tracked, data: Buffer): void {
     const sentUs = readInt(data, stampAt + 1);
     if (sentUs >= measured.startUs && sentUs < measured.endUs) latency.record(now - sentUs);
   }
-  track(socket, seq);
-}
-
-function track(socket: Tracked, seq: number): void {
-  if (socket.base < 0) socket.base = seq - 1;
-  const index = seq - socket.base - 1;
-  if (index < 0) {
-    socket.duplicates++;
-    return;
-  }
-  if (index >= socket.seen.length) {
-    let size = socket.seen.length * 2;
-    while (size <= index) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(socket.seen);
-    socket.seen = grown;
-  }
-  if (socket.seen[index] === 1) {
-    socket.duplicates++;
-    return;
-  }
-  socket.seen[index] = 1;
-  socket.unique++;
-  if (seq < socket.maxSeq) socket.outOfOrder++;
-  else socket.maxSeq = seq;
-}
-
-function lostUpTo(socket: Tracked, upToSeq: number): number {
-  if (socket.base < 0) return Math.max(0, upToSeq);
-  const expected = upToSeq - socket.base;
-  if (socket.maxSeq <= upToSeq) return Math.max(0, expected - socket.unique);
-  let seen = 0;
-  for (let index = 0; index < expected; index++) seen += socket.seen[index] ?? 0;
-  return Math.max(0, expected - seen);
+  socket.seqs.message(seq);
 }
 
 export interface OpenParams {
@@ -116,16 +84,7 @@ const api = {
     const started = performance.now();
     const handshake = new Histogram();
     const { opened, failures } = await openMany(params.requests, params.concurrency, async (request) => {
-      const socket: Tracked = {
-        ws: undefined as unknown as WebSocket,
-        base: -1,
-        maxSeq: 0,
-        seen: new Uint8Array(1024),
-        unique: 0,
-        duplicates: 0,
-        outOfOrder: 0,
-        closeCode: undefined,
-      };
+      const socket: Tracked = { ws: undefined as unknown as WebSocket, seqs: new SeqTracker(), closeCode: undefined };
       const open = await openSocket(
         request,
         (data) => onMessage(socket, data),
@@ -154,10 +113,10 @@ const api = {
     let minSeq = Number.MAX_SAFE_INTEGER;
     let open = 0;
     for (const socket of sockets) {
-      if (socket.base >= 0) synced++;
+      if (socket.seqs.synced) synced++;
       if (socket.closeCode !== undefined) continue;
       open++;
-      if (socket.maxSeq < minSeq) minSeq = socket.maxSeq;
+      if (socket.seqs.maxSeq < minSeq) minSeq = socket.seqs.maxSeq;
     }
     return { synced, minSeq: open === 0 ? 0 : minSeq, open };
   },
@@ -169,11 +128,11 @@ const api = {
     let socketsWithErrors = 0;
     const closed: Record<string, number> = {};
     for (const socket of sockets) {
-      const socketLost = lostUpTo(socket, params.upToSeq);
+      const socketLost = socket.seqs.lostUpTo(params.upToSeq);
       lost += socketLost;
-      duplicates += socket.duplicates;
-      outOfOrder += socket.outOfOrder;
-      if (socketLost + socket.duplicates + socket.outOfOrder > 0) socketsWithErrors++;
+      duplicates += socket.seqs.duplicates;
+      outOfOrder += socket.seqs.outOfOrder;
+      if (socketLost + socket.seqs.duplicates + socket.seqs.outOfOrder > 0) socketsWithErrors++;
       if (socket.closeCode !== undefined) closed[socket.closeCode] = (closed[socket.closeCode] ?? 0) + 1;
     }
     return {

@@ -7,7 +7,7 @@
 import type WebSocket from 'ws';
 import { Histogram, nowUs, type HistogramData } from '../stats.js';
 import { serve } from './rpc.js';
-import { closeAll, openMany, openSocket, readInt, startsWith, type OpenRequest } from './socket.js';
+import { closeAll, openLoop, openMany, openSocket, readInt, startsWith, type OpenRequest } from './socket.js';
 
 const ACK = Buffer.from('{"type":"ack","clientMsgId":"b');
 const MESSAGE = Buffer.from('{"type":"message"');
@@ -130,25 +130,9 @@ const api = {
     windowDeliveries = 0;
     errors = {};
     const filler = 'x'.repeat(params.fillerChars);
-    const total = Math.floor(((params.endUs - params.startUs) * params.rate) / 1e6);
-    let sent = 0;
-    let maxLateUs = 0;
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        const now = nowUs();
-        // Message i is due at start + i / rate: at time t, floor(t · rate) + 1 of them are.
-        const due = Math.min(total, Math.floor(((now - params.startUs) * params.rate) / 1e6) + 1);
-        while (sent < due) {
-          const scheduled = params.startUs + Math.round((sent * 1e6) / params.rate);
-          maxLateUs = Math.max(maxLateUs, now - scheduled);
-          send(sockets[sent % sockets.length]!, scheduled, filler);
-          sent++;
-        }
-        if (sent >= total) resolve();
-        else setTimeout(tick, 1);
-      };
-      setTimeout(tick, Math.max(0, (params.startUs - nowUs()) / 1000));
-    });
+    const { sent, maxLateUs } = await openLoop(params, (index, scheduled) =>
+      send(sockets[index % sockets.length]!, scheduled, filler),
+    );
     await settled(ACK_SETTLE_MS);
     const unacked = pending.size;
     pending.clear();

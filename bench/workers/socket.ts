@@ -136,3 +136,34 @@ export async function openMany<T>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, requests.length)) }, lane));
   return { opened, failures };
 }
+
+/**
+ * Sends on an open-loop schedule: message i is due at start + i / rate (messages/s), whatever the
+ * server answers, so a slow server shows up as latency rather than as a politely slower sender.
+ * `send(i, scheduledUs)` sends message i; answers how many were sent and how far behind schedule the
+ * load generator itself fell (its own limit), in µs.
+ */
+export function openLoop(
+  params: { rate: number; startUs: number; endUs: number },
+  send: (index: number, scheduledUs: number) => void,
+): Promise<{ sent: number; maxLateUs: number }> {
+  const total = Math.floor(((params.endUs - params.startUs) * params.rate) / 1e6);
+  let sent = 0;
+  let maxLateUs = 0;
+  return new Promise((resolve) => {
+    const tick = () => {
+      const now = nowUs();
+      // Message i is due at start + i / rate: at time t, floor(t · rate) + 1 of them are.
+      const due = Math.min(total, Math.floor(((now - params.startUs) * params.rate) / 1e6) + 1);
+      while (sent < due) {
+        const scheduled = params.startUs + Math.round((sent * 1e6) / params.rate);
+        maxLateUs = Math.max(maxLateUs, now - scheduled);
+        send(sent, scheduled);
+        sent++;
+      }
+      if (sent >= total) resolve({ sent, maxLateUs });
+      else setTimeout(tick, 1);
+    };
+    setTimeout(tick, Math.max(0, (params.startUs - nowUs()) / 1000));
+  });
+}

