@@ -3,8 +3,11 @@ import { accessRoom } from '../../access.js';
 import type { CoreContext } from '../../context.js';
 import { toRoomView } from '../room-view.js';
 
-/** Unread and mention counts stop here: a badge says "999+", and a huge backlog costs no more. */
-export const UNREAD_COUNT_CAP = 999;
+/**
+ * Unread and mention counts stop here: past 99 a badge says "99+", and a room with a huge backlog costs
+ * no more to count than a small one (GET /rooms for a member of 500 rooms stays fast; docs/performance.md).
+ */
+export const UNREAD_COUNT_CAP = 100;
 
 /** Every room I belong to (with my unread and mention counts), then public rooms I could join. */
 export async function listRooms(ctx: CoreContext, user: User): Promise<Room[]> {
