@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../../protocol/index.js';
 import { startCluster, wsUrlOf, type Cluster } from '../helpers/cluster.js';
-import { login, register, request, uniqueName, type Session } from '../helpers/http.js';
+import { newUser, request, type Session } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
 
@@ -17,12 +17,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function person(nodeIndex: number, prefix: string): Promise<Session> {
-  const node = cluster.nodes[nodeIndex]!;
-  const username = uniqueName(prefix);
-  await register(node.url, username);
-  return login(node.url, username);
-}
+const person = (nodeIndex: number, prefix: string): Promise<Session> => newUser(cluster.nodes[nodeIndex]!.url, prefix);
 
 describe('a cluster of three nodes', () => {
   it('delivers every message once to every client, whatever node each sits on, in one seq order', async () => {

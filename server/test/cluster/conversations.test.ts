@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, ServerFrame } from '../../../protocol/index.js';
 import { startCluster, wsUrlOf, type Cluster } from '../helpers/cluster.js';
 import { GENEROUS_ROOM_LIMITS, restAs, roomFramesAfterLeft, roomName } from '../helpers/conversations.js';
-import { login, register, uniqueName, type Session } from '../helpers/http.js';
+import { newUser, type Session } from '../helpers/http.js';
 import type { ServerProcess } from '../helpers/process.js';
 import { waitUntil } from '../helpers/wait.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
@@ -29,11 +29,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function person(node: ServerProcess, prefix: string): Promise<Session> {
-  const username = uniqueName(prefix);
-  await register(node.url, username);
-  return login(node.url, username);
-}
+const person = (node: ServerProcess, prefix: string): Promise<Session> => newUser(node.url, prefix);
 
 async function socket(node: ServerProcess, session: Session): Promise<TestClient> {
   const client = await connect(wsUrlOf(node), session);

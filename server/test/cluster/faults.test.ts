@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { Message } from '../../../protocol/index.js';
 import { startCluster, wsUrlOf, type Cluster } from '../helpers/cluster.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
-import { login, register, request, uniqueName, type Session } from '../helpers/http.js';
+import { newUser, request, type Session } from '../helpers/http.js';
 import { POSTGRES_ADMIN_URL } from '../helpers/postgres.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { ResilientClient } from '../helpers/resilient-client.js';
@@ -25,11 +25,7 @@ afterEach(async () => {
   for (const proxy of proxies.splice(0)) await proxy.stop();
 });
 
-async function person(base: string, prefix: string): Promise<Session> {
-  const username = uniqueName(prefix);
-  await register(base, username);
-  return login(base, username);
-}
+const person = newUser;
 
 function expectEveryoneHoldsTheUnion(clients: ResilientClient[]): Message[] {
   const union = new Map<string, Message>();

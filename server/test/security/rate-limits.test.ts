@@ -172,6 +172,55 @@ describe('login throttling', () => {
   });
 });
 
+describe('room and DM creation', () => {
+  it('limits rooms created per user per hour, counted atomically under a concurrent burst, per user', async () => {
+    const s = await serverWith({ RATE_LIMIT_ROOMS_PER_HOUR: '3' });
+    const [spammer, other] = [uniqueName('spam'), uniqueName('other')];
+    await Promise.all([register(s.url, spammer), register(s.url, other)]);
+    const [a, b] = await Promise.all([login(s.url, spammer), login(s.url, other)]);
+    const create = (session: typeof a, name: string) =>
+      request<{ error?: { code: string; retryAfter?: number } }>(`${s.url}/api/v1/rooms`, {
+        body: { name },
+        token: session.accessToken,
+        cookie: session.cookie,
+      });
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => create(a, `spam-${i}`)));
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 201, 201, 429, 429, 429, 429, 429]);
+    for (const refused of burst.filter((r) => r.status === 429)) {
+      expect(refused.body.error?.code).toBe('RATE_LIMITED');
+      expect(refused.body.error?.retryAfter).toBeGreaterThan(0);
+      expect(refused.headers.get('retry-after')).not.toBeNull();
+    }
+    // Exactly the three accepted rooms exist; someone else is not held back.
+    const rooms = await request<{ rooms: { name: string }[] }>(`${s.url}/api/v1/rooms`, {
+      token: b.accessToken,
+      cookie: b.cookie,
+    });
+    expect(rooms.body.rooms.filter((r) => r.name.startsWith('spam-'))).toHaveLength(3);
+    expect((await create(b, 'not-spam')).status).toBe(201);
+  });
+
+  it('limits new DMs per user per hour, while an existing DM always opens', async () => {
+    const s = await serverWith({ RATE_LIMIT_DMS_PER_HOUR: '2' });
+    const names = Array.from({ length: 5 }, () => uniqueName('dm'));
+    await Promise.all(names.map((name) => register(s.url, name)));
+    const opener = await login(s.url, names[0]!);
+    const open = (username: string) =>
+      request<{ room?: { name: string }; error?: { code: string } }>(`${s.url}/api/v1/dms`, {
+        body: { username },
+        token: opener.accessToken,
+        cookie: opener.cookie,
+      });
+    const burst = await Promise.all(names.slice(1).map(open));
+    expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 429, 429]);
+    const opened = burst.find((r) => r.status === 200)!;
+    const again = await open(names[burst.indexOf(opened) + 1]!.toUpperCase());
+    expect(again.status).toBe(200);
+    expect(again.body.room?.name).toBe(opened.body.room?.name);
+  });
+});
+
 describe('WebSocket limits', () => {
   it('limits upgrades per IP per minute, refusing before the upgrade with 429 and the JSON body', async () => {
     const s = await serverWith({ RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: '4' });
