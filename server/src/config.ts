@@ -107,7 +107,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_ROOMS_PER_HOUR: count(10, 1, 1_000_000),
   /** New direct conversations one user may open per hour. Default 60. */
   RATE_LIMIT_DMS_PER_HOUR: count(60, 1, 1_000_000),
-  /** Rooms (DMs included) one user may belong to. Default 1000. */
+  /** Rooms one user may belong to, and, counted apart, DMs. Default 1000 of each. */
   ROOMS_PER_USER_MAX: count(1000, 1, 1_000_000),
   /** Members one room may have. Default 10000. */
   ROOM_MEMBERS_MAX: count(10_000, 2, 10_000_000),

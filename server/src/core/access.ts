@@ -27,6 +27,18 @@ export async function accessRoom(ctx: CoreContext, user: User, name: string, act
 }
 
 /**
+ * Am I still a member, now? A join asks again once it has subscribed: a removal that committed
+ * between the gate and the subscription found no subscription to end, so without this second look
+ * the removed member would go on following the room.
+ */
+export async function confirmMember(ctx: CoreContext, user: User, room: StoredRoom): Promise<StoredMembership> {
+  const membership = await ctx.store.findMembership(room.name, user.id);
+  const decision = decideRoomAction(room, membership, 'write');
+  if (decision !== 'allow' || !membership) throw new ParleyError(decision === 'allow' ? 'NOT_IN_ROOM' : decision);
+  return membership;
+}
+
+/**
  * Sending and typing need a completed join on this connection: the join asked `accessRoom`, and a
  * removal takes the connection out of the room on every node (the store also refuses a message
  * from someone who is no longer a member, in the transaction that would store it).

@@ -30,7 +30,7 @@ export interface ChatLimits {
   maxQueuedFrames: number;
   /** Longest a message from one node waits for an earlier seq from another node (see RoomOrder). */
   reorderHoldMs: number;
-  /** Rooms (DMs included) one user may belong to. */
+  /** Rooms one user may belong to, and, counted apart, DMs. */
   roomsPerUser: number;
   /** Members one room may have (DMs have at most Limits.DM_MEMBERS_MAX). */
   membersPerRoom: number;

@@ -79,7 +79,7 @@ export interface StoredEvent {
 }
 
 export interface MembershipLimits {
-  /** Rooms (and DMs) one user may belong to. */
+  /** Rooms one user may belong to; DMs are counted apart, against the same number. */
   roomsPerUser: number;
   /** Members one room may have. */
   membersPerRoom: number;

@@ -326,6 +326,60 @@ export function describeConversationContract(
         applied(await join(second, bob, { roomsPerUser: 2, membersPerRoom: 2 }));
       });
 
+      it('DMs count apart from rooms: DMs others opened cannot keep anyone out of rooms', async () => {
+        const [victim, a, b, c] = [await user(), await user(), await user(), await user()];
+        const limits = { roomsPerUser: 2, membersPerRoom: 100 };
+        const dm = (opener: StoredUser, name: string) =>
+          store.createRoom(
+            {
+              name,
+              kind: 'dm',
+              visibility: 'private',
+              topic: '',
+              createdBy: opener.id,
+              at: now(),
+              members: [opener, victim].map((m) => ({ userId: m.id, role: 'member' as const })),
+            },
+            limits,
+          );
+        expect((await dm(a, `dm-${'a'.repeat(28)}`)).status).toBe('created');
+        expect((await dm(b, `dm-${'b'.repeat(28)}`)).status).toBe('created');
+        // A third DM would pass the victim's DM limit: refused, and nothing of it exists.
+        expect(await dm(c, `dm-${'c'.repeat(28)}`)).toEqual({ status: 'refused', code: 'ROOM_LIMIT_REACHED' });
+        expect(await store.findRoom(`dm-${'c'.repeat(28)}`)).toBeUndefined();
+        // Rooms are counted apart: the victim still joins two.
+        const owner = await user();
+        applied(await join(await room(owner), victim, limits));
+        applied(await join(await room(owner), victim, limits));
+      });
+
+      it('the only owner cannot leave while others remain (checked under the room lock); alone they can', async () => {
+        const [owner, bob] = [await user(), await user()];
+        const name = await room(owner, { members: [bob] });
+        const leave = (who: StoredUser) =>
+          store.applyChange({ kind: 'member_leave', room: name, actorId: who.id, userId: who.id, at: now() });
+        await expectNothingWritten(name, async () => {
+          expect(await leave(owner)).toEqual({ status: 'refused', code: 'LAST_OWNER' });
+        });
+        applied(await leave(bob));
+        applied(await leave(owner));
+        expect((await store.findRoom(name))?.memberCount).toBe(0);
+      });
+
+      it('edits, deletions and reactions by someone no longer a member are refused in the transaction', async () => {
+        const [owner, bob] = [await user(), await user()];
+        const name = await room(owner, { members: [bob] });
+        const sent = await post(name, bob, 'before the removal');
+        applied(
+          await store.applyChange({ kind: 'member_remove', room: name, actorId: owner.id, userId: bob.id, at: now() }),
+        );
+        await expectNothingWritten(name, async () => {
+          expect(await edit(name, sent.id, bob, 'after')).toEqual({ status: 'refused', code: 'NOT_IN_ROOM' });
+          expect(await remove(name, sent.id, bob)).toEqual({ status: 'refused', code: 'NOT_IN_ROOM' });
+          expect(await react(name, sent.id, bob, '👍')).toEqual({ status: 'refused', code: 'NOT_IN_ROOM' });
+        });
+      });
+
       it('members are listed owners first, then by name; membersNamed matches any case and only members', async () => {
         const owner = await user('Zed_owner');
         const [amy, bea, stranger] = [await user('amy_m'), await user('Bea_m'), await user('cat_m')];

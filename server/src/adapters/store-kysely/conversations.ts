@@ -254,6 +254,11 @@ export function kyselyConversations(db: Kysely<Database>): ConversationStore {
 async function apply(trx: Kysely<Database>, change: RoomChange): Promise<ChangeResult> {
   const seq = await nextSeq(trx, change.room);
   const at = change.at;
+  // Changes to messages are a member's, checked under the room's lock: one racing the author's
+  // removal is refused, not stored after it.
+  if (change.kind === 'edit' || change.kind === 'delete' || change.kind === 'reaction_add' || change.kind === 'reaction_remove') {
+    if (!(await membershipOf(trx, change.room, change.actorId))) throw new Refused('NOT_IN_ROOM');
+  }
   switch (change.kind) {
     case 'edit': {
       const message = await liveMessage(trx, change.room, change.messageId);
@@ -361,6 +366,21 @@ async function apply(trx: Kysely<Database>, change: RoomChange): Promise<ChangeR
     }
     case 'member_leave':
     case 'member_remove': {
+      const leaving = await membershipOf(trx, change.room, change.userId);
+      if (!leaving) throw new Refused('unchanged');
+      // A room with members always keeps an owner: checked here, under the lock, so a join racing
+      // the last owner's departure cannot leave the room without one.
+      if (change.kind === 'member_leave' && leaving.role === 'owner') {
+        const others = await trx
+          .selectFrom('memberships')
+          .select(['role'])
+          .where('room', '=', change.room)
+          .where('user_id', '!=', change.userId)
+          .orderBy(sql`case when role = 'owner' then 0 else 1 end`)
+          .limit(1)
+          .executeTakeFirst();
+        if (others && others.role !== 'owner') throw new Refused('LAST_OWNER');
+      }
       const removed = await trx
         .deleteFrom('memberships')
         .where('room', '=', change.room)
@@ -406,6 +426,15 @@ async function nextSeq(trx: Kysely<Database>, room: string): Promise<number> {
   return row.last_seq;
 }
 
+function membershipOf(trx: Kysely<Database>, room: string, userId: string) {
+  return trx
+    .selectFrom('memberships')
+    .select('role')
+    .where('room', '=', room)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
 /** The message, if it is in the room and not deleted. */
 async function liveMessage(trx: Kysely<Database>, room: string, id: string): Promise<{ seq: number; text: string }> {
   const message = await trx
@@ -428,20 +457,18 @@ async function addMember(
   limits: MembershipLimits,
   isDm: boolean,
 ): Promise<void> {
-  const existing = await trx
-    .selectFrom('memberships')
-    .select('role')
-    .where('room', '=', room)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  if (existing) throw new Refused('unchanged');
+  if (await membershipOf(trx, room, userId)) throw new Refused('unchanged');
+  // Rooms and DMs are counted apart, each up to the limit: a flood of DMs someone else opened cannot
+  // keep anyone out of rooms.
+  const mine = await trx
+    .selectFrom('memberships as m')
+    .innerJoin('rooms as r', 'r.name', 'm.room')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('m.user_id', '=', userId)
+    .where('r.kind', '=', isDm ? 'dm' : 'room')
+    .executeTakeFirstOrThrow();
+  if (Number(mine.n) >= limits.roomsPerUser) throw new Refused('ROOM_LIMIT_REACHED');
   if (!isDm) {
-    const mine = await trx
-      .selectFrom('memberships')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('user_id', '=', userId)
-      .executeTakeFirstOrThrow();
-    if (Number(mine.n) >= limits.roomsPerUser) throw new Refused('ROOM_LIMIT_REACHED');
     const size = await trx
       .selectFrom('rooms')
       .select('member_count')

@@ -38,7 +38,7 @@ export function kyselyMessages(db: Kysely<Database>): MessageStore {
           .where('m.client_msg_id', '=', message.clientMsgId)
           .executeTakeFirst();
         if (!existing) throw error;
-        return { status: 'duplicate' as const, message: toMessage(existing) };
+        return { status: 'duplicate' as const, message: await withQuote(db, toMessage(existing)) };
       }
     },
 
@@ -115,22 +115,7 @@ async function hydrate(db: Kysely<Database>, messages: StoredMessage[], viewerId
   }
   return messages.map((m) => {
     const quoted = m.replyToId ? quotes.get(m.replyToId) : undefined;
-    return {
-      ...m,
-      reactions: byMessage.get(m.id) ?? [],
-      ...(quoted
-        ? {
-            replyTo: {
-              id: quoted.id,
-              seq: quoted.seq,
-              userId: quoted.userId,
-              username: quoted.username,
-              text: quoted.text,
-              deleted: quoted.deletedAt !== null,
-            },
-          }
-        : {}),
-    };
+    return { ...m, reactions: byMessage.get(m.id) ?? [], ...(quoted ? { replyTo: quoteOf(quoted) } : {}) };
   });
 }
 
@@ -168,7 +153,7 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
     .where('m.user_id', '=', message.userId)
     .where('m.client_msg_id', '=', message.clientMsgId)
     .executeTakeFirst();
-  if (existing) return { status: 'duplicate' as const, message: toMessage(existing) };
+  if (existing) return { status: 'duplicate' as const, message: await withQuote(trx, toMessage(existing)) };
 
   // The room row is locked first (the seq bump), so the membership read below is the latest: a
   // removal that committed meanwhile is seen, and one still running waits for this message.
@@ -211,8 +196,30 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
       )
       .execute();
   }
-  const stored = await selectMessages(trx).where('m.id', '=', message.id).executeTakeFirstOrThrow();
-  return { status: 'created' as const, message: toMessage(stored) };
+  const stored = toMessage(await selectMessages(trx).where('m.id', '=', message.id).executeTakeFirstOrThrow());
+  return { status: 'created' as const, message: await withQuote(trx, stored) };
+}
+
+/**
+ * A reply with the quote of what it answers, as it is now — in an append, under the room's lock: a
+ * deletion either came before (the quote says so) or comes after, as an event clients apply to it.
+ */
+async function withQuote(db: Kysely<Database>, message: StoredMessage): Promise<StoredMessage> {
+  if (!message.replyToId) return message;
+  const quoted = await selectMessages(db).where('m.id', '=', message.replyToId).executeTakeFirst();
+  return quoted ? { ...message, replyTo: quoteOf(toMessage(quoted)) } : message;
+}
+
+/** What a reply shows of the message it answers. */
+export function quoteOf(quoted: StoredMessage): NonNullable<StoredMessage['replyTo']> {
+  return {
+    id: quoted.id,
+    seq: quoted.seq,
+    userId: quoted.userId,
+    username: quoted.username,
+    text: quoted.text,
+    deleted: quoted.deletedAt !== null,
+  };
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -2,7 +2,7 @@ import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AppendResult, NewMessage, StoredMessage } from '../../ports/store.js';
 import { GroupCommit, type Outcome } from '../group-commit.js';
-import { toMessage, type MessageRow } from '../store-kysely/messages.js';
+import { quoteOf, toMessage, type MessageRow } from '../store-kysely/messages.js';
 import type { Database } from '../store-kysely/schema.js';
 
 class NotMember extends Error {}
@@ -44,11 +44,17 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertMention = database.prepare('insert into mentions (user_id, room, seq, message_id) values (?, ?, ?, ?)');
+  const quoted = database.prepare<[string], MessageRow>(
+    `select m.id, m.room, m.seq, m.user_id, m.client_msg_id, m.text, m.created_at, m.edited_at,
+            m.deleted_at, m.reply_to, m.mention_ids, u.username
+       from messages m join users u on u.id = m.user_id
+      where m.id = ?`,
+  );
   const usernameOf = database.prepare<[string], { username: string }>('select username from users where id = ?');
 
   const appendOne = database.transaction((message: NewMessage): AppendResult => {
     const existing = findRetry.get(message.userId, message.clientMsgId);
-    if (existing) return { status: 'duplicate', message: toMessage(existing) };
+    if (existing) return { status: 'duplicate', message: withQuote(toMessage(existing)) };
     const room = bumpSeq.get(message.room);
     if (!room) return { status: 'no-room' };
     // Thrown, so this message's savepoint (its seq bump) rolls back.
@@ -82,8 +88,14 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
       replyToId: message.replyToId ?? null,
       mentions,
     };
-    return { status: 'created', message: stored };
+    return { status: 'created', message: withQuote(stored) };
   });
+
+  /** The quote as it is at this seq (see withQuote in store-kysely/messages.ts). */
+  function withQuote(message: StoredMessage): StoredMessage {
+    const answered = message.replyToId ? quoted.get(message.replyToId) : undefined;
+    return answered ? { ...message, replyTo: quoteOf(toMessage(answered)) } : message;
+  }
 
   /** Runs the whole batch in one transaction; `appendOne` nested in it is a savepoint per message. */
   const writeBatch = database.transaction((batch: NewMessage[]) =>

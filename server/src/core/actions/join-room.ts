@@ -1,5 +1,5 @@
 import { Limits, type ClientFrame, type Message, type RoomEvent } from '../../../../protocol/index.js';
-import { accessRoom } from '../access.js';
+import { accessRoom, confirmMember } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
 import { joinAsMember } from '../conversations/actions/members.js';
@@ -7,7 +7,6 @@ import { toMessage, toRoomEvent } from '../events.js';
 import { ParleyError } from '../errors.js';
 import { budgetOn, messageBytes, newestWithin } from '../reply-budget.js';
 import { utf8Bytes } from '../../../../protocol/index.js';
-import type { StoredMembership } from '../../ports/store.js';
 import { leaveRoom } from './leave-room.js';
 
 type JoinFrame = Extract<ClientFrame, { type: 'join' }>;
@@ -22,7 +21,7 @@ type JoinFrame = Extract<ClientFrame, { type: 'join' }>;
  */
 export async function joinRoom(ctx: CoreContext, connection: Connection, frame: JoinFrame): Promise<void> {
   const access = await accessRoom(ctx, connection.user, frame.room, 'join');
-  const membership = access.membership ?? (await joinAsMember(ctx, connection.user, frame.room));
+  if (!access.membership) await joinAsMember(ctx, connection.user, frame.room);
   if (!connection.isOpen) return;
 
   // Subscribe first and hold live events, so nothing stored after the reads below is missed.
@@ -30,7 +29,7 @@ export async function joinRoom(ctx: CoreContext, connection: Connection, frame: 
   connection.beginJoin(room);
   ctx.hub.joinRoom(room, connection);
   try {
-    await answerJoin(ctx, connection, frame, membership);
+    await answerJoin(ctx, connection, frame);
   } catch (error) {
     // Leave no half-joined room behind: held events would pile up and never be delivered.
     await leaveRoom(ctx, connection, room).catch(() => undefined);
@@ -42,7 +41,6 @@ async function answerJoin(
   ctx: CoreContext,
   connection: Connection,
   frame: JoinFrame,
-  membership: StoredMembership,
 ): Promise<void> {
   const room = frame.room;
   // Presence is best effort: a node that cannot reach it still lets people chat.
@@ -55,6 +53,8 @@ async function answerJoin(
   // answer covers, and what it reads is at least as new (held events then apply again, harmlessly).
   const current = await ctx.store.findRoom(room);
   if (!current) throw new ParleyError('ROOM_NOT_FOUND');
+  // Subscribed now, so a removal from here on finds this socket; one before it shows here.
+  const membership = await confirmMember(ctx, connection.user, current);
   const lastSeq = current.lastSeq;
   const viewer = connection.user.id;
 
@@ -93,7 +93,8 @@ async function answerJoin(
     lastSeq,
   );
 
-  if (firstConnectionOfUser) ctx.presenceDiffs.joined(room, connection.user);
+  // Taken out of the room meanwhile (finishJoin sent nothing): not online there either.
+  if (firstConnectionOfUser && connection.rooms.has(room)) ctx.presenceDiffs.joined(room, connection.user);
 }
 
 /** The newest messages up to `lastSeq`, at most JOIN_BACKLOG and within the reply budget (the client pages for more). */

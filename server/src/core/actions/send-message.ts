@@ -57,21 +57,8 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   // Removed from the room (on any node) after this socket joined it: nothing was stored.
   if (result.status === 'not-member') throw new ParleyError('NOT_IN_ROOM');
 
-  const message = toMessage(
-    answered
-      ? {
-          ...result.message,
-          replyTo: {
-            id: answered.id,
-            seq: answered.seq,
-            userId: answered.userId,
-            username: answered.username,
-            text: answered.text,
-            deleted: answered.deletedAt !== null,
-          },
-        }
-      : result.message,
-  );
+  // A reply carries the quote the store read in the append's transaction.
+  const message = toMessage(result.message);
   const ack = encodeFrame({ type: 'ack', clientMsgId: frame.clientMsgId, message });
   if (result.status === 'duplicate') {
     connection.sendFrame(outgoingFrame(ack));

@@ -81,10 +81,10 @@ export async function addMember(ctx: CoreContext, user: User, name: string, user
  */
 export async function removeMember(ctx: CoreContext, user: User, name: string, username: string): Promise<void> {
   const leaving = username.toLowerCase() === user.username.toLowerCase();
-  const { membership } = await accessRoom(ctx, user, name, leaving ? 'leave' : 'remove');
+  await accessRoom(ctx, user, name, leaving ? 'leave' : 'remove');
   const target = leaving ? { id: user.id } : await ctx.store.findUserByUsername(username);
   if (!target) throw new ParleyError('USER_NOT_FOUND');
-  if (leaving && membership?.role === 'owner') await requireAnotherOwner(ctx, name, user.id);
+  // The store refuses the last owner's leaving (LAST_OWNER), under the room's lock.
   const event = await applyOrRefuse(ctx, {
     kind: leaving ? 'member_leave' : 'member_remove',
     room: name,
@@ -95,13 +95,6 @@ export async function removeMember(ctx: CoreContext, user: User, name: string, u
   if (!event) return;
   announceEvent(ctx, event, { userId: target.id, reason: leaving ? 'left' : 'removed' });
   announceRoomsChanged(ctx, [target.id], name);
-}
-
-async function requireAnotherOwner(ctx: CoreContext, room: string, userId: string): Promise<void> {
-  const members = await ctx.store.listMembers(room, 2);
-  const others = members.filter((m) => m.userId !== userId);
-  const anotherOwner = others.some((m) => m.role === 'owner');
-  if (!anotherOwner && others.length > 0) throw new ParleyError('LAST_OWNER');
 }
 
 function membershipLimits(ctx: CoreContext) {
