@@ -256,7 +256,12 @@ async function apply(trx: Kysely<Database>, change: RoomChange): Promise<ChangeR
   const at = change.at;
   // Changes to messages are a member's, checked under the room's lock: one racing the author's
   // removal is refused, not stored after it.
-  if (change.kind === 'edit' || change.kind === 'delete' || change.kind === 'reaction_add' || change.kind === 'reaction_remove') {
+  if (
+    change.kind === 'edit' ||
+    change.kind === 'delete' ||
+    change.kind === 'reaction_add' ||
+    change.kind === 'reaction_remove'
+  ) {
     if (!(await membershipOf(trx, change.room, change.actorId))) throw new Refused('NOT_IN_ROOM');
   }
   switch (change.kind) {

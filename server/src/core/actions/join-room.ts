@@ -37,11 +37,7 @@ export async function joinRoom(ctx: CoreContext, connection: Connection, frame: 
   }
 }
 
-async function answerJoin(
-  ctx: CoreContext,
-  connection: Connection,
-  frame: JoinFrame,
-): Promise<void> {
+async function answerJoin(ctx: CoreContext, connection: Connection, frame: JoinFrame): Promise<void> {
   const room = frame.room;
   // Presence is best effort: a node that cannot reach it still lets people chat.
   const firstConnectionOfUser = await ctx.presence.add(room, connection.user, connection.id).catch((error: unknown) => {
