@@ -18,7 +18,7 @@ export default defineConfig({
     // a Chromium with its renderer and GPU processes, PostgreSQL and Redis answering it), so more
     // workers than that only make the files starve each other's timers on a shared machine. On two
     // cores that is one worker (Vitest's own default there too): about 4 minutes on two quiet cores,
-    // 5 to 6 with two other builds running (load average 6 to 9).
+    // about 7 with two busy processes beside it.
     // `npx vitest run --maxWorkers=N` overrides it.
     maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)),
     reporters: ['default'],
