@@ -14,12 +14,12 @@ import { callApi, mapLimited, type Credential } from '../accounts.js';
 import { onExit } from '../cleanup.js';
 import { CpuWindow, rssBytes, waitForQuiet } from '../cpu.js';
 import type { BenchOptions } from '../options.js';
-import { Histogram, medianOf, nowUs, round } from '../stats.js';
+import { Histogram, medianOf, round } from '../stats.js';
 import { rememberCredentialShape, startTarget, type Target, type TargetKind } from '../targets.js';
 import type { MemberApi, MemberRunParams, MemberRunReport } from '../workers/member.js';
 import { WorkerProcess } from '../workers/rpc.js';
 import type { OpenRequest } from '../workers/socket.js';
-import { cpuOver, logStep, RunningTotals, summarizeStep, type FanoutStep } from './fanout.js';
+import { cpuOver, logStep, RunningTotals, stepWindow, summarizeStep, type FanoutStep } from './step.js';
 
 export interface RoomsResult {
   target: TargetKind;
@@ -296,9 +296,7 @@ class RoomsSession {
   async step(rate: number, note = ''): Promise<FanoutStep> {
     const o = this.options.rooms;
     await waitForQuiet(this.target.serverPids, () => this.members.pids());
-    const startUs = nowUs() + 300_000;
-    const windowStartUs = startUs + o.warmupMs * 1000;
-    const windowEndUs = windowStartUs + o.measureMs * 1000;
+    const { startUs, windowStartUs, windowEndUs } = stepWindow(o.warmupMs, o.measureMs);
     const cpuDone = cpuOver(this.cpu, windowStartUs, windowEndUs);
     const reports = await this.members.run({
       rate,
