@@ -10,6 +10,7 @@ import type { PendingMessage } from '../state.js';
 import { el, formatDateTime, formatTime } from './dom.js';
 import { highlightMentions } from './mentions.js';
 import { paintUser } from './user-color.js';
+import { replyExcerpt } from '../../../protocol/excerpt.js';
 
 export interface MessageActions {
   onRetry: (clientMsgId: string) => void;
@@ -130,7 +131,7 @@ function quote(q: NonNullable<Message['replyTo']>, actions: MessageActions): HTM
 
 function quoteLine(user: User, text: string, deleted: boolean): HTMLDivElement {
   const div = el('div', 'quote');
-  div.append(...quoteParts(user, text.replace(/\s+/g, ' ').slice(0, 120), deleted));
+  div.append(...quoteParts(user, replyExcerpt(text), deleted));
   return div;
 }
 
