@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './close-codes.js';
 export * from './limits.js';
 export * from './frames.js';
+export * from './account.js';
 export * from './parse.js';
 export * from './wire-size.js';
 export * from './events.js';
