@@ -1,6 +1,6 @@
 /**
  * The chat, loaded with `import()` after login so the login screen stays small: store, sync,
- * connection, history, my rooms, the read marker, the chat screen and the sessions panel. The
+ * connection, history, my rooms, the read marker, the chat screen, the sessions and account panels. The
  * views bind to the page once; each login gets a fresh store state, sync, rooms and connection.
  */
 import 'katex/dist/katex.min.css';
@@ -14,6 +14,7 @@ import { createHistory, type History } from './history.js';
 import { refreshSession } from './session-token.js';
 import { createStore } from './store.js';
 import { createSync, type Sync } from './sync.js';
+import { createAccountPanel, type AccountPanel } from './ui/account/account-panel.js';
 import { createChatView, type ChatView } from './ui/chat-view.js';
 import { createSessionsPanel, type SessionsPanel } from './ui/sessions-panel.js';
 
@@ -45,16 +46,24 @@ const store = createStore();
 let current: Live | null = null;
 let view: ChatView | null = null;
 let panel: SessionsPanel | null = null;
+let account: AccountPanel | null = null;
 
 function rooms(): Rooms {
   if (current === null) throw new Error('Not logged in.');
   return current.rooms;
 }
 
-function ui(): { view: ChatView; panel: SessionsPanel } {
+function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel } {
   const ended = (): void => current?.handlers.onSessionEnded(SESSION_ENDED);
+  const profile = async (username: string) => (await api.userProfile(username)).user;
   panel ??= createSessionsPanel({
     onLogoutEverywhere: () => current?.handlers.onLogout(true),
+    onAuthFailure: ended,
+  });
+  account ??= createAccountPanel({
+    profile,
+    changePassword: api.changePassword,
+    onSessions: () => panel?.open(),
     onAuthFailure: ended,
   });
   view ??= createChatView(store, {
@@ -76,8 +85,13 @@ function ui(): { view: ChatView; panel: SessionsPanel } {
     onAuthFailure: ended,
     onLogout: () => current?.handlers.onLogout(false),
     onSessions: () => panel?.open(),
+    onAccount() {
+      const me = store.getState().me;
+      if (me) account?.open(me);
+    },
+    profile,
   });
-  return { view, panel };
+  return { view, panel, account };
 }
 
 async function renew(): Promise<AuthCheck> {
@@ -101,7 +115,7 @@ async function probe(): Promise<AuthCheck> {
 }
 
 export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
-  const { view, panel } = ui();
+  const { view, panel, account } = ui();
   current?.conn.stop();
   current?.rooms.stop();
   current?.marker.stop();
@@ -161,6 +175,7 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       if (current !== live) return;
       current = null;
       panel.close();
+      account.close();
       view.hide();
       store.reset();
     },

@@ -3,6 +3,7 @@
  * list and composer, and the dialogs. It shows whichever room the state says is open; switching
  * keeps each room's unsent draft.
  */
+import type { UserProfile } from '../../../protocol/account.js';
 import type { ClientFrame, Message, User } from '../../../protocol/frames.js';
 import type { Member, NewRoom } from '../api.js';
 import type { ConnState } from '../connection.js';
@@ -18,6 +19,7 @@ import { byId } from './dom.js';
 import { createEmojiPicker } from './emoji-picker.js';
 import { createMessageList } from './message-list.js';
 import { renderOnline } from './online-list.js';
+import { createProfileCard } from './profile-card.js';
 import { createTypingIndicator } from './typing-indicator.js';
 import { paintUser, repaintOnThemeChange } from './user-color.js';
 
@@ -42,6 +44,9 @@ export interface ChatHandlers {
   onAuthFailure: () => void;
   onLogout: () => void;
   onSessions: () => void;
+  onAccount: () => void;
+  /** Anyone's public profile, for the card on their name. */
+  profile: (username: string) => Promise<UserProfile>;
 }
 
 export interface ChatView {
@@ -79,6 +84,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const picker = createEmojiPicker();
   byId('logout-btn', HTMLButtonElement).addEventListener('click', () => handlers.onLogout());
   byId('sessions-btn', HTMLButtonElement).addEventListener('click', () => handlers.onSessions());
+  byId('account-btn', HTMLButtonElement).addEventListener('click', () => handlers.onAccount());
   repaintOnThemeChange(screen);
 
   /** The room on screen now, and the unsent text of the others. */
@@ -113,6 +119,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       remove: handlers.remove,
       leave: handlers.leaveRoom,
       update: handlers.updateRoom,
+      onUser: (user) => showProfile(user),
       onAuthFailure: handlers.onAuthFailure,
     },
     confirm,
@@ -129,12 +136,19 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     if (entry) membersDialog.open(entry, state.me);
   });
 
-  const openDmWith = (user: User): void => {
-    if (user.id === store.getState().me?.id) return;
-    void handlers
-      .openDm(user.username)
-      .catch((err: unknown) => notice(err instanceof Error ? err.message : 'That did not work.'));
-  };
+  const profile = createProfileCard({
+    me: () => store.getState().me,
+    profile: handlers.profile,
+    openDm: handlers.openDm,
+    afterDm() {
+      membersDialog.close();
+      composer.focus();
+    },
+    onAccount: handlers.onAccount,
+    onAuthFailure: handlers.onAuthFailure,
+  });
+  /** A person's name was pressed (an author, the online list, a member): their card. */
+  const showProfile = (user: User): void => profile.open(user);
 
   const messages = createMessageList(
     byId('messages', HTMLOListElement),
@@ -164,7 +178,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       onToggleReaction: (m, emoji, mine) =>
         act({ type: 'react', room: m.room, messageId: m.id, emoji, ...(mine ? { remove: true } : {}) }),
       onQuote: (id, seq) => void revealQuoted(id, seq),
-      onUser: openDmWith,
+      onUser: showProfile,
     },
   );
 
@@ -274,7 +288,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       }
     }
     if (prev === null || r?.online !== p?.online || state.me !== prev.me) {
-      renderOnline(online, onlineCount, r?.online ?? [], state.me, openDmWith);
+      renderOnline(online, onlineCount, r?.online ?? [], state.me, showProfile);
     }
     handlers.onSeen();
   }
@@ -301,6 +315,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       picker.close();
       dialogs.closeAll();
       membersDialog.close();
+      profile.close();
+      profile.forget();
       sidebar.closeDrawer();
       messages.clear();
       typing.clear();

@@ -1,6 +1,6 @@
 /**
  * The online list: one `li[data-username]` per user, names as text, colours via CSSOM. Another
- * person's name is a button that opens a direct conversation with them.
+ * person's name is a button that opens their profile card (with "message" for a direct conversation).
  */
 import type { User } from '../../../protocol/frames.js';
 import { el } from './dom.js';
@@ -23,8 +23,8 @@ export function renderOnline(
     } else {
       const button = el('button', 'user-link', u.username);
       button.type = 'button';
-      button.title = `message ${u.username} directly`;
-      button.setAttribute('aria-label', `${u.username} — send a direct message`);
+      button.title = `${u.username}: profile`;
+      button.setAttribute('aria-haspopup', 'dialog');
       button.addEventListener('click', () => onUser(u));
       paintUser(button, u.color);
       li.append(button);
