@@ -19,19 +19,23 @@ let sent: ClientFrame[];
 let up: boolean;
 let store: Store;
 let sync: Sync;
-let events: SyncEvents & { onError: ReturnType<typeof vi.fn> };
+let events: SyncEvents;
+const onError = vi.fn<(text: string) => void>();
+const onDone = vi.fn<() => void>();
 let room: RoomModel;
 
 beforeEach(() => {
   vi.useFakeTimers();
+  onError.mockReset();
+  onDone.mockReset();
   sent = [];
   up = false;
   const conn: Connection = { start: vi.fn(), stop: vi.fn(), send: (frame) => up && (sent.push(frame), true) };
   const history: History = { loadOlder: vi.fn(), reload: vi.fn() };
   events = {
     onNotice: vi.fn(),
-    onError: vi.fn(),
-    onDone: vi.fn(),
+    onError,
+    onDone,
     onLiveMessage: vi.fn(),
     onTyping: vi.fn(),
     onRoomsChanged: vi.fn(),
@@ -43,7 +47,12 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-const LIMITS: ServerLimits = { messageMaxChars: 4000, messageMaxBytes: 16_384, messagesPerSecond: 5, messagesBurst: 20 };
+const LIMITS: ServerLimits = {
+  messageMaxChars: 4000,
+  messageMaxBytes: 16_384,
+  messagesPerSecond: 5,
+  messagesBurst: 20,
+};
 
 function connect(limits: ServerLimits = LIMITS): void {
   up = true;
@@ -87,7 +96,7 @@ it('sends one message at a time, in the order written, each after the previous o
   ack();
   expect(texts()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
   expect(store.getState().pending).toEqual([]);
-  expect(events.onDone).toHaveBeenCalledTimes(5);
+  expect(onDone).toHaveBeenCalledTimes(5);
 });
 
 it('keeps to the advertised pace: a burst under the server, then a little under its rate', () => {
@@ -118,7 +127,7 @@ it('puts a rate-limited message back to waiting and holds the rest until retryAf
   refuse(refused, 'RATE_LIMITED', 2);
   // Not failed, no error shown, and nothing after it overtakes it.
   expect(statuses()).toEqual(['pending', 'pending', 'pending']);
-  expect(events.onError).not.toHaveBeenCalled();
+  expect(onError).not.toHaveBeenCalled();
   expect(texts()).toEqual(['m1', 'm2']);
   sync.sendText('general', 'm5'); // typing on meanwhile changes nothing
   vi.advanceTimersByTime(1999);
@@ -141,7 +150,7 @@ it('fails a message refused for another reason, says why, and lets the next one 
   sync.sendText('general', 'm2');
   refuse(sends().at(-1)!, 'STORE_UNAVAILABLE');
   expect(statuses()).toEqual(['failed', 'pending']);
-  expect(events.onError).toHaveBeenCalledWith('The store is unavailable.');
+  expect(onError).toHaveBeenCalledWith('The store is unavailable.');
   expect(texts()).toEqual(['m1', 'm2']);
   ack();
   // Retry sends the failed one again with its id, behind nothing.
