@@ -115,6 +115,8 @@ export function createSync(store: Store, conn: () => Connection | null, history:
         case 'ready': {
           joined.clear();
           joining.clear();
+          // A new socket: nothing of mine is in flight on it (what was, goes again after the join).
+          outbox.down();
           store.dispatch(
             frame.limits === undefined
               ? { type: 'ready', user: frame.user }
