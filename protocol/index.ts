@@ -8,3 +8,4 @@ export * from './wire-size.js';
 export * from './events.js';
 export * from './emoji.js';
 export * from './excerpt.js';
+export * from './message-text.js';

@@ -97,6 +97,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     limits: {
       messageMaxChars: config.messageMaxChars,
       messageMaxBytes: config.messageMaxBytes,
+      messagesPerSecond: rl.messagesPerSecond,
+      messagesBurst: rl.messagesBurst,
       replyMaxBytes: config.replyMaxBytes,
       maxBufferedBytes: config.wsMaxBufferedBytes,
       presenceCoalesceMs: 50,

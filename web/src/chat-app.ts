@@ -123,12 +123,14 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
   store.dispatch({ type: 'ready', user });
   const ended = (): void => handlers.onSessionEnded(SESSION_ENDED);
 
-  const history = createHistory(store, { onNotice: (text) => view.notice(text), onAuthFailure: ended });
+  const history = createHistory(store, { onNotice: (text) => view.error(text), onAuthFailure: ended });
   let conn: Connection | null = null;
   let sync: Sync | null = null;
   const myRooms = createRooms(store, () => sync, { onNotice: (text) => view.notice(text), onAuthFailure: ended });
   sync = createSync(store, () => conn, history, {
     onNotice: (text) => view.notice(text),
+    onError: (text) => view.error(text),
+    onDone: () => view.succeeded(),
     onLiveMessage: (message) => view.liveMessage(message),
     onTyping: (room, who) => view.typing(room, who),
     onRoomsChanged: () => void myRooms.refresh(),

@@ -55,6 +55,10 @@ export interface ChatView {
   setStatus(state: ConnState, detail: string): void;
   /** A notice at the top; `sticky` keeps it until the next one. */
   notice(text: string, sticky?: boolean): void;
+  /** Something I did was refused: a notice that goes away as soon as my next action succeeds. */
+  error(text: string): void;
+  /** Something I did took effect: an error notice still showing is out of date, so it goes. */
+  succeeded(): void;
   liveMessage(message: Message): void;
   typing(room: string, user: User): void;
   /** Whether the open room's list is on screen and scrolled to its end. */
@@ -94,20 +98,36 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const members = new Map<string, readonly User[]>();
 
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-  const notice = (text: string, sticky = false): void => {
+  const show = (text: string, kind: 'info' | 'error', sticky: boolean): void => {
     clearTimeout(noticeTimer);
     noticeEl.textContent = text;
+    noticeEl.dataset['kind'] = kind;
     noticeEl.hidden = false;
     if (!sticky) noticeTimer = setTimeout(() => (noticeEl.hidden = true), NOTICE_MS);
   };
+  const notice = (text: string, sticky = false): void => show(text, 'info', sticky);
+  const error = (text: string): void => show(text, 'error', false);
+  const succeeded = (): void => {
+    if (noticeEl.hidden || noticeEl.dataset['kind'] !== 'error') return;
+    clearTimeout(noticeTimer);
+    noticeEl.hidden = true;
+  };
+  /** A room action through HTTP: once it is done, an earlier error is out of date. */
+  const done =
+    <A extends unknown[], T>(run: (...args: A) => Promise<T>) =>
+    async (...args: A): Promise<T> => {
+      const result = await run(...args);
+      succeeded();
+      return result;
+    };
   const act = (frame: Parameters<ChatHandlers['onAct']>[0]): void => {
-    if (!handlers.onAct(frame)) notice(OFFLINE);
+    if (!handlers.onAct(frame)) error(OFFLINE);
   };
 
   const dialogs = createRoomDialogs({
-    createRoom: handlers.createRoom,
-    joinRoom: handlers.joinRoom,
-    openDm: handlers.openDm,
+    createRoom: done(handlers.createRoom),
+    joinRoom: done(handlers.joinRoom),
+    openDm: done(handlers.openDm),
     publicRooms: () => (store.getState().directory ?? []).filter((r) => !r.member && r.kind === 'room'),
     afterOpen: () => composer.focus(),
     onAuthFailure: handlers.onAuthFailure,
@@ -115,10 +135,10 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const membersDialog = createMembersDialog(
     {
       members: handlers.members,
-      invite: handlers.invite,
-      remove: handlers.remove,
-      leave: handlers.leaveRoom,
-      update: handlers.updateRoom,
+      invite: done(handlers.invite),
+      remove: done(handlers.remove),
+      leave: done(handlers.leaveRoom),
+      update: done(handlers.updateRoom),
       onUser: (user) => showProfile(user),
       onAuthFailure: handlers.onAuthFailure,
     },
@@ -139,7 +159,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const profile = createProfileCard({
     me: () => store.getState().me,
     profile: handlers.profile,
-    openDm: handlers.openDm,
+    openDm: done(handlers.openDm),
     afterDm() {
       membersDialog.close();
       composer.focus();
@@ -189,7 +209,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       messages.scrollToEnd();
     },
     onEdit: (m, text) => act({ type: 'edit', room: m.room, messageId: m.id, text }),
-    onInvalid: (reason) => notice(reason),
+    onInvalid: (reason) => error(reason),
+    limits: () => store.getState().limits,
     onTyping: () => shown !== null && handlers.onTyping(shown),
     lastMine() {
       const state = store.getState();
@@ -327,6 +348,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       status.textContent = detail;
     },
     notice,
+    error,
+    succeeded,
     liveMessage(message) {
       if (message.room !== shown) return;
       typing.done(message.user.id);
