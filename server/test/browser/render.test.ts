@@ -158,7 +158,7 @@ it('lets through a task list box and no other input, even from crafted markup', 
   const out = await page.evaluate(() => {
     const { sanitize, renderMarkdown } = (
       window as unknown as {
-        ParleyRender: { sanitize(html: string): string; renderMarkdown(text: string): string };
+        ParleyRender: { sanitize: (html: string) => string; renderMarkdown: (text: string) => string };
       }
     ).ParleyRender;
     return {
