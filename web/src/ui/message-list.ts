@@ -52,6 +52,8 @@ const PAGE = 100;
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 120;
 const FLASH_MS = 1600;
+/** A scroll this soon after the person's input is theirs. */
+const INPUT_MS = 1000;
 
 interface Entry {
   message: Message;
@@ -99,12 +101,23 @@ export function createMessageList(
   let frame = 0;
 
   olderBtn.addEventListener('click', () => extendUp());
+  /** When the person last touched the scroller (wheel, touch, pointer, key). */
+  let lastInput = -Infinity;
+  const touched = (): void => {
+    lastInput = performance.now();
+  };
+  for (const type of ['wheel', 'touchmove', 'pointerdown', 'keydown'] as const) {
+    scroller.addEventListener(type, touched, { passive: true });
+  }
   scroller.addEventListener(
     'scroll',
     () => {
       const top = scroller.scrollTop;
       const nearBottom = scroller.scrollHeight - top - scroller.clientHeight < NEAR_BOTTOM_PX;
-      if (Math.abs(top - ownTop) >= 1) following = atTail && nearBottom;
+      // Away from the end only by the person's doing (or all the way up): the list shrinking under
+      // a busy stream also moves scrollTop, and must not stop the following.
+      const leaving = top < NEAR_TOP_PX || performance.now() - lastInput < INPUT_MS;
+      if (Math.abs(top - ownTop) >= 1 && (nearBottom || leaving)) following = atTail && nearBottom;
       if (top < NEAR_TOP_PX) extendUp();
       else if (!atTail && nearBottom) extendDown();
       handlers.onScroll();
