@@ -7,12 +7,16 @@
  * That also keeps hostile attributes out of the string DOMPurify parses: even an inert parse of
  * `onerror=` makes Chrome report a CSP violation.
  *
+ * GFM task lists (`- [x] done`) show as disabled checkboxes, the only `<input>` the sanitizer lets
+ * through. Images are never loaded: each becomes a link card naming its host (render/image-card.ts).
+ *
  * One message can never freeze the tab: the text is capped before parsing, every formula is
  * bounded (length, count, macro expansion) and large code blocks are not highlighted.
  */
 import { Marked } from 'marked';
 import { escapeHtml } from './render/escape.js';
 import { renderCode } from './render/highlight.js';
+import { imageCard } from './render/image-card.js';
 import { applyMathStyles } from './render/math-style.js';
 import { mathExtensions, resetMathBudget } from './render/math.js';
 import { sanitize } from './render/purify.js';
@@ -31,6 +35,9 @@ const marked = new Marked({
     },
     code({ text, lang }) {
       return renderCode(text, lang);
+    },
+    image({ href, text }) {
+      return imageCard(href, text);
     },
   },
   // After an inline <pre>, <code>, <kbd> or <script> tag, marked marks the text that follows as raw
@@ -59,3 +66,6 @@ export function setMarkdown(el: HTMLElement, text: string): void {
   el.innerHTML = renderMarkdown(text);
   applyMathStyles(el);
 }
+
+/** The sanitizer alone, for tests that hand it markup the Markdown step would never produce. */
+export { sanitize } from './render/purify.js';

@@ -19,7 +19,16 @@ import type { RoomEvent } from '../../protocol/events.js';
 import { DEFAULT_MESSAGE_TEXT_LIMITS } from '../../protocol/message-text.js';
 import { DEFAULT_PACER_LIMITS } from './outbox-pacer.js';
 import * as directory from './state/directory.js';
-import { applyMessageEvent, comparable, isMessageEvent, mergeMessages } from './state/messages.js';
+import {
+  applyMessageEvent,
+  comparable,
+  HELD_KEEP,
+  HELD_MAX,
+  holds,
+  isMessageEvent,
+  keepNewest,
+  mergeMessages,
+} from './state/messages.js';
 
 export { comparable, mergeMessages } from './state/messages.js';
 
@@ -101,6 +110,8 @@ export type ChatAction =
   | { type: 'left'; room: string; reason?: 'left' | 'removed' | undefined }
   /** The socket stopped following the room (still mine): what we held of it would only go stale. */
   | { type: 'forget'; room: string }
+  /** The person follows the end of the room: the oldest messages held beyond `HELD_MAX` may go. */
+  | { type: 'trim'; room: string }
   /** Show this room. */
   | { type: 'open'; room: string | null }
   | { type: 'queue'; pending: PendingMessage }
@@ -165,19 +176,15 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
     case 'message': {
       const { message } = action;
       const prev = state.rooms.get(message.room);
-      const next = live(state, message.room, message.seq, (r) => ({
-        ...r,
-        messages: mergeMessages(r.messages, [message]),
-      }));
+      const next = live(state, message.room, message.seq, (r) => held(state, message.room, r, [message]));
       // Counted once: when it is new to this client.
-      if (prev === undefined || prev.messages.some((m) => m.id === message.id) || next === state) return next;
+      if (prev === undefined || holds(prev.messages, message) || next === state) return next;
       return withDirectory(next, (list, s) => directory.sawMessage(list, message, s.rooms.get(message.room), s.me));
     }
     case 'ack': {
-      const next = live(state, action.message.room, action.message.seq, (r) => ({
-        ...r,
-        messages: mergeMessages(r.messages, [action.message]),
-      }));
+      const next = live(state, action.message.room, action.message.seq, (r) =>
+        held(state, action.message.room, r, [action.message]),
+      );
       const pending = state.pending.filter((p) => p.clientMsgId !== action.clientMsgId);
       const acked = pending.length === state.pending.length ? next : { ...next, pending };
       return withDirectory(acked, (list, s) =>
@@ -245,6 +252,8 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
       rooms.delete(action.room);
       return { ...state, rooms };
     }
+    case 'trim':
+      return updateRoom(state, action.room, trimmed);
     case 'open':
       return state.active === action.room ? state : { ...state, active: action.room };
     case 'queue':
@@ -297,6 +306,21 @@ function applyJoined(
     else if (isMessageEvent(step.event)) messages = applyMessageEvent(messages, step.event, me?.id);
   }
   return { ...prev, messages, online, lastSeq: Math.max(prev.lastSeq, covered), ahead, lastReadSeq };
+}
+
+/**
+ * Live messages added to a room. A room not on screen lets its oldest messages go at once past the
+ * cap; the room on screen waits for the list to say the person follows its end (`trim`).
+ */
+function held(state: ChatState, room: string, r: RoomState, incoming: readonly Message[]): RoomState {
+  const next = { ...r, messages: mergeMessages(r.messages, incoming) };
+  return state.active === room ? next : trimmed(next);
+}
+
+/** The room with at most `HELD_KEEP` messages once it holds more than `HELD_MAX`; older ones are on the server. */
+function trimmed(r: RoomState): RoomState {
+  if (r.messages.length <= HELD_MAX) return r;
+  return { ...r, messages: keepNewest(r.messages, HELD_KEEP), hasOlder: true };
 }
 
 function applyEvent(r: RoomState, event: RoomEvent, me: User | null): RoomState {

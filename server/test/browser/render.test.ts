@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { arrive, auditMessages, ensureWebBuilt, launchBrowser, sendViaUi, type Person } from '../helpers/browser.js';
 import { GOOD_PASSWORD, newUser, uniqueName } from '../helpers/http.js';
+import { bundleRenderer } from '../helpers/render-bundle.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
 
@@ -146,4 +147,43 @@ it('renders hostile Markdown and math without freezing the tab', async () => {
   const many = ben.page.locator('#messages .message', { hasText: 'x_59' }).locator('.body');
   expect(await many.locator('.katex').count()).toBeLessThanOrEqual(40);
   expect(await many.locator('code.math-source').count()).toBeGreaterThan(0);
+});
+
+it('lets through a task list box and no other input, even from crafted markup', async () => {
+  // The sanitizer alone, in a page without the app's CSP: markup the Markdown step never produces.
+  const bundle = await bundleRenderer();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addScriptTag({ content: bundle });
+  const out = await page.evaluate(() => {
+    const { sanitize, renderMarkdown } = (
+      window as unknown as {
+        ParleyRender: { sanitize: (html: string) => string; renderMarkdown: (text: string) => string };
+      }
+    ).ParleyRender;
+    return {
+      tasks: renderMarkdown('- [ ] todo\n- [x] done'),
+      crafted: [
+        '<input type="text" value="x" autofocus onfocus="alert(1)">',
+        '<input type="checkbox" onclick="alert(2)" name="n" id="i" style="color:red" checked>',
+        '<input type="image" src="https://elsewhere.example/x.png">',
+        '<input type="hidden" name="csrf"><input>',
+        '<label><input type="CHECKBOX" formaction="javascript:alert(3)"></label>',
+      ].map(sanitize),
+      image: renderMarkdown('![a chart](https://elsewhere.example/c.png) and ![](javascript:alert(4))'),
+    };
+  });
+  expect(out.tasks).toContain('<input disabled="" type="checkbox"> todo');
+  expect(out.tasks).toContain('<input checked="" disabled="" type="checkbox"> done');
+  expect(out.crafted).toEqual([
+    '',
+    '<input type="checkbox" checked="" disabled="">',
+    '',
+    '',
+    '<label><input type="CHECKBOX" disabled=""></label>',
+  ]);
+  expect(out.image).not.toContain('<img');
+  expect(out.image).toContain('<span class="link-card-host">elsewhere.example</span>');
+  expect(out.image).not.toContain('javascript');
+  await context.close();
 });

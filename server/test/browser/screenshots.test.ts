@@ -1,7 +1,8 @@
 /**
  * Produces the README screenshots (docs/screenshots/*.png): the login and chat screens, dark and
  * light, on a desktop (1280x800) and a phone (390x844) — the desktop ones show the rooms sidebar
- * with unread and mention badges — and the rooms drawer open on the phone, in both themes.
+ * with unread and mention badges — and the rooms drawer open on the phone, in both themes. The
+ * chat shows a task list, an image shown as a link card, and the date between yesterday and today.
  * Reduced motion keeps the frames still.
  */
 import { mkdirSync } from 'node:fs';
@@ -23,13 +24,15 @@ const THEMES = ['dark', 'light'] as const;
 let server: TestServer;
 let browser: Browser;
 let disposeBrowser: () => Promise<void>;
+/** The server's clock, moved back a day for the message said "yesterday". */
+let shift = 0;
 const clients: TestClient[] = [];
 const sessions: Session[] = [];
 
 beforeAll(async () => {
   ensureWebBuilt();
   mkdirSync(OUT, { recursive: true });
-  server = await startServer();
+  server = await startServer({ clock: { now: () => Date.now() - shift } });
   ({ browser, dispose: disposeBrowser } = await launchBrowser());
 });
 afterAll(async () => {
@@ -39,16 +42,18 @@ afterAll(async () => {
 });
 
 const CONVERSATION: [who: 0 | 1 | 2, text: string][] = [
-  [1, 'morning! the deploy went fine'],
+  [1, 'morning! the deploy went fine, board: ![deploy board](https://status.example.org/board.png)'],
   [0, '**nice.** did the migration run? quick check:\n```sql\nSELECT count(*) FROM messages WHERE seq > 1000;\n```'],
   [1, 'it did. and Euler is still happy: $e^{i\\pi}+1=0$'],
   [
     2,
     'the reconnect backoff, for the record:\n```ts\nexport function backoff(attempt: number): number {\n  const cap = Math.min(30_000, 500 * 2 ** attempt);\n  return cap / 2 + Math.random() * (cap / 2);\n}\n```',
   ],
-  [1, '> never lose a message\nqueued while offline, sent once on reconnect'],
   [2, 'and the sum we argued about: $$\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$$'],
 ];
+
+/** Said the day before, by Grace: a task list under yesterday's date. */
+const YESTERDAY = 'release checklist for tomorrow:\n- [x] changelog\n- [ ] tag v2.3';
 
 /** Rooms Ada is added to, each with what is said there while she looks at #general. */
 const ROOMS: [owner: 0 | 1, name: string, visibility: 'public' | 'private', topic: string, said: string[]][] = [
@@ -95,22 +100,28 @@ it('writes the login, chat and rooms screenshots for both themes and both sizes'
     viewport: SIZES.desktop,
     colorScheme: 'dark',
   });
+  shift = 24 * 60 * 60 * 1000;
+  await clients[0]!.sendText(YESTERDAY);
+  shift = 0;
+  const stored = me.page.locator('#messages .message[data-seq]');
   for (const [index, [who, text]] of CONVERSATION.entries()) {
     if (who === 0) {
       await me.page.fill('#composer', text);
       await me.page.click('#send-btn');
       // Stored (it has a seq) before the next person speaks, so the room reads in this order even
       // when a busy machine delays the browser.
-      await me.page.waitForSelector(`#messages .message[data-seq]:nth-child(${index + 1})`);
+      await expect.poll(() => stored.count()).toBe(index + 2);
     } else await clients[who - 1]!.sendText(text);
   }
-  await me.page.waitForSelector('#messages .message:nth-child(6) .katex');
+  await stored.nth(CONVERSATION.length).locator('.katex').waitFor();
+  await me.page.waitForSelector('#messages .day-separator:has-text("Yesterday")');
+  await me.page.waitForSelector('#messages .link-card');
   await me.page.waitForSelector('#online li:nth-child(3)');
   await replyAndReact(me.page);
   await roomsWithNews(me.page);
   await me.page.fill('#composer', 'typing a reply with `code` and $x^2$…');
   await me.page.mouse.move(1, 1); // no hover highlight in the pictures
-  expect(await me.page.$$('#messages .message')).toHaveLength(CONVERSATION.length + 1);
+  expect(await me.page.$$('#messages .message')).toHaveLength(CONVERSATION.length + 2);
 
   for (const [size, viewport] of Object.entries(SIZES)) {
     for (const theme of THEMES) {

@@ -2,12 +2,14 @@
  * The last step before insertion: DOMPurify over the final HTML string. HTML, SVG (KaTeX draws
  * radicals and braces with it) and MathML (what screen readers read) are allowed, with nothing
  * scriptable: no event handlers, no javascript: or data: links, no forms, no style attributes.
+ * The one input allowed is a task list's box: `<input type="checkbox" disabled>`, checked or not,
+ * with no other attribute; any other `<input>` is removed.
  */
 import DOMPurify, { type Config } from 'dompurify';
 import { MATH_STYLE_ATTR, parseMathStyle, serializeMathStyle } from './math-style.js';
 
 const CONFIG: Config = {
-  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'option', 'dialog', 'template'],
+  FORBID_TAGS: ['style', 'form', 'button', 'textarea', 'select', 'option', 'dialog', 'template'],
   FORBID_ATTR: ['style', 'id', 'name', 'formaction'],
   // KaTeX's MathML keeps the TeX source in <annotation> inside <semantics>.
   ADD_TAGS: ['semantics', 'annotation'],
@@ -16,6 +18,8 @@ const CONFIG: Config = {
   ADD_URI_SAFE_ATTR: [MATH_STYLE_ATTR],
   ALLOW_DATA_ATTR: false,
 };
+
+const TASK_BOX_ATTRS = new Set(['type', 'checked', 'disabled']);
 
 let installed = false;
 
@@ -29,6 +33,15 @@ function installHooks(): void {
     const kept = usable ? parseMathStyle(data.attrValue) : [];
     if (kept.length === 0) data.keepAttr = false;
     else data.attrValue = serializeMathStyle(kept);
+  });
+  DOMPurify.addHook('uponSanitizeAttribute', (node, data) => {
+    if (node.nodeName === 'INPUT' && !TASK_BOX_ATTRS.has(data.attrName)) data.keepAttr = false;
+  });
+  // A task list's box, disabled whatever the markup said; any other input goes.
+  DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+    if (node.nodeName !== 'INPUT' || !(node instanceof Element)) return;
+    if (node.getAttribute('type')?.toLowerCase() !== 'checkbox') node.remove();
+    else node.setAttribute('disabled', '');
   });
   // Links open in a new tab without handing it our window or our URL.
   DOMPurify.addHook('afterSanitizeAttributes', (node) => {

@@ -51,6 +51,32 @@ export function mergeMessages(
   return [...(next ?? existing), ...fresh].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * Messages held per room in memory at most, while the person follows the end (or the room is not
+ * on screen): past it the oldest go, down to `HELD_KEEP`, and the room says it has older ones, so
+ * scrolling up fetches them again. A long-open tab in a busy room stays the same size, and no
+ * per-message step costs more as the day goes on.
+ */
+export const HELD_MAX = 1000;
+export const HELD_KEEP = 600;
+
+/** The newest `keep` messages (the same list when it holds no more). */
+export function keepNewest(messages: readonly Message[], keep: number): readonly Message[] {
+  return messages.length <= keep ? messages : messages.slice(messages.length - keep);
+}
+
+/** Whether the list holds this message: by seq (a binary search), then by id. */
+export function holds(messages: readonly Message[], m: Message): boolean {
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (messages[mid]!.seq < m.seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return messages[lo]?.id === m.id;
+}
+
 /** Applies one event to the list; the same list when it changes nothing there (or names no message held). */
 export function applyMessageEvent(
   messages: readonly Message[],

@@ -179,6 +179,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       onRetry: handlers.onRetry,
       onLoadOlder: () => void (shown !== null && handlers.onLoadOlder(shown)),
       onScroll: () => handlers.onSeen(),
+      onTrim: () => shown !== null && store.dispatch({ type: 'trim', room: shown }),
       onLeave: () => composer.focus(),
       onReply: (m) => composer.reply(m),
       onEdit: (m) => composer.edit(m),
