@@ -96,7 +96,7 @@ function meta(createdAt: string, user: User | null, actions: MessageActions | nu
     const author = el('button', 'author', user.username);
     author.type = 'button';
     author.tabIndex = -1;
-    author.title = `message ${user.username} directly`;
+    author.title = `${user.username}: profile`;
     author.addEventListener('click', () => actions.onUser(user));
     paintUser(author, user.color);
     head.append(author);
