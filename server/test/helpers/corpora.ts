@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { it, type TestFunction } from 'vitest';
+import { it, TestRunner, type TestFunction } from 'vitest';
 
 /**
  * The public attack corpora (XSS, SQL injection, naughty strings; see their SOURCES.md). They live
@@ -33,7 +33,7 @@ let warned = false;
 export function corpusIt(name: string, fn: TestFunction, timeout?: number): void {
   if (corporaSkipped) {
     // Vitest lists skipped tests by name only when it runs one file, so the warning names them.
-    console.warn(`${warned ? '' : `${CORPORA_SKIP_REASON}\n`}  skipped: ${name}`);
+    console.warn(`${warned ? '' : `${CORPORA_SKIP_REASON}\n`}  skipped: ${fullName(name)}`);
     warned = true;
     it.skip(name, fn, timeout);
     return;
@@ -46,6 +46,12 @@ export function corpusIt(name: string, fn: TestFunction, timeout?: number): void
     },
     timeout,
   );
+}
+
+/** `suite > inner suite > test`, as Vitest names a test. */
+function fullName(name: string): string {
+  const suite = TestRunner.getCurrentSuite()?.suite?.fullTestName;
+  return suite ? `${suite} > ${name}` : name;
 }
 
 function requireCorpora(): void {
