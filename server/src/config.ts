@@ -68,6 +68,11 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * pretty: one human-readable, coloured line per event (pino-pretty); json: one JSON object per line,
+   * for log collectors. Default: pretty when NODE_ENV is not production and stdout is a terminal, else json.
+   */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   /** Longest message, in characters after trimming. Default 4000. */
   MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).max(4000).default(4000),
   /**
@@ -169,6 +174,7 @@ export interface Config {
   cookieSecure: boolean;
   trustProxy: string | undefined;
   logLevel: string;
+  logFormat: LogFormat;
   messageMaxChars: number;
   /** Longest message text on the wire, in bytes of its JSON string form. */
   messageMaxBytes: number;
@@ -215,7 +221,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export type LogFormat = 'pretty' | 'json';
+
+/**
+ * `stdoutIsTerminal` decides the default log format: a person at a terminal reads pretty lines, while a
+ * pipe, a file or a service manager usually feeds a collector that wants JSON.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  stdoutIsTerminal: boolean = process.stdout.isTTY === true,
+): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -245,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: e.COOKIE_SECURE === 'true',
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV !== 'production' && stdoutIsTerminal ? 'pretty' : 'json'),
     messageMaxChars: e.MESSAGE_MAX_CHARS,
     messageMaxBytes: e.MESSAGE_MAX_BYTES,
     replyMaxBytes: replyBudget(e.WS_MAX_BUFFERED_BYTES),

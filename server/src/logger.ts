@@ -1,9 +1,13 @@
 import pino, { type Logger as PinoLogger } from 'pino';
+import type { LogFormat } from './config.js';
+import { prettyStream } from './logger-pretty.js';
 
 /**
- * Structured JSON logs (pino). Secrets never reach a log line: credentials, tokens, cookies and the
- * token-bearing WebSocket subprotocol header are redacted wherever they appear, and URLs are
- * logged without their query string.
+ * Structured logs (pino): one JSON object per line, or the same events as human-readable lines
+ * (pino-pretty) for a person at a terminal; `LOG_FORMAT` in config.ts decides. Secrets never reach a
+ * log line in either format: credentials, tokens, cookies and the token-bearing WebSocket subprotocol
+ * header are redacted wherever they appear (pino redacts before anything is written, so the pretty
+ * printer only ever sees redacted events), and URLs are logged without their query string.
  */
 export const REDACTED_PATHS = [
   'password',
@@ -27,7 +31,11 @@ export const REDACTED_PATHS = [
   'headers["sec-websocket-protocol"]',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): PinoLogger {
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  format: LogFormat = 'json',
+): PinoLogger {
   return pino(
     {
       level,
@@ -40,7 +48,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         err: pino.stdSerializers.err,
       },
     },
-    destination,
+    format === 'pretty' ? prettyStream(destination) : destination,
   );
 }
 

@@ -4,17 +4,16 @@
  * attributes); a sample of a public XSS corpus runs nothing; hostile Markdown cannot freeze the tab
  * (bounded main-thread CPU, and the page still takes typing afterwards).
  */
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { corpusIt, corpusLines } from '../helpers/corpora.js';
 import { arrive, auditMessages, ensureWebBuilt, launchBrowser, sendViaUi, type Person } from '../helpers/browser.js';
 import { GOOD_PASSWORD, newUser, uniqueName } from '../helpers/http.js';
 import { bundleRenderer } from '../helpers/render-bundle.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
 
-// shared/ sits beside the repository, here and in CI.
-const CORPUS = new URL('../../../../shared/corpora/xss/xss-payload-list.txt', import.meta.url);
+// The XSS corpus is in ../shared/corpora; its test skips without it, except under CI (helpers/corpora.ts).
 const SAMPLE = 200;
 
 let server: TestServer;
@@ -73,39 +72,41 @@ it('renders bold, highlighted TypeScript and KaTeX for the other person, with no
   expect(sup!).toBeLessThan(base!);
 });
 
-it(`shows ${SAMPLE} payloads from an XSS corpus as harmless text: no dialog, no handler, no script URL`, async () => {
-  const lines = readFileSync(CORPUS, 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0 && line.length <= 2000);
-  const step = Math.floor(lines.length / SAMPLE);
-  const sample = Array.from({ length: SAMPLE }, (_, i) => lines[i * step]!);
-  // And a few written by hand: raw HTML, Markdown links with script URLs, an iframe.
-  sample.push(
-    '<img src=x onerror="window.__executions++;alert(1)">',
-    '<svg onload=alert(2)><script>alert(3)</script>',
-    '[click me](javascript:alert(4)) [me too]( JaVaScRiPt:alert(5) )',
-    '<a href="javascript:alert(6)">link</a> <iframe src="javascript:alert(7)"></iframe>',
-  );
-  for (const payload of sample) await eve.sendText(payload);
-  await eve.sendText('corpus-done');
-  for (const person of [ann, ben]) {
-    await shown(person, 'corpus-done');
-    const audit = await auditMessages(person.page);
-    expect(person.dialogs).toEqual([]);
-    expect(audit.executions).toBe(0);
-    expect(audit.handlers).toBe(0);
-    expect(audit.jsUrls).toBe(0);
-    expect(audit.scripts).toBe(0);
-    // Remote images are blocked by img-src; nothing may ever have tried to run script or inline style.
-    expect(audit.csp.filter((v) => !v.startsWith('img-src'))).toEqual([]);
-    expect(await person.page.locator('#messages .message').count()).toBeGreaterThan(SAMPLE);
-    // Shown as harmless text: still there to read.
-    const text = (await person.page.textContent('#messages')) ?? '';
-    expect(text).toContain('onerror="window.__executions++;alert(1)"');
-    expect(text).toContain('click me');
-  }
-});
+corpusIt(
+  `shows ${SAMPLE} payloads from an XSS corpus as harmless text: no dialog, no handler, no script URL`,
+  async () => {
+    const lines = corpusLines('xss/xss-payload-list.txt')
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0 && line.length <= 2000);
+    const step = Math.floor(lines.length / SAMPLE);
+    const sample = Array.from({ length: SAMPLE }, (_, i) => lines[i * step]!);
+    // And a few written by hand: raw HTML, Markdown links with script URLs, an iframe.
+    sample.push(
+      '<img src=x onerror="window.__executions++;alert(1)">',
+      '<svg onload=alert(2)><script>alert(3)</script>',
+      '[click me](javascript:alert(4)) [me too]( JaVaScRiPt:alert(5) )',
+      '<a href="javascript:alert(6)">link</a> <iframe src="javascript:alert(7)"></iframe>',
+    );
+    for (const payload of sample) await eve.sendText(payload);
+    await eve.sendText('corpus-done');
+    for (const person of [ann, ben]) {
+      await shown(person, 'corpus-done');
+      const audit = await auditMessages(person.page);
+      expect(person.dialogs).toEqual([]);
+      expect(audit.executions).toBe(0);
+      expect(audit.handlers).toBe(0);
+      expect(audit.jsUrls).toBe(0);
+      expect(audit.scripts).toBe(0);
+      // Remote images are blocked by img-src; nothing may ever have tried to run script or inline style.
+      expect(audit.csp.filter((v) => !v.startsWith('img-src'))).toEqual([]);
+      expect(await person.page.locator('#messages .message').count()).toBeGreaterThan(SAMPLE);
+      // Shown as harmless text: still there to read.
+      const text = (await person.page.textContent('#messages')) ?? '';
+      expect(text).toContain('onerror="window.__executions++;alert(1)"');
+      expect(text).toContain('click me');
+    }
+  },
+);
 
 it('renders hostile Markdown and math without freezing the tab', async () => {
   // The renderer's own work, in CPU time of the page's main thread (threadTicks): what a pathological

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Limits, type ErrorFrameT, type Message, type ServerFrame } from '../../../protocol/index.js';
+import { corpusIt, corpusJson } from '../helpers/corpora.js';
 import { restAs, roomName, serverForSuite, STORE_KINDS, type Rest } from '../helpers/conversations.js';
 import { newUser, request, type Session } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -11,9 +11,10 @@ import { connect, type TestClient } from '../helpers/ws-client.js';
  * byte for byte as for a room that does not exist, while its members go on chatting undisturbed.
  * Hostile bodies get a documented 400, never a 500, and never leave an event behind.
  */
-const naughty = (
-  JSON.parse(readFileSync(new URL('../../../../shared/corpora/naughty/blns.json', import.meta.url), 'utf8')) as string[]
-).filter((s) => s.length > 0);
+/** The Big List of Naughty Strings (../shared/corpora; its test skips without it, except under CI). */
+function naughtyStrings(): string[] {
+  return corpusJson<string[]>('naughty/blns.json').filter((s) => s.length > 0);
+}
 
 describe.each(STORE_KINDS)('probing a private room on %s', (kind) => {
   const env = serverForSuite(kind);
@@ -274,39 +275,45 @@ describe.each(STORE_KINDS)('probing a private room on %s', (kind) => {
       expect((await rest.rooms()).length).toBe(listed);
     });
 
-    it('names from the naughty-strings corpus as room names and usernames: a 4xx, never a 500, never an event', async () => {
-      const rest = restAs(env.server.url, alice);
-      const mine = roomName('naughty');
-      await rest.createRoom(mine, 'private');
-      const seq = (await rest.room(mine))!.lastSeq;
-      const statuses = new Map<number, number>();
-      const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      for (const payload of naughty) {
-        const created = await rest.post<{ error?: { code: string } }>('/rooms', { name: payload });
-        count(created.status);
-        if (created.status !== 201)
-          expect(['VALIDATION_FAILED', 'ROOM_NAME_TAKEN']).toContain(created.body.error?.code);
-        const invited = await rest.post<{ error?: { code: string } }>(`/rooms/${mine}/members`, { username: payload });
-        count(invited.status);
-        expect([400, 404], payload).toContain(invited.status);
-        const dm = await rest.post('/dms', { username: payload });
-        count(dm.status);
-        expect([400, 404], payload).toContain(dm.status);
-        const removed = await rest.delete(`/rooms/${mine}/members/${encodeURIComponent(payload)}`);
-        count(removed.status);
-        // A path parameter past Fastify's maxParamLength is 414 before any route runs.
-        expect([204, 400, 404, 414], payload).toContain(removed.status);
-        // `.` and `..` are path segments the URL resolves before it leaves (`/rooms/.` is `/rooms`).
-        if (payload !== '.' && payload !== '..') {
-          const path = await rest.get(`/rooms/${encodeURIComponent(payload)}`);
-          count(path.status);
-          // A corpus line that is a valid room name (`undefined`, `null`) was created just above.
-          expect(created.status === 201 ? [200] : [400, 404, 414], payload).toContain(path.status);
+    corpusIt(
+      'names from the naughty-strings corpus as room names and usernames: a 4xx, never a 500, never an event',
+      async () => {
+        const rest = restAs(env.server.url, alice);
+        const mine = roomName('naughty');
+        await rest.createRoom(mine, 'private');
+        const seq = (await rest.room(mine))!.lastSeq;
+        const statuses = new Map<number, number>();
+        const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        for (const payload of naughtyStrings()) {
+          const created = await rest.post<{ error?: { code: string } }>('/rooms', { name: payload });
+          count(created.status);
+          if (created.status !== 201)
+            expect(['VALIDATION_FAILED', 'ROOM_NAME_TAKEN']).toContain(created.body.error?.code);
+          const invited = await rest.post<{ error?: { code: string } }>(`/rooms/${mine}/members`, {
+            username: payload,
+          });
+          count(invited.status);
+          expect([400, 404], payload).toContain(invited.status);
+          const dm = await rest.post('/dms', { username: payload });
+          count(dm.status);
+          expect([400, 404], payload).toContain(dm.status);
+          const removed = await rest.delete(`/rooms/${mine}/members/${encodeURIComponent(payload)}`);
+          count(removed.status);
+          // A path parameter past Fastify's maxParamLength is 414 before any route runs.
+          expect([204, 400, 404, 414], payload).toContain(removed.status);
+          // `.` and `..` are path segments the URL resolves before it leaves (`/rooms/.` is `/rooms`).
+          if (payload !== '.' && payload !== '..') {
+            const path = await rest.get(`/rooms/${encodeURIComponent(payload)}`);
+            count(path.status);
+            // A corpus line that is a valid room name (`undefined`, `null`) was created just above.
+            expect(created.status === 201 ? [200] : [400, 404, 414], payload).toContain(path.status);
+          }
         }
-      }
-      expect(statuses.has(500)).toBe(false);
-      expect((await rest.room(mine))!.lastSeq).toBe(seq);
-      expect((await rest.get<{ members: unknown[] }>(`/rooms/${mine}/members`)).body.members).toHaveLength(1);
-    }, 300_000);
+        expect(statuses.has(500)).toBe(false);
+        expect((await rest.room(mine))!.lastSeq).toBe(seq);
+        expect((await rest.get<{ members: unknown[] }>(`/rooms/${mine}/members`)).body.members).toHaveLength(1);
+      },
+      300_000,
+    );
   });
 });
