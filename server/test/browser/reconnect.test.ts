@@ -1,0 +1,163 @@
+/**
+ * Reconnecting as a person would want it: the server process is stopped and started again on the
+ * same port. While it is away the status counts down and the online list says it is only the last
+ * one known; once the server listens again, a visible page is back within a second (here: within
+ * 3 s, a ceiling for a loaded machine; web/test/connection.test.ts proves the second) and a
+ * message goes through. And "retry now" reconnects at once, without waiting out the countdown.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { arrive, ensureWebBuilt, launchBrowser, openPage, sendViaUi, shownMessages } from '../helpers/browser.js';
+import { GOOD_PASSWORD, uniqueName } from '../helpers/http.js';
+import {
+  countdownValues,
+  installAttentionHooks,
+  sawCountdown,
+  setBackground,
+  statusLog,
+} from '../helpers/page-attention.js';
+import { startServerProcess, type ServerProcess } from '../helpers/process.js';
+import { GENEROUS_LIMITS, startServer, tempDir, type TestServer } from '../helpers/server.js';
+
+/** Back online after the server listens again: the goal is 1 s; this allows for a loaded machine. */
+const BACK_WITHIN_MS = 3_000;
+/** How long a page may take to show the countdown going down (its backoff reaches whole seconds). */
+const COUNTDOWN_CEILING_MS = 60_000;
+
+let browser: Browser;
+let disposeBrowser: () => Promise<void>;
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  ({ browser, dispose: disposeBrowser } = await launchBrowser());
+});
+afterAll(async () => {
+  for (const clean of cleanups.reverse()) await clean();
+  await disposeBrowser?.();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Registers through the UI, with the attention hooks installed before the app loads. */
+async function arriveWatched(url: string, prefix: string) {
+  const { context, page } = await openPage(browser);
+  await installAttentionHooks(page);
+  const username = uniqueName(prefix);
+  await page.goto(url);
+  await page.waitForSelector('#auth:not([hidden])');
+  await page.fill('#username', username);
+  await page.fill('#password', GOOD_PASSWORD);
+  await page.click('#register-btn');
+  await page.waitForSelector('#status[data-state="online"]');
+  return { context, page, username };
+}
+
+/** When the page itself saw the status turn online, after `since` (page clock = this machine's clock). */
+async function onlineAt(page: Page, since: number): Promise<number> {
+  await page.waitForSelector('#status[data-state="online"]');
+  const entry = (await statusLog(page)).find((e) => e.at >= since && e.state === 'online');
+  if (entry === undefined) throw new Error('the status log has no "online" after the restart');
+  return entry.at;
+}
+
+it('server stopped and started: the status counts down, the list goes stale, and the page is back within a second', async () => {
+  const dataDir = tempDir('parley-reconnect-');
+  cleanups.push(() => dataDir.remove());
+  const env = {
+    PORT: String(await freePort()),
+    DATA_DIR: dataDir.path,
+    PUBLIC_DIR: 'web/dist',
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    ...GENEROUS_LIMITS,
+  };
+  let server: ServerProcess | undefined = await startServerProcess(env);
+  cleanups.push(() => server?.stop('SIGKILL'));
+  const url = server.url;
+  const ann = await arriveWatched(url, 'ann');
+  const ben = await arrive(browser, url, uniqueName('ben'), GOOD_PASSWORD);
+  cleanups.push(
+    () => ann.context.close(),
+    () => ben.context.close(),
+  );
+  await ann.page.waitForSelector(`#online li[data-username="${ben.username}"]`);
+  expect(await ann.page.textContent('#online-label')).toBe('online');
+
+  await server.stop('SIGTERM');
+  server = undefined;
+  await ann.page.waitForSelector('#status[data-state="offline"]');
+
+  // Offline: nobody is known to be present; the last list stays, marked as such.
+  await ann.page.waitForSelector('#online.stale[data-stale="true"]');
+  expect(await ann.page.textContent('#online-label')).toBe('offline — last known');
+  expect(await ann.page.locator(`#online li[data-username="${ben.username}"]`).count()).toBe(1);
+
+  // The countdown goes down second by second, and "retry now" is offered.
+  await expect.poll(async () => sawCountdown(await statusLog(ann.page)), { timeout: COUNTDOWN_CEILING_MS }).toBe(true);
+  const seen = countdownValues(await statusLog(ann.page));
+  expect(new Set(seen).size).toBeGreaterThanOrEqual(2);
+  expect(await ann.page.isVisible('#retry-now')).toBe(true);
+  expect(await ann.page.textContent('#status')).toMatch(/^(server restarting|connection lost) — retrying in \d+s$/);
+
+  server = await startServerProcess(env);
+  const listening = Date.now();
+  expect(server.url).toBe(url);
+  const back = await onlineAt(ann.page, listening - 60_000);
+  expect(back - listening).toBeLessThanOrEqual(BACK_WITHIN_MS);
+  expect(await ann.page.isHidden('#retry-now')).toBe(true);
+
+  // Live again: a message goes through, and the list is live once a fresh one arrived.
+  await ben.page.waitForSelector('#status[data-state="online"]');
+  await sendViaUi(ann.page, 'back again');
+  await expect.poll(async () => (await shownMessages(ben.page)).map((m) => m.text)).toContain('back again');
+  await ann.page.waitForSelector('#online[data-stale="false"]');
+  expect(await ann.page.textContent('#online-label')).toBe('online');
+  await ann.page.waitForSelector(`#online li[data-username="${ben.username}"]`);
+}, 300_000);
+
+it('retry now: reconnects at once instead of waiting out the countdown', async () => {
+  const dataDir = tempDir('parley-retry-now-');
+  cleanups.push(() => dataDir.remove());
+  const env = { JWT_SECRET: randomBytes(48).toString('base64url') };
+  let server: TestServer | undefined = await startServer({ dataDir: dataDir.path, env });
+  cleanups.push(() => server?.close());
+  const port = Number(new URL(server.url).port);
+  const ann = await arriveWatched(server.url, 'ann');
+  cleanups.push(() => ann.context.close());
+
+  // In the background the page does not probe: only its countdown (or the person) brings it back.
+  await setBackground(ann.page, true, false);
+  await server.close();
+  server = undefined;
+  // Wait for a long wait: the backoff has grown to several seconds.
+  await expect
+    .poll(async () => Math.max(0, ...countdownValues(await statusLog(ann.page)).slice(-1)), {
+      timeout: COUNTDOWN_CEILING_MS,
+    })
+    .toBeGreaterThanOrEqual(6);
+  server = await startServer({ dataDir: dataDir.path, env, port });
+
+  const left = Number(/in (\d+)s/.exec((await ann.page.textContent('#status')) ?? '')?.[1] ?? 0);
+  expect(left, 'the page should still be waiting when the server is back').toBeGreaterThanOrEqual(3);
+  // By keyboard, as anyone can: focus the button, press Enter.
+  await ann.page.focus('#retry-now');
+  const pressedAt = await ann.page.evaluate(() => Date.now());
+  await ann.page.keyboard.press('Enter');
+  const back = await onlineAt(ann.page, pressedAt);
+  // Well before the countdown would have ended.
+  expect(back - pressedAt).toBeLessThan((left - 1) * 1000);
+  expect(back - pressedAt).toBeLessThanOrEqual(BACK_WITHIN_MS);
+}, 180_000);
