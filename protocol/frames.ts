@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Limits } from './limits.js';
+import { isWellFormed } from './message-text.js';
 import { ERROR_CODE_LIST } from './errors.js';
 import { RoomEventSchema, RoomRoleSchema, UserSchema, VisibilitySchema, type User } from './events.js';
 
@@ -15,15 +16,6 @@ export const AUTH_SUBPROTOCOL_PREFIX = 'parley.auth.';
 
 const roomName = z.string().regex(Limits.ROOM_PATTERN);
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-/**
- * A lone surrogate cannot be stored as UTF-8, and PostgreSQL text cannot hold U+0000: refuse both
- * rather than change the text silently, so every stored message reads back byte for byte.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-export function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text) && !text.includes('\u0000');
-}
-
 const clientMsgId = z
   .string()
   .min(1)
@@ -151,7 +143,26 @@ export type ClientFrameType = ClientFrame['type'];
 
 // ---------------------------------------------------------------- server → client
 
-export const ReadyFrame = z.object({ type: z.literal('ready'), user: UserSchema, sessionId: z.string() });
+/**
+ * The limits this server applies to my messages (its config, which may be tighter than the
+ * defaults in limits.ts): the composer checks text against them, and the outbox paces itself to
+ * the message rate so that an honest burst is never refused. Absent from older servers.
+ */
+export const ServerLimitsSchema = z.object({
+  messageMaxChars: z.number().int().positive(),
+  messageMaxBytes: z.number().int().positive(),
+  /** Steady messages per second per user, across their sockets (RATE_LIMIT_MESSAGES_PER_SECOND). */
+  messagesPerSecond: z.number().positive(),
+  /** Messages a user may send at once above the steady rate (RATE_LIMIT_MESSAGES_BURST). */
+  messagesBurst: z.number().int().nonnegative(),
+});
+export type ServerLimits = z.infer<typeof ServerLimitsSchema>;
+export const ReadyFrame = z.object({
+  type: z.literal('ready'),
+  user: UserSchema,
+  sessionId: z.string(),
+  limits: ServerLimitsSchema.optional(),
+});
 export const JoinedFrame = z.object({
   type: z.literal('joined'),
   room: z.string(),

@@ -21,6 +21,7 @@ import { createAuthenticator } from './edge/auth/authenticate.js';
 import { authRoutes } from './edge/http/auth-routes.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
+import { userRoutes } from './edge/http/user-routes.js';
 import { registerErrorHandling } from './edge/http/errors.js';
 import { healthRoutes } from './edge/http/health-routes.js';
 import { requireAuth } from './edge/http/require-auth.js';
@@ -96,6 +97,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     limits: {
       messageMaxChars: config.messageMaxChars,
       messageMaxBytes: config.messageMaxBytes,
+      messagesPerSecond: rl.messagesPerSecond,
+      messagesBurst: rl.messagesBurst,
       replyMaxBytes: config.replyMaxBytes,
       maxBufferedBytes: config.wsMaxBufferedBytes,
       presenceCoalesceMs: 50,
@@ -216,6 +219,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   sessionRoutes(http, sessions, deps.store, auth);
   chatRoutes(http, core, auth);
   roomRoutes(http, core, auth);
+  userRoutes(http, core, auth);
   http.get('/api/v1/ws', (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
 
   const publicDir = resolve(config.publicDir);

@@ -3,6 +3,7 @@
  * never in a URL. The fingerprint and refresh-token cookies are HttpOnly and travel by themselves
  * (same-origin), so a reload gets a new access token from `POST /auth/refresh` alone.
  */
+import type { PasswordChange, UserProfile } from '../../protocol/account.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { LoginResponse, Message, Room, User } from '../../protocol/frames.js';
 
@@ -136,6 +137,19 @@ export function logout(allSessions = false): Promise<void> {
 
 export function me(): Promise<{ user: User }> {
   return request('/me', { auth: true });
+}
+
+/** Anyone's public profile (name, colour, when they joined); USER_NOT_FOUND if nobody has the name. */
+export function userProfile(username: string): Promise<{ user: UserProfile }> {
+  return request(`/users/${encodeURIComponent(username)}`, { auth: true });
+}
+
+/**
+ * Changes my password. This session and its tokens stay as they are (nothing to adopt); with
+ * `logoutOtherSessions` every other session of mine ends.
+ */
+export function changePassword(change: PasswordChange): Promise<void> {
+  return request('/auth/password', { method: 'POST', body: change, auth: true });
 }
 
 export function listRooms(): Promise<{ rooms: Room[] }> {

@@ -1,6 +1,6 @@
 /**
  * The chat, loaded with `import()` after login so the login screen stays small: store, sync,
- * connection, history, my rooms, the read marker, the chat screen and the sessions panel. The
+ * connection, history, my rooms, the read marker, the chat screen, the sessions and account panels. The
  * views bind to the page once; each login gets a fresh store state, sync, rooms and connection.
  */
 import 'katex/dist/katex.min.css';
@@ -15,6 +15,7 @@ import { createHistory, type History } from './history.js';
 import { refreshSession } from './session-token.js';
 import { createStore } from './store.js';
 import { createSync, type Sync } from './sync.js';
+import { createAccountPanel, type AccountPanel } from './ui/account/account-panel.js';
 import { createChatView, type ChatView } from './ui/chat-view.js';
 import { createSessionsPanel, type SessionsPanel } from './ui/sessions-panel.js';
 
@@ -47,16 +48,24 @@ const store = createStore();
 let current: Live | null = null;
 let view: ChatView | null = null;
 let panel: SessionsPanel | null = null;
+let account: AccountPanel | null = null;
 
 function rooms(): Rooms {
   if (current === null) throw new Error('Not logged in.');
   return current.rooms;
 }
 
-function ui(): { view: ChatView; panel: SessionsPanel } {
+function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel } {
   const ended = (): void => current?.handlers.onSessionEnded(SESSION_ENDED);
+  const profile = async (username: string) => (await api.userProfile(username)).user;
   panel ??= createSessionsPanel({
     onLogoutEverywhere: () => current?.handlers.onLogout(true),
+    onAuthFailure: ended,
+  });
+  account ??= createAccountPanel({
+    profile,
+    changePassword: api.changePassword,
+    onSessions: () => panel?.open(),
     onAuthFailure: ended,
   });
   view ??= createChatView(store, {
@@ -79,8 +88,13 @@ function ui(): { view: ChatView; panel: SessionsPanel } {
     onLogout: () => current?.handlers.onLogout(false),
     onSessions: () => panel?.open(),
     onRetryNow: () => current?.conn.retryNow(),
+    onAccount() {
+      const me = store.getState().me;
+      if (me) account?.open(me);
+    },
+    profile,
   });
-  return { view, panel };
+  return { view, panel, account };
 }
 
 async function renew(): Promise<AuthCheck> {
@@ -104,7 +118,7 @@ async function probe(): Promise<AuthCheck> {
 }
 
 export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
-  const { view, panel } = ui();
+  const { view, panel, account } = ui();
   current?.conn.stop();
   current?.rooms.stop();
   current?.marker.stop();
@@ -113,12 +127,14 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
   store.dispatch({ type: 'ready', user });
   const ended = (): void => handlers.onSessionEnded(SESSION_ENDED);
 
-  const history = createHistory(store, { onNotice: (text) => view.notice(text), onAuthFailure: ended });
+  const history = createHistory(store, { onNotice: (text) => view.error(text), onAuthFailure: ended });
   let conn: Connection | null = null;
   let sync: Sync | null = null;
   const myRooms = createRooms(store, () => sync, { onNotice: (text) => view.notice(text), onAuthFailure: ended });
   sync = createSync(store, () => conn, history, {
     onNotice: (text) => view.notice(text),
+    onError: (text) => view.error(text),
+    onDone: () => view.succeeded(),
     onLiveMessage(message) {
       view.liveMessage(message);
       attention.message(message);
@@ -174,6 +190,7 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       if (current !== live) return;
       current = null;
       panel.close();
+      account.close();
       view.hide();
       store.reset();
     },

@@ -14,13 +14,19 @@
  * client held gives the same messages as a fresh `joined` without `after`: events carry absolute
  * values (the current text, an emoji's count after the change), see state/messages.ts.
  */
-import type { Message, Room, User } from '../../protocol/frames.js';
+import type { Message, Room, ServerLimits, User } from '../../protocol/frames.js';
 import type { RoomEvent } from '../../protocol/events.js';
+import { DEFAULT_MESSAGE_TEXT_LIMITS } from '../../protocol/message-text.js';
+import { DEFAULT_PACER_LIMITS } from './outbox-pacer.js';
 import * as directory from './state/directory.js';
 import { applyMessageEvent, comparable, isMessageEvent, mergeMessages } from './state/messages.js';
 
 export { comparable, mergeMessages } from './state/messages.js';
 
+/**
+ * `pending`: waiting to go out, or sent and not acknowledged yet (a rate-limited one waits here
+ * too, and goes out again by itself); `failed`: refused for good, until I press retry.
+ */
 export type PendingStatus = 'pending' | 'failed';
 
 /** A message I sent that the server has not acknowledged yet. */
@@ -61,10 +67,12 @@ export interface ChatState {
   readonly directory: readonly Room[] | null;
   /** The room on screen. */
   readonly active: string | null;
+  /** What this server allows my messages (`ready.limits`; the protocol's defaults until it says). */
+  readonly limits: ServerLimits;
 }
 
 export type ChatAction =
-  | { type: 'ready'; user: User }
+  | { type: 'ready'; user: User; limits?: ServerLimits }
   /** A `joined` frame as it arrives (`events`, `lastSeq` and `lastReadSeq` from servers that send them). */
   | {
       type: 'joined';
@@ -106,6 +114,7 @@ export const initialState: ChatState = {
   online: false,
   directory: null,
   active: null,
+  limits: { ...DEFAULT_MESSAGE_TEXT_LIMITS, ...DEFAULT_PACER_LIMITS },
 };
 
 /** The room's watermark (every seq up to it applied), or undefined if the room was never joined. */
@@ -141,7 +150,7 @@ export function roomEntry(state: ChatState, room: string): Room | undefined {
 export function reduce(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'ready':
-      return { ...state, me: action.user };
+      return { ...state, me: action.user, limits: action.limits ?? state.limits };
     case 'joined':
       return withDirectory(
         withRoom(state, action.room, applyJoined(state.rooms.get(action.room), action, state.me)),

@@ -1,21 +1,28 @@
 /**
  * Keeps the local state in step with the server: joins every followed room on each `ready`,
  * resuming after the room's watermark; joins again with `after` when a live frame shows that one
- * was lost; reloads when the server says the replay was cut short; and sends my outbox with each
- * message's original clientMsgId — only once its room is joined on this very socket — so a retry
- * is never a duplicate and nothing typed offline is lost.
+ * was lost; reloads when the server says the replay was cut short; and hands my outbox
+ * (outbox.ts) the rooms it may send to: a message goes out with its original clientMsgId — only
+ * once its room is joined on this very socket, in the order written, at the pace the server allows —
+ * so a retry is never a duplicate and nothing typed offline is lost.
  */
 import type { ClientFrame, ErrorFrameT, Message, ServerFrame, User } from '../../protocol/frames.js';
 import type { Connection } from './connection.js';
 import type { History } from './history.js';
+import { createOutbox } from './outbox.js';
+import { DEFAULT_PACER_LIMITS } from './outbox-pacer.js';
 import { isBehind, lastSeq } from './state.js';
 import type { Store } from './store.js';
 
 type LeftReason = NonNullable<Extract<ServerFrame, { type: 'left' }>['reason']>;
 
 export interface SyncEvents {
-  /** A human-readable notice (errors from the server, reloaded history). */
+  /** A human-readable notice (reloaded history). */
   onNotice(text: string): void;
+  /** Something I did was refused (the server's message, for people). */
+  onError(text: string): void;
+  /** Something I did took effect: my message was stored, my change to a message or a room applied. */
+  onDone(): void;
   /** Someone else's message arrived live (not from history). */
   onLiveMessage(message: Message): void;
   onTyping(room: string, user: User): void;
@@ -43,6 +50,8 @@ export interface Sync {
 
 /** Errors after which a message should simply go out again after the next join. */
 const REQUEUE = new Set(['NOT_IN_ROOM']);
+/** Errors after which a message goes out again by itself, after `retryAfter`. */
+const WAIT = new Set(['RATE_LIMITED']);
 /** A lost frame is usually a late one (an ack ahead of a broadcast): wait this long before asking again. */
 const LATE_FRAME_GRACE_MS = 400;
 
@@ -52,6 +61,7 @@ export function createSync(store: Store, conn: () => Connection | null, history:
   const joining = new Set<string>();
   const followed = new Set<string>();
   const catchUp = new Map<string, ReturnType<typeof setTimeout>>();
+  const outbox = createOutbox({ store, conn, isJoined: (room) => joined.has(room), limits: DEFAULT_PACER_LIMITS });
 
   function join(room: string): void {
     if (joining.has(room)) return;
@@ -60,29 +70,24 @@ export function createSync(store: Store, conn: () => Connection | null, history:
     if (sent === true) joining.add(room);
   }
 
-  function sendPending(
-    c: Connection,
-    p: { room: string; text: string; clientMsgId: string; replyTo?: string },
-  ): boolean {
-    const frame: ClientFrame = { type: 'send', room: p.room, text: p.text, clientMsgId: p.clientMsgId };
-    if (p.replyTo !== undefined) frame.replyTo = p.replyTo;
-    return c.send(frame);
-  }
-
-  function flush(room: string): void {
-    const c = conn();
-    if (c === null || !joined.has(room)) return;
-    for (const p of store.getState().pending) {
-      if (p.room !== room || p.status !== 'pending') continue;
-      if (!sendPending(c, p)) return;
-    }
-  }
-
   function onError(frame: ErrorFrameT): void {
     const pending = store.getState().pending.find((p) => p.clientMsgId === frame.ref);
-    if (pending && REQUEUE.has(frame.code)) return; // flushed again after the next join
-    if (pending) store.dispatch({ type: 'fail', clientMsgId: pending.clientMsgId, error: frame.message });
-    events.onNotice(frame.message);
+    if (pending === undefined) {
+      events.onError(frame.message);
+      return;
+    }
+    if (WAIT.has(frame.code)) {
+      // Not failed: it waits with everything after it, and goes out again by itself.
+      outbox.rateLimited(frame.retryAfter ?? 1);
+    } else if (REQUEUE.has(frame.code)) {
+      // The server says this socket is not in the room: wait for the next join (a `left` frame
+      // that follows fails what can no longer be sent).
+      forget(pending.room);
+    } else {
+      store.dispatch({ type: 'fail', clientMsgId: pending.clientMsgId, error: frame.message });
+      events.onError(frame.message);
+    }
+    outbox.answered(pending.clientMsgId);
   }
 
   /** After a live frame: if one under it is missing, and still is after a moment, join again with `after`. */
@@ -110,7 +115,14 @@ export function createSync(store: Store, conn: () => Connection | null, history:
         case 'ready': {
           joined.clear();
           joining.clear();
-          store.dispatch({ type: 'ready', user: frame.user });
+          // A new socket: nothing of mine is in flight on it (what was, goes again after the join).
+          outbox.down();
+          store.dispatch(
+            frame.limits === undefined
+              ? { type: 'ready', user: frame.user }
+              : { type: 'ready', user: frame.user, limits: frame.limits },
+          );
+          if (frame.limits !== undefined) outbox.setLimits(frame.limits);
           for (const room of followed) join(room);
           // Counts may have moved while we were away.
           events.onRoomsChanged();
@@ -124,7 +136,7 @@ export function createSync(store: Store, conn: () => Connection | null, history:
             events.onNotice('You missed too many messages while away: history was reloaded. Scroll up for more.');
             void history.reload(frame.room);
           }
-          flush(frame.room);
+          outbox.pump();
           return;
         case 'message': {
           const known = store.getState().rooms.get(frame.message.room)?.messages;
@@ -138,10 +150,13 @@ export function createSync(store: Store, conn: () => Connection | null, history:
         }
         case 'ack':
           store.dispatch(frame);
+          events.onDone();
+          outbox.answered(frame.clientMsgId);
           checkGap(frame.message.room);
           return;
         case 'event':
           store.dispatch(frame);
+          if (frame.event.actor.id === store.getState().me?.id) events.onDone();
           checkGap(frame.event.room);
           return;
         case 'read': {
@@ -183,6 +198,7 @@ export function createSync(store: Store, conn: () => Connection | null, history:
 
     disconnected() {
       for (const room of [...joined, ...joining, ...catchUp.keys()]) forget(room);
+      outbox.down();
     },
 
     follow(rooms) {
@@ -207,16 +223,14 @@ export function createSync(store: Store, conn: () => Connection | null, history:
       const pending = { clientMsgId, room, text, createdAt: new Date().toISOString(), status: 'pending' as const };
       store.dispatch({ type: 'queue', pending: replyTo === undefined ? pending : { ...pending, replyTo } });
       // Offline or not joined yet: it waits in the outbox and goes out right after the next join.
-      const c = conn();
-      if (joined.has(room) && c !== null) sendPending(c, { room, text, clientMsgId, ...(replyTo ? { replyTo } : {}) });
+      outbox.pump();
     },
 
     retry(clientMsgId) {
       const p = store.getState().pending.find((x) => x.clientMsgId === clientMsgId);
       if (p === undefined) return;
       store.dispatch({ type: 'retry', clientMsgId });
-      const c = conn();
-      if (joined.has(p.room) && c !== null) sendPending(c, p);
+      outbox.pump();
     },
 
     typing(room) {

@@ -36,6 +36,8 @@ beforeEach(() => {
   const history: History = { loadOlder: vi.fn(), reload: vi.fn() };
   events = {
     onNotice: vi.fn(),
+    onError: vi.fn(),
+    onDone: vi.fn(),
     onLiveMessage: vi.fn(),
     onTyping: vi.fn(),
     onRoomsChanged: roomsChanged,

@@ -93,7 +93,17 @@ export class ChatCore {
       connection.close(CloseCodes.SESSION_ENDED, 'session ended');
       return connection;
     }
-    connection.send({ type: 'ready', user, sessionId });
+    connection.send({
+      type: 'ready',
+      user,
+      sessionId,
+      limits: {
+        messageMaxChars: limits.messageMaxChars,
+        messageMaxBytes: limits.messageMaxBytes,
+        messagesPerSecond: limits.messagesPerSecond,
+        messagesBurst: limits.messagesBurst,
+      },
+    });
     return connection;
   }
 

@@ -14,6 +14,12 @@ export interface ChatLimits {
   messageMaxChars: number;
   /** Longest message text on the wire: UTF-8 bytes of the whole untrimmed text as a JSON string. */
   messageMaxBytes: number;
+  /**
+   * The message rate `messageLimit` enforces per user (steady per second, and the burst above it).
+   * Not enforced from here: told to each client in `ready.limits`, so its outbox paces itself.
+   */
+  messagesPerSecond: number;
+  messagesBurst: number;
   /** Most bytes of messages in one `joined` or `history` reply; at least one message always goes. */
   replyMaxBytes: number;
   /** A connection whose unsent bytes pass this is a slow consumer (closed with 4408). */

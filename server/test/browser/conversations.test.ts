@@ -144,8 +144,9 @@ it('a private room: create, invite, chat, edit, delete, react, reply; a DM; the 
     .toContain('message deleted');
   expect(await message(ben.page, 'found it, thanks').locator('.quote').textContent()).not.toContain('drawer');
 
-  // A DM from a name in the online list: it opens for Ann, and shows on Ben's side with a badge.
+  // A DM from a name in the online list (its card's "message"): it opens for Ann, and shows on Ben's side with a badge.
   await ann.page.click(`#online li[data-username="${ben.username}"] button`);
+  await ann.page.click('#profile-card[open] #profile-message');
   await expect.poll(() => ann.page.textContent('#room-title')).toBe(`@${ben.username}`);
   const dm = await ann.page.locator('#dm-list .room-link[aria-current="page"]').getAttribute('data-room');
   expect(dm).toBeTruthy();

@@ -1,6 +1,10 @@
-/** The login / register screen: one focused form, errors read out by screen readers. */
-import type { Credentials } from '../api.js';
+/**
+ * The login / register screen: one focused form, errors read out by screen readers. A lock-out
+ * (429) says how long to wait; any error goes as soon as the next try starts.
+ */
+import { ApiError, type Credentials } from '../api.js';
 import { byId } from './dom.js';
+import { lockoutText } from './wait-text.js';
 
 export interface AuthHandlers {
   login: (creds: Credentials) => Promise<void>;
@@ -43,7 +47,7 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
       await action(creds);
       password.value = '';
     } catch (err) {
-      setError(err instanceof Error ? err.message : 'Something failed.');
+      setError(describe(err));
       password.focus();
     } finally {
       form.removeAttribute('aria-busy');
@@ -69,4 +73,9 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
       setError('');
     },
   };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ApiError && err.code === 'RATE_LIMITED') return lockoutText(err.retryAfter);
+  return err instanceof Error ? err.message : 'Something failed.';
 }

@@ -3,6 +3,7 @@
  * list and composer, and the dialogs. It shows whichever room the state says is open; switching
  * keeps each room's unsent draft.
  */
+import type { UserProfile } from '../../../protocol/account.js';
 import type { ClientFrame, Message, User } from '../../../protocol/frames.js';
 import type { Member, NewRoom } from '../api.js';
 import type { ConnState } from '../connection.js';
@@ -19,6 +20,7 @@ import { byId } from './dom.js';
 import { createEmojiPicker } from './emoji-picker.js';
 import { createMessageList } from './message-list.js';
 import { createPresenceFreshness, renderOnline } from './online-list.js';
+import { createProfileCard } from './profile-card.js';
 import { createTypingIndicator } from './typing-indicator.js';
 import { paintUser, repaintOnThemeChange } from './user-color.js';
 
@@ -43,6 +45,9 @@ export interface ChatHandlers {
   onAuthFailure: () => void;
   onLogout: () => void;
   onSessions: () => void;
+  onAccount: () => void;
+  /** Anyone's public profile, for the card on their name. */
+  profile: (username: string) => Promise<UserProfile>;
   /** The person asks to reconnect now instead of waiting. */
   onRetryNow: () => void;
 }
@@ -54,6 +59,10 @@ export interface ChatView {
   setStatus(state: ConnState, detail: string, retryIn?: number): void;
   /** A notice at the top; `sticky` keeps it until the next one. */
   notice(text: string, sticky?: boolean): void;
+  /** Something I did was refused: a notice that goes away as soon as my next action succeeds. */
+  error(text: string): void;
+  /** Something I did took effect: an error notice still showing is out of date, so it goes. */
+  succeeded(): void;
   liveMessage(message: Message): void;
   typing(room: string, user: User): void;
   /** Whether the open room's list is on screen and scrolled to its end. */
@@ -85,6 +94,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const picker = createEmojiPicker();
   byId('logout-btn', HTMLButtonElement).addEventListener('click', () => handlers.onLogout());
   byId('sessions-btn', HTMLButtonElement).addEventListener('click', () => handlers.onSessions());
+  byId('account-btn', HTMLButtonElement).addEventListener('click', () => handlers.onAccount());
   repaintOnThemeChange(screen);
 
   /** The room on screen now, and the unsent text of the others. */
@@ -94,20 +104,36 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const members = new Map<string, readonly User[]>();
 
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-  const notice = (text: string, sticky = false): void => {
+  const show = (text: string, kind: 'info' | 'error', sticky: boolean): void => {
     clearTimeout(noticeTimer);
     noticeEl.textContent = text;
+    noticeEl.dataset['kind'] = kind;
     noticeEl.hidden = false;
     if (!sticky) noticeTimer = setTimeout(() => (noticeEl.hidden = true), NOTICE_MS);
   };
+  const notice = (text: string, sticky = false): void => show(text, 'info', sticky);
+  const error = (text: string): void => show(text, 'error', false);
+  const succeeded = (): void => {
+    if (noticeEl.hidden || noticeEl.dataset['kind'] !== 'error') return;
+    clearTimeout(noticeTimer);
+    noticeEl.hidden = true;
+  };
+  /** A room action through HTTP: once it is done, an earlier error is out of date. */
+  const done =
+    <A extends unknown[], T>(run: (...args: A) => Promise<T>) =>
+    async (...args: A): Promise<T> => {
+      const result = await run(...args);
+      succeeded();
+      return result;
+    };
   const act = (frame: Parameters<ChatHandlers['onAct']>[0]): void => {
-    if (!handlers.onAct(frame)) notice(OFFLINE);
+    if (!handlers.onAct(frame)) error(OFFLINE);
   };
 
   const dialogs = createRoomDialogs({
-    createRoom: handlers.createRoom,
-    joinRoom: handlers.joinRoom,
-    openDm: handlers.openDm,
+    createRoom: done(handlers.createRoom),
+    joinRoom: done(handlers.joinRoom),
+    openDm: done(handlers.openDm),
     publicRooms: () => (store.getState().directory ?? []).filter((r) => !r.member && r.kind === 'room'),
     afterOpen: () => composer.focus(),
     onAuthFailure: handlers.onAuthFailure,
@@ -115,10 +141,11 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const membersDialog = createMembersDialog(
     {
       members: handlers.members,
-      invite: handlers.invite,
-      remove: handlers.remove,
-      leave: handlers.leaveRoom,
-      update: handlers.updateRoom,
+      invite: done(handlers.invite),
+      remove: done(handlers.remove),
+      leave: done(handlers.leaveRoom),
+      update: done(handlers.updateRoom),
+      onUser: (user) => showProfile(user),
       onAuthFailure: handlers.onAuthFailure,
     },
     confirm,
@@ -135,12 +162,19 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     if (entry) membersDialog.open(entry, state.me);
   });
 
-  const openDmWith = (user: User): void => {
-    if (user.id === store.getState().me?.id) return;
-    void handlers
-      .openDm(user.username)
-      .catch((err: unknown) => notice(err instanceof Error ? err.message : 'That did not work.'));
-  };
+  const profile = createProfileCard({
+    me: () => store.getState().me,
+    profile: handlers.profile,
+    openDm: done(handlers.openDm),
+    afterDm() {
+      membersDialog.close();
+      composer.focus();
+    },
+    onAccount: handlers.onAccount,
+    onAuthFailure: handlers.onAuthFailure,
+  });
+  /** A person's name was pressed (an author, the online list, a member): their card. */
+  const showProfile = (user: User): void => profile.open(user);
 
   const messages = createMessageList(
     byId('messages', HTMLOListElement),
@@ -170,7 +204,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       onToggleReaction: (m, emoji, mine) =>
         act({ type: 'react', room: m.room, messageId: m.id, emoji, ...(mine ? { remove: true } : {}) }),
       onQuote: (id, seq) => void revealQuoted(id, seq),
-      onUser: openDmWith,
+      onUser: showProfile,
     },
   );
 
@@ -181,7 +215,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       messages.scrollToEnd();
     },
     onEdit: (m, text) => act({ type: 'edit', room: m.room, messageId: m.id, text }),
-    onInvalid: (reason) => notice(reason),
+    onInvalid: (reason) => error(reason),
+    limits: () => store.getState().limits,
     onTyping: () => shown !== null && handlers.onTyping(shown),
     lastMine() {
       const state = store.getState();
@@ -281,7 +316,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     const stale = freshness.update(state, before, room);
     if (prev === null || r?.online !== p?.online || state.me !== prev.me || stale !== onlineStale) {
       onlineStale = stale;
-      renderOnline(online, onlineCount, r?.online ?? [], state.me, openDmWith, stale);
+      renderOnline(online, onlineCount, r?.online ?? [], state.me, showProfile, stale);
     }
     handlers.onSeen();
   }
@@ -308,6 +343,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       picker.close();
       dialogs.closeAll();
       membersDialog.close();
+      profile.close();
+      profile.forget();
       sidebar.closeDrawer();
       messages.clear();
       typing.clear();
@@ -315,6 +352,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     },
     setStatus,
     notice,
+    error,
+    succeeded,
     liveMessage(message) {
       if (message.room !== shown) return;
       typing.done(message.user.id);

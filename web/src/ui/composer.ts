@@ -5,15 +5,18 @@
  * leaves either. `@` opens the mention autocomplete.
  */
 import type { Message, User } from '../../../protocol/frames.js';
-import { Limits } from '../../../protocol/limits.js';
 import { replyExcerpt } from '../../../protocol/excerpt.js';
+import { isWellFormed, messageTextProblem, type MessageTextLimits } from '../../../protocol/message-text.js';
 import { byId } from './dom.js';
 import { bindMentionComplete } from './mention-complete.js';
 
 export interface ComposerHandlers {
   onSend: (text: string, replyTo: Message | undefined) => void;
   onEdit: (message: Message, text: string) => void;
+  /** The text breaks a rule the server would refuse it for: it stays in the box, unsent. */
   onInvalid: (reason: string) => void;
+  /** The limits the server applies (what it said in `ready`), checked before anything is sent. */
+  limits: () => MessageTextLimits;
   /** Tells the room I am typing; false if it could not go out (then the next keystroke tries). */
   onTyping: () => boolean;
   /** My newest message that can still be edited, for ↑ on an empty box. */
@@ -77,8 +80,9 @@ export function bindComposer(
   function submit(): void {
     const text = textarea.value.trim();
     if (text === '') return;
-    if (text.length > Limits.MESSAGE_MAX_CHARS) {
-      handlers.onInvalid(`Messages are at most ${Limits.MESSAGE_MAX_CHARS} characters (this one has ${text.length}).`);
+    const invalid = whyRefused(text, handlers.limits());
+    if (invalid !== null) {
+      handlers.onInvalid(invalid);
       return;
     }
     const current = target;
@@ -149,4 +153,20 @@ export function bindComposer(
     focus: () => textarea.focus(),
   };
   return composer;
+}
+
+/** Why the server would refuse this text, in words for the person; null if it would take it. */
+export function whyRefused(text: string, limits: MessageTextLimits): string | null {
+  if (!isWellFormed(text)) return 'This message has a character that cannot be sent (half of an emoji, or NUL).';
+  const problem = messageTextProblem(text, limits);
+  switch (problem?.rule) {
+    case undefined:
+      return null;
+    case 'empty':
+      return 'Write something first.';
+    case 'too-many-chars':
+      return `Messages are at most ${problem.limit} characters (this one has ${problem.chars}).`;
+    case 'too-many-bytes':
+      return `Messages are at most ${problem.limit} bytes as sent (this one has ${problem.bytes}; emoji and symbols count several).`;
+  }
 }

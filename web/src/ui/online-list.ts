@@ -1,6 +1,6 @@
 /**
  * The online list: one `li[data-username]` per user, names as text, colours via CSSOM. Another
- * person's name is a button that opens a direct conversation with them.
+ * person's name is a button that opens their profile card (with "message" for a direct conversation).
  *
  * While the socket is down nobody can be known to be present, so the list is shown as stale: the
  * heading (which labels the aside) says "offline — last known" instead of "online", and the names
@@ -33,8 +33,8 @@ export function renderOnline(
     } else {
       const button = el('button', 'user-link', u.username);
       button.type = 'button';
-      button.title = `message ${u.username} directly`;
-      button.setAttribute('aria-label', `${u.username} — send a direct message`);
+      button.title = `${u.username}: profile`;
+      button.setAttribute('aria-haspopup', 'dialog');
       button.addEventListener('click', () => onUser(u));
       paintUser(button, u.color);
       li.append(button);

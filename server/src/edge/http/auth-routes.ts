@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
-import { CredentialsBody, type LoginResponse } from '../../../../protocol/index.js';
+import { CredentialsBody, PasswordChangeBody, type LoginResponse } from '../../../../protocol/index.js';
 import type { Accounts } from '../../core/accounts/accounts.js';
 import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
@@ -31,11 +31,6 @@ export interface AuthRoutesDeps {
 // Generous bound: a wrong kind of token (a JWT) must get REFRESH_TOKEN_INVALID, not a validation error.
 const RefreshBody = z.strictObject({ refreshToken: z.string().max(4096).optional() }).optional();
 const LogoutBody = z.strictObject({ allSessions: z.boolean().optional() }).optional();
-const PasswordBody = z.strictObject({
-  currentPassword: z.string().max(1024),
-  newPassword: z.string().max(1024),
-  logoutOtherSessions: z.boolean().default(false),
-});
 
 /** Register, login, refresh, logout and password change. Token answers are never cached. */
 export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
@@ -116,7 +111,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   });
 
   app.post('/api/v1/auth/password', { preHandler: deps.auth }, async (request, reply) => {
-    const change = validate(PasswordBody, request.body);
+    const change = validate(PasswordChangeBody, request.body);
     const { user, sessionId } = identityOf(request);
     await deps.accounts.changePassword(user.id, sessionId, change, {
       ...device(request),

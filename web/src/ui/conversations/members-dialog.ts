@@ -1,6 +1,7 @@
 /**
  * The members of the open room: who is in it and with what role; its owner invites by username and
- * removes people; anyone leaves (a DM cannot be left). A modal <dialog>, opened from the top bar.
+ * removes people; anyone leaves (a DM cannot be left); a name opens that person's card. A modal
+ * <dialog>, opened from the top bar.
  */
 import type { Room, User } from '../../../../protocol/frames.js';
 import type { Member } from '../../api.js';
@@ -16,6 +17,8 @@ export interface MembersHandlers {
   leave: (room: string) => Promise<void>;
   /** Changes the topic or who can join (owners only). */
   update: (room: string, change: { topic?: string; visibility?: 'public' | 'private' }) => Promise<void>;
+  /** A member's name was pressed: their profile card. */
+  onUser: (user: User) => void;
   onAuthFailure: () => void;
 }
 
@@ -53,9 +56,15 @@ export function createMembersDialog(handlers: MembersHandlers, confirm: Confirm)
         ...members.map((m) => {
           const li = el('li', 'member');
           li.dataset['username'] = m.user.username;
-          const name = el('span', 'member-name', m.user.username);
+          const name = el('button', 'user-link', m.user.username);
+          name.type = 'button';
+          name.setAttribute('aria-haspopup', 'dialog');
+          name.title = `${m.user.username}: profile`;
+          name.addEventListener('click', () => handlers.onUser(m.user));
           paintUser(name, m.user.color);
-          li.append(name, el('span', 'dim role', ` ${m.role}${m.user.id === me?.id ? ' (you)' : ''}`));
+          const cell = el('span', 'member-name');
+          cell.append(name);
+          li.append(cell, el('span', 'dim role', ` ${m.role}${m.user.id === me?.id ? ' (you)' : ''}`));
           if (owner && room.kind === 'room' && m.user.id !== me?.id) {
             const remove = el('button', 'danger small remove', 'remove');
             remove.type = 'button';

@@ -1,0 +1,28 @@
+/**
+ * My account and other people's public profiles over HTTP: the password change body and the
+ * profile a signed-in person may read of anyone (what a member already sees, plus when they joined).
+ */
+import { z } from 'zod';
+import { Limits } from './limits.js';
+
+/** `POST /api/v1/auth/password`. Generous bounds: the length rules are the core's, with their own codes. */
+export const PasswordChangeBody = z.strictObject({
+  currentPassword: z.string().max(1024),
+  newPassword: z.string().max(1024),
+  logoutOtherSessions: z.boolean().default(false),
+});
+export type PasswordChange = z.input<typeof PasswordChangeBody>;
+
+/** `GET /api/v1/users/:username`: a name that cannot exist is VALIDATION_FAILED, not a lookup. */
+export const UserProfileParams = z.strictObject({ username: z.string().regex(Limits.USERNAME_PATTERN) });
+
+/**
+ * A person as anyone signed in may see them: the User of every frame, and when the account was made
+ * (ISO 8601). Never sessions, devices, addresses or anything else about the account.
+ */
+export interface UserProfile {
+  id: string;
+  username: string;
+  color: string;
+  createdAt: string;
+}
