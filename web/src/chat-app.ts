@@ -7,7 +7,8 @@ import 'katex/dist/katex.min.css';
 import './styles/markdown.css';
 import type { User } from '../../protocol/frames.js';
 import * as api from './api.js';
-import { createConnection, wsUrl, type AuthCheck, type Connection } from './connection.js';
+import { createAttention, type Attention } from './attention/attention.js';
+import { createConnection, healthAnswers, wsUrl, type AuthCheck, type Connection } from './connection.js';
 import { createReadMarker, type ReadMarker } from './conversations/read-marker.js';
 import { createRooms, type Rooms } from './conversations/rooms.js';
 import { createHistory, type History } from './history.js';
@@ -38,6 +39,7 @@ interface Live {
   history: History;
   rooms: Rooms;
   marker: ReadMarker;
+  attention: Attention;
   conn: Connection;
   handlers: ChatAppHandlers;
 }
@@ -85,6 +87,7 @@ function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel } {
     onAuthFailure: ended,
     onLogout: () => current?.handlers.onLogout(false),
     onSessions: () => panel?.open(),
+    onRetryNow: () => current?.conn.retryNow(),
     onAccount() {
       const me = store.getState().me;
       if (me) account?.open(me);
@@ -119,6 +122,7 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
   current?.conn.stop();
   current?.rooms.stop();
   current?.marker.stop();
+  current?.attention.stop();
   store.reset();
   store.dispatch({ type: 'ready', user });
   const ended = (): void => handlers.onSessionEnded(SESSION_ENDED);
@@ -131,7 +135,10 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
     onNotice: (text) => view.notice(text),
     onError: (text) => view.error(text),
     onDone: () => view.succeeded(),
-    onLiveMessage: (message) => view.liveMessage(message),
+    onLiveMessage(message) {
+      view.liveMessage(message);
+      attention.message(message);
+    },
     onTyping: (room, who) => view.typing(room, who),
     onRoomsChanged: () => void myRooms.refresh(),
     onLeft(room, reason) {
@@ -140,6 +147,10 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       myRooms.lost(room);
       void myRooms.refresh();
     },
+  });
+  const attention = createAttention(store, {
+    openRoom: (room) => myRooms.open(room),
+    notice: (text) => view.notice(text),
   });
   const marker = createReadMarker(
     store,
@@ -151,10 +162,11 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
     token: api.getAccessToken,
     renew,
     probe,
+    serverUp: () => healthAnswers(),
     events: {
       onFrame: (frame) => sync.handle(frame),
-      onState(state, detail) {
-        view.setStatus(state, detail);
+      onState(state, detail, retryIn) {
+        view.setStatus(state, detail, retryIn);
         store.dispatch({ type: 'online', online: state === 'online' });
       },
       onDown: () => sync.disconnected(),
@@ -162,7 +174,7 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       onStopped: (reason) => view.notice(reason, true),
     },
   });
-  const live: Live = { sync, history, rooms: myRooms, marker, conn, handlers };
+  const live: Live = { sync, history, rooms: myRooms, marker, attention, conn, handlers };
   current = live;
   view.setStatus('connecting', 'connecting…');
   view.show();
@@ -174,6 +186,7 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       live.conn.stop();
       live.rooms.stop();
       live.marker.stop();
+      live.attention.stop();
       if (current !== live) return;
       current = null;
       panel.close();

@@ -3,10 +3,16 @@
  * follows the shared close codes — 4401 refresh the token then reconnect, 4403 stop and say why,
  * 1001/4408 reconnect and resume, 4429 back off longer. The access token rides in a subprotocol,
  * never in the URL. What to do once connected (join, resume) belongs to sync.ts.
+ *
+ * While it waits it counts down (retry-wait.ts), and it does not wait longer than it must: after a
+ * close that says the server went away (1001, a lost link), a visible page probes `GET /health`
+ * and connects as soon as it answers; the page becoming visible, the network coming back and the
+ * retry-now button end the wait at once. A 4429 back-off is only cut short by the person.
  */
 import { adviceForClose, CloseCodes } from '../../protocol/close-codes.js';
 import type { AUTH_SUBPROTOCOL_PREFIX, ClientFrame, ServerFrame, SUBPROTOCOL } from '../../protocol/frames.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
+import { startRetryWait, type RetryWait } from './retry-wait.js';
 
 // Values copied so the client does not bundle zod; the types make tsc prove they match.
 const subprotocol: typeof SUBPROTOCOL = 'parley.v1';
@@ -27,7 +33,8 @@ export type AuthCheck = 'ok' | 'ended' | 'offline';
 
 export interface ConnectionEvents {
   onFrame(frame: ServerFrame): void;
-  onState(state: ConnState, detail: string): void;
+  /** `retryIn`: while offline and waiting, the whole seconds until the next attempt (once a second). */
+  onState(state: ConnState, detail: string, retryIn?: number): void;
   /** The socket closed (whatever the reason); a new `ready` will follow if it comes back. */
   onDown(): void;
   /** The session is over: the token could not be renewed. */
@@ -45,6 +52,10 @@ export interface ConnectionOptions {
   probe(): Promise<AuthCheck>;
   events: ConnectionEvents;
   backoff?: BackoffOptions;
+  /** Whether the server answers at all (`GET /health`); without it the wait is never cut short by a probe. */
+  serverUp?: () => Promise<boolean>;
+  /** Whether the page is visible (probes only then); defaults to `document.visibilityState`. */
+  visible?: () => boolean;
 }
 
 export interface Connection {
@@ -52,6 +63,18 @@ export interface Connection {
   stop(): void;
   /** Sends if the socket is open and the server said ready; false otherwise. */
   send(frame: ClientFrame): boolean;
+  /** The person asks to try now: ends the wait before the next attempt, if there is one. */
+  retryNow(): void;
+}
+
+/** Asks `/health` once, giving up after a while so a black-holed request does not hold the probes. */
+export async function healthAnswers(url = '/health', timeoutMs = 1500): Promise<boolean> {
+  try {
+    const res = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok;
+  } catch {
+    return false;
+  }
 }
 
 export function wsUrl(path: string, loc: Location = location): string {
@@ -68,13 +91,21 @@ export function createConnection(opts: ConnectionOptions): Connection {
   let lastFrameAt = 0;
   /** The last close was 4408: a second one in a row means the link cannot take what it is sent. */
   let slowBefore = false;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The wait before the next attempt, while there is one. */
+  let wait: RetryWait | null = null;
+  /** Whether the wait under way may be cut short by the page coming back or the network (not a 4429). */
+  let waitYields = true;
+  /** This attempt began because a probe saw the server: if it fails, the next wait does not probe. */
+  let probedAttempt = false;
   let pingTimer: ReturnType<typeof setInterval> | undefined;
 
-  async function connect(): Promise<void> {
-    clearTimeout(retryTimer);
-    retryTimer = undefined;
+  const visible = opts.visible ?? (() => document.visibilityState === 'visible');
+
+  async function connect(afterProbe = false): Promise<void> {
+    wait?.cancel();
+    wait = null;
     if (stopped || ws !== null) return;
+    probedAttempt = afterProbe;
     if (opts.token() === null && !(await authOk(opts.renew()))) return;
     const token = opts.token();
     if (stopped || token === null) return;
@@ -83,7 +114,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
     try {
       sock = new WebSocket(opts.url, [subprotocol, authPrefix + token]);
     } catch {
-      return scheduleRetry('cannot open a socket');
+      return scheduleRetry('cannot open a socket', true);
     }
     ws = sock;
     ready = false;
@@ -110,17 +141,18 @@ export function createConnection(opts: ConnectionOptions): Connection {
     if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
     if (frame.type === 'ready') {
       ready = true;
+      probedAttempt = false;
       events.onState('online', 'online');
     }
     events.onFrame(frame);
   }
 
   /** Resolves true to go on; on 'ended' the session is over, on 'offline' a retry is planned. */
-  async function authOk(check: Promise<AuthCheck>): Promise<boolean> {
+  async function authOk(check: Promise<AuthCheck>, why = 'offline'): Promise<boolean> {
     const result = await check.catch((): AuthCheck => 'offline');
     if (stopped) return false;
     if (result === 'ended') endSession();
-    else if (result === 'offline') scheduleRetry('offline');
+    else if (result === 'offline') scheduleRetry(why, true);
     return result === 'ok';
   }
 
@@ -151,18 +183,15 @@ export function createConnection(opts: ConnectionOptions): Connection {
     }
     if (advice === 'back-off') {
       attempt = Math.max(attempt, BACK_OFF_ATTEMPT);
-      return scheduleRetry('too many violations — backing off');
+      return scheduleRetry('too many violations — backing off', false, false);
     }
+    // A slow link closed by a server that is up gains nothing from probing it.
+    if (code === CloseCodes.SLOW_CONSUMER) return scheduleRetry('catching up');
+    const why = code === CloseCodes.GOING_AWAY ? 'server restarting' : 'connection lost';
     // A handshake refused before the upgrade surfaces only as 1006: ask whether the token died.
-    if (!wasOpen && !(await authOk(opts.probe()))) return;
+    if (!wasOpen && !(await authOk(opts.probe(), why))) return;
     if (stopped) return;
-    const why =
-      code === CloseCodes.GOING_AWAY
-        ? 'server restarting'
-        : code === CloseCodes.SLOW_CONSUMER
-          ? 'catching up'
-          : 'connection lost';
-    scheduleRetry(why);
+    scheduleRetry(why, true);
   }
 
   function endSession(): void {
@@ -171,11 +200,34 @@ export function createConnection(opts: ConnectionOptions): Connection {
     events.onSessionEnded();
   }
 
-  function scheduleRetry(why: string): void {
-    if (stopped || retryTimer !== undefined) return;
-    const delay = backoffDelay(attempt++, opts.backoff ?? defaultBackoff);
-    events.onState('offline', `${why} — retrying in ${Math.ceil(delay / 1000)}s`);
-    retryTimer = setTimeout(() => void connect(), delay);
+  /**
+   * Waits out the backoff before the next attempt, counting down. `serverAway`: the server (or the
+   * network) seems gone, so a visible page probes for it; but not right after an attempt that a
+   * probe started failed, or a server that answers /health and refuses sockets would be hammered.
+   */
+  function scheduleRetry(why: string, serverAway = false, yields = true): void {
+    if (stopped || wait !== null) return;
+    const delayMs = backoffDelay(attempt++, opts.backoff ?? defaultBackoff);
+    const serverUp = opts.serverUp;
+    const probe = serverAway && !probedAttempt && serverUp !== undefined ? serverUp : undefined;
+    let probed = false;
+    waitYields = yields;
+    wait = startRetryWait({
+      delayMs,
+      onTick: (left) => events.onState('offline', `${why} — retrying`, left),
+      onEnd: () => {
+        wait = null;
+        void connect(probed);
+      },
+      probe:
+        probe &&
+        (async () => {
+          const up = await probe();
+          probed = up;
+          return up;
+        }),
+      visible,
+    });
   }
 
   function startHeartbeat(): void {
@@ -188,7 +240,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
         detach();
         sock.close(4000, 'heartbeat timeout');
         events.onDown();
-        scheduleRetry('connection lost');
+        scheduleRetry('connection lost', true);
         return;
       }
       if (ready) sock.send(JSON.stringify({ type: 'ping' } satisfies ClientFrame));
@@ -204,9 +256,12 @@ export function createConnection(opts: ConnectionOptions): Connection {
     if (sock) sock.onopen = sock.onmessage = sock.onclose = null;
   }
 
-  /** The browser says the network is back: do not wait out the backoff. */
+  /** The browser says the network is back, or the page is seen again: do not wait out the backoff. */
   const reconnectNow = (): void => {
-    if (!stopped && retryTimer !== undefined) void connect();
+    if (!stopped && wait !== null && waitYields) wait.now();
+  };
+  const onVisibility = (): void => {
+    if (visible()) reconnectNow();
   };
 
   return {
@@ -215,13 +270,15 @@ export function createConnection(opts: ConnectionOptions): Connection {
       stopped = false;
       attempt = 0;
       window.addEventListener('online', reconnectNow);
+      document.addEventListener('visibilitychange', onVisibility);
       void connect();
     },
     stop() {
       stopped = true;
       window.removeEventListener('online', reconnectNow);
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
+      document.removeEventListener('visibilitychange', onVisibility);
+      wait?.cancel();
+      wait = null;
       const sock = ws;
       detach();
       sock?.close(1000, 'bye');
@@ -230,6 +287,9 @@ export function createConnection(opts: ConnectionOptions): Connection {
       if (ws === null || !ready || ws.readyState !== WebSocket.OPEN) return false;
       ws.send(JSON.stringify(frame));
       return true;
+    },
+    retryNow() {
+      if (!stopped) wait?.now();
     },
   };
 }

@@ -41,14 +41,29 @@ const renew = vi.fn<() => Promise<AuthCheck>>();
 const probe = vi.fn<() => Promise<AuthCheck>>();
 const events = {
   onFrame: vi.fn(),
-  onState: vi.fn<(state: ConnState, detail: string) => void>(),
+  onState: vi.fn<(state: ConnState, detail: string, retryIn?: number) => void>(),
   onDown: vi.fn(),
   onSessionEnded: vi.fn(),
   onStopped: vi.fn<(reason: string) => void>(),
 };
 
-function start() {
-  const conn = createConnection({ url: 'ws://parley.test/api/v1/ws', token: () => token, renew, probe, events });
+/** The page's visibility and the listeners the connection put on window and document. */
+const page = { visibilityState: 'visible' as 'visible' | 'hidden' };
+const listeners = new Map<string, () => void>();
+const addEventListener = (type: string, fn: () => void) => listeners.set(type, fn);
+const removeEventListener = (type: string) => listeners.delete(type);
+/** `GET /health`: answers while the server is up. */
+const serverUp = vi.fn<() => Promise<boolean>>();
+
+function start(options: { probing?: boolean } = {}) {
+  const conn = createConnection({
+    url: 'ws://parley.test/api/v1/ws',
+    token: () => token,
+    renew,
+    probe,
+    events,
+    ...(options.probing === true ? { serverUp } : {}),
+  });
   conn.start();
   return conn;
 }
@@ -61,7 +76,17 @@ beforeEach(() => {
   FakeSocket.all = [];
   token = 'token-1';
   vi.stubGlobal('WebSocket', FakeSocket);
-  vi.stubGlobal('window', { addEventListener: vi.fn(), removeEventListener: vi.fn() });
+  listeners.clear();
+  page.visibilityState = 'visible';
+  vi.stubGlobal('window', { addEventListener, removeEventListener });
+  vi.stubGlobal('document', {
+    addEventListener,
+    removeEventListener,
+    get visibilityState() {
+      return page.visibilityState;
+    },
+  });
+  serverUp.mockReset().mockResolvedValue(false);
   renew.mockReset().mockImplementation(() => {
     token = 'token-2';
     return Promise.resolve('ok');
@@ -91,7 +116,11 @@ describe('the connection', () => {
     latest().accept();
     latest().drop(1001);
     await settle();
-    expect(events.onState).toHaveBeenLastCalledWith('offline', expect.stringContaining('server restarting'));
+    expect(events.onState).toHaveBeenLastCalledWith(
+      'offline',
+      expect.stringContaining('server restarting'),
+      expect.any(Number),
+    );
     await vi.advanceTimersByTimeAsync(500);
     expect(FakeSocket.all).toHaveLength(2);
     latest().accept();
@@ -185,5 +214,165 @@ describe('the connection', () => {
     }
     expect(FakeSocket.all).toHaveLength(7);
     expect(probe).toHaveBeenCalledTimes(6);
+  });
+});
+
+/** The seconds left that the status showed, in order, since the last reset of the mock. */
+const countdown = () =>
+  events.onState.mock.calls.filter(([state, , left]) => state === 'offline' && left !== undefined).map((c) => c[2]);
+
+/** A drop of a socket that never opened, while the server is away: the auth probe says offline. */
+async function refused(): Promise<void> {
+  latest().drop(1006);
+  await settle();
+}
+
+describe('waiting to reconnect', () => {
+  it('counts down each second to the next attempt', async () => {
+    start();
+    await settle();
+    latest().accept();
+    latest().drop(4429); // the 5th backoff step: 16 s with the longest jitter
+    await settle();
+    events.onState.mockClear();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(countdown()).toEqual([15, 14, 13]);
+    expect(events.onState).toHaveBeenLastCalledWith('offline', 'too many violations — backing off — retrying', 13);
+  });
+
+  it('retry now: the person ends any wait at once, even a 4429 back-off', async () => {
+    const conn = start();
+    await settle();
+    latest().accept();
+    latest().drop(4429);
+    await settle();
+    conn.retryNow();
+    await settle();
+    expect(FakeSocket.all).toHaveLength(2);
+    conn.retryNow(); // no wait under way: nothing happens
+    await settle();
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it('the page becoming visible or the network coming back ends the wait at once', async () => {
+    page.visibilityState = 'hidden';
+    start();
+    await settle();
+    for (let i = 0; i < 4; i++) {
+      await refused();
+      await vi.advanceTimersByTimeAsync(31_000);
+    }
+    await refused(); // now waiting 8 s
+    const sockets = FakeSocket.all.length;
+    listeners.get('visibilitychange')!(); // still hidden: nothing
+    await settle();
+    expect(FakeSocket.all).toHaveLength(sockets);
+    page.visibilityState = 'visible';
+    listeners.get('visibilitychange')!();
+    await settle();
+    expect(FakeSocket.all).toHaveLength(sockets + 1);
+    await refused();
+    listeners.get('online')!();
+    await settle();
+    expect(FakeSocket.all).toHaveLength(sockets + 2);
+  });
+
+  it('a 4429 back-off is not cut short by visibility or the network, only by the person', async () => {
+    start();
+    await settle();
+    latest().accept();
+    latest().drop(4429);
+    await settle();
+    listeners.get('visibilitychange')!();
+    listeners.get('online')!();
+    await settle();
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('a visible page reconnects within a second of the server being back, however long it was away', async () => {
+    for (const random of [0, 0.5, 1]) {
+      vi.spyOn(Math, 'random').mockReturnValue(random);
+      for (const awayMs of [2_000, 9_500, 47_300, 180_000]) {
+        FakeSocket.all = [];
+        const conn = start({ probing: true });
+        await settle();
+        latest().accept();
+        let up = false;
+        serverUp.mockImplementation(() => Promise.resolve(up));
+        latest().drop(1001);
+        // While away, every attempt is refused.
+        const backAt = Date.now() + awayMs;
+        while (Date.now() < backAt) {
+          const sockets = FakeSocket.all.length;
+          await vi.advanceTimersByTimeAsync(Math.min(100, backAt - Date.now()));
+          if (FakeSocket.all.length > sockets) await refused();
+        }
+        up = true;
+        const sockets = FakeSocket.all.length;
+        let waited = 0;
+        while (FakeSocket.all.length === sockets) {
+          await vi.advanceTimersByTimeAsync(10);
+          waited += 10;
+        }
+        expect(waited, `random ${random}, away ${awayMs} ms`).toBeLessThanOrEqual(1_000);
+        conn.stop();
+      }
+    }
+    expect(serverUp.mock.calls.length).toBeGreaterThan(0);
+  });
+
+  it('a hidden page does not probe: it waits out the backoff', async () => {
+    page.visibilityState = 'hidden';
+    start({ probing: true });
+    await settle();
+    latest().accept();
+    latest().drop(1006);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(serverUp).not.toHaveBeenCalled();
+  });
+
+  it('probes only for a server that went away: not after 4408 or 4429', async () => {
+    start({ probing: true });
+    await settle();
+    latest().accept();
+    latest().drop(4429);
+    await vi.advanceTimersByTimeAsync(5_000);
+    latest().drop(4408);
+    expect(serverUp).not.toHaveBeenCalled();
+  });
+
+  it('a server that answers /health but refuses sockets is not hammered: the next wait does not probe', async () => {
+    serverUp.mockResolvedValue(true);
+    start({ probing: true });
+    await settle();
+    for (let i = 0; i < 5; i++) {
+      await refused();
+      await vi.advanceTimersByTimeAsync(31_000);
+    }
+    await refused(); // waiting 16 s now, probing
+    const before = FakeSocket.all.length;
+    await vi.advanceTimersByTimeAsync(1_000); // the probe answers: one attempt at once
+    expect(FakeSocket.all).toHaveLength(before + 1);
+    serverUp.mockClear();
+    await refused(); // that attempt is refused too: this wait (30 s) goes without probes
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(serverUp).not.toHaveBeenCalled();
+    expect(FakeSocket.all).toHaveLength(before + 1);
+  });
+
+  it('stop() ends the countdown and the probes', async () => {
+    const conn = start({ probing: true });
+    await settle();
+    latest().accept();
+    latest().drop(1001);
+    await settle();
+    conn.stop();
+    events.onState.mockClear();
+    serverUp.mockClear();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(events.onState).not.toHaveBeenCalled();
+    expect(serverUp).not.toHaveBeenCalled();
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(listeners.size).toBe(0);
   });
 });

@@ -30,7 +30,12 @@ beforeEach(() => {
   onDone.mockReset();
   sent = [];
   up = false;
-  const conn: Connection = { start: vi.fn(), stop: vi.fn(), send: (frame) => up && (sent.push(frame), true) };
+  const conn: Connection = {
+    start: vi.fn(),
+    stop: vi.fn(),
+    retryNow: vi.fn(),
+    send: (frame) => up && (sent.push(frame), true),
+  };
   const history: History = { loadOlder: vi.fn(), reload: vi.fn() };
   events = {
     onNotice: vi.fn(),

@@ -27,7 +27,12 @@ beforeEach(() => {
   up = false;
   roomsChanged.mockReset();
   // Like the real one: frames go out only once the server said ready.
-  const conn: Connection = { start: vi.fn(), stop: vi.fn(), send: (frame) => up && (sent.push(frame), true) };
+  const conn: Connection = {
+    start: vi.fn(),
+    stop: vi.fn(),
+    retryNow: vi.fn(),
+    send: (frame) => up && (sent.push(frame), true),
+  };
   const history: History = { loadOlder: vi.fn(), reload: vi.fn() };
   events = {
     onNotice: vi.fn(),

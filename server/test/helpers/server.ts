@@ -31,6 +31,8 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Wraps the real bcrypt hasher (e.g. to count comparisons); it must still hash for real. */
   hasher?: (real: PasswordHasher) => PasswordHasher;
+  /** Listen on this port (to start a server again where clients knew it); default 0, any free port. */
+  port?: number;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       nodeId: randomUUID(),
     },
   );
-  const url = await app.listen(0, '127.0.0.1');
+  const url = await app.listen(options.port ?? 0, '127.0.0.1');
   return {
     app,
     url,

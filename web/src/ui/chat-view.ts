@@ -12,13 +12,14 @@ import type { Store } from '../store.js';
 import { createAnnouncer } from './announcer.js';
 import { bindComposer } from './composer.js';
 import { createConfirm } from './confirm.js';
+import { createConnectionStatus } from './connection-status.js';
 import { createMembersDialog } from './conversations/members-dialog.js';
 import { createRoomDialogs } from './conversations/room-dialogs.js';
 import { createSidebar, roomLabel } from './conversations/sidebar.js';
 import { byId } from './dom.js';
 import { createEmojiPicker } from './emoji-picker.js';
 import { createMessageList } from './message-list.js';
-import { renderOnline } from './online-list.js';
+import { createPresenceFreshness, renderOnline } from './online-list.js';
 import { createProfileCard } from './profile-card.js';
 import { createTypingIndicator } from './typing-indicator.js';
 import { paintUser, repaintOnThemeChange } from './user-color.js';
@@ -47,12 +48,15 @@ export interface ChatHandlers {
   onAccount: () => void;
   /** Anyone's public profile, for the card on their name. */
   profile: (username: string) => Promise<UserProfile>;
+  /** The person asks to reconnect now instead of waiting. */
+  onRetryNow: () => void;
 }
 
 export interface ChatView {
   show(): void;
   hide(): void;
-  setStatus(state: ConnState, detail: string): void;
+  /** `retryIn`: seconds until the next attempt, while one is waiting. */
+  setStatus(state: ConnState, detail: string, retryIn?: number): void;
   /** A notice at the top; `sticky` keeps it until the next one. */
   notice(text: string, sticky?: boolean): void;
   /** Something I did was refused: a notice that goes away as soon as my next action succeeds. */
@@ -72,7 +76,7 @@ const OFFLINE = 'You are offline: that will work again once the connection is ba
 
 export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const screen = byId('chat', HTMLElement);
-  const status = byId('status', HTMLElement);
+  const setStatus = createConnectionStatus(() => handlers.onRetryNow());
   const noticeEl = byId('notice', HTMLParagraphElement);
   const meEl = byId('me', HTMLElement);
   const title = byId('room-title', HTMLElement);
@@ -80,6 +84,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const membersBtn = byId('members-btn', HTMLButtonElement);
   const online = byId('online', HTMLUListElement);
   const onlineCount = byId('online-count', HTMLElement);
+  const freshness = createPresenceFreshness();
+  let onlineStale = false;
   const textarea = byId('composer', HTMLTextAreaElement);
   const startMarker = byId('history-start', HTMLElement);
   const announce = createAnnouncer(byId('announcer', HTMLElement));
@@ -276,7 +282,6 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     membersBtn.hidden = entry?.member !== true;
     membersBtn.textContent = entry?.kind === 'dm' ? 'info' : 'members';
     startMarker.textContent = `— start of ${label} —`;
-    document.title = shown === null ? 'Parley' : `${label} — Parley`;
   }
 
   function render(state: ChatState, before: ChatState | null): void {
@@ -309,8 +314,10 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
         if (now === undefined || now.deletedAt !== undefined) composer.reset();
       }
     }
-    if (prev === null || r?.online !== p?.online || state.me !== prev.me) {
-      renderOnline(online, onlineCount, r?.online ?? [], state.me, showProfile);
+    const stale = freshness.update(state, before, room);
+    if (prev === null || r?.online !== p?.online || state.me !== prev.me || stale !== onlineStale) {
+      onlineStale = stale;
+      renderOnline(online, onlineCount, r?.online ?? [], state.me, showProfile, stale);
     }
     handlers.onSeen();
   }
@@ -344,10 +351,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       typing.clear();
       shown = null;
     },
-    setStatus(state, detail) {
-      status.dataset['state'] = state;
-      status.textContent = detail;
-    },
+    setStatus,
     notice,
     error,
     succeeded,
