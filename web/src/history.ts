@@ -37,6 +37,9 @@ export function createHistory(store: Store, events: HistoryEvents): History {
       olderLoading.add(room);
       try {
         const page = await roomMessages(room, first.seq, OLDER_PAGE);
+        // Trimmed (or reloaded) while we waited: this page no longer joins onto the list, and
+        // merging it would hide everything between. The next scroll up asks with the right cursor.
+        if (store.getState().rooms.get(room)?.messages[0]?.id !== first.id) return;
         store.dispatch({ type: 'history', room, ...page });
       } catch (err) {
         failed(err);

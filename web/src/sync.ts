@@ -80,9 +80,10 @@ export function createSync(store: Store, conn: () => Connection | null, history:
       // Not failed: it waits with everything after it, and goes out again by itself.
       outbox.rateLimited(frame.retryAfter ?? 1);
     } else if (REQUEUE.has(frame.code)) {
-      // The server says this socket is not in the room: wait for the next join (a `left` frame
-      // that follows fails what can no longer be sent).
-      forget(pending.room);
+      // The server says this socket is not in the room. Usually a `left` frame follows (and
+      // fails what can no longer be sent); if none comes, join again so the room does not stay
+      // silently unjoined until the next reconnect — the message goes out after that join.
+      rejoinSoon(pending.room);
     } else {
       store.dispatch({ type: 'fail', clientMsgId: pending.clientMsgId, error: frame.message });
       events.onError(frame.message);
@@ -98,6 +99,17 @@ export function createSync(store: Store, conn: () => Connection | null, history:
       setTimeout(() => {
         catchUp.delete(room);
         if (isBehind(store.getState(), room) && joined.has(room)) join(room);
+      }, LATE_FRAME_GRACE_MS),
+    );
+  }
+
+  function rejoinSoon(room: string): void {
+    forget(room);
+    catchUp.set(
+      room,
+      setTimeout(() => {
+        catchUp.delete(room);
+        if (followed.has(room) && !joined.has(room)) join(room);
       }, LATE_FRAME_GRACE_MS),
     );
   }

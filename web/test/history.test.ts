@@ -56,3 +56,24 @@ it('after complete:false, reloads a short latest page and can page back from it'
   await history.loadOlder('general');
   expect(room().messages.map((m) => m.seq)).toEqual([493, 494, 495, 496, 497, 498, 499, 500]);
 });
+
+it('drops an older page that no longer joins onto the list because it was trimmed meanwhile', async () => {
+  shortPages(1200, 50);
+  const store = createStore();
+  const history = createHistory(store, { onNotice: vi.fn(), onAuthFailure: vi.fn() });
+  const held = Array.from({ length: 1100 }, (_, i) => msg(i + 101));
+  store.dispatch({ type: 'joined', room: 'general', messages: held, online: [], complete: true });
+  const room = () => store.getState().rooms.get('general')!;
+  const loading = history.loadOlder('general');
+  store.dispatch({ type: 'trim', room: 'general' });
+  const firstAfterTrim = room().messages[0]!.seq;
+  expect(firstAfterTrim).toBeGreaterThan(101);
+  await loading;
+  // No page from before 101 glued onto a list that now starts later: the seqs stay contiguous.
+  const seqs = room().messages.map((m) => m.seq);
+  expect(seqs[0]).toBe(firstAfterTrim);
+  expect(seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1)).toBe(true);
+  expect(room().hasOlder).toBe(true);
+  await history.loadOlder('general');
+  expect(room().messages[0]!.seq).toBe(firstAfterTrim - 50);
+});

@@ -119,3 +119,44 @@ it('stops following a room: leaves it on the socket and forgets what it held', (
   expect(sent.at(-1)).toEqual({ type: 'leave', room: 'dev' });
   expect(store.getState().rooms.has('dev')).toBe(false);
 });
+
+it('after NOT_IN_ROOM for my message, joins again when no left frame follows, and the message goes out', () => {
+  const room = new RoomModel();
+  sync.follow(['general']);
+  handle({ type: 'ready', user: ann, sessionId: 's' });
+  handle(room.freshJoin(ann));
+  sync.sendText('general', 'hello');
+  const send = sent.find((f) => f.type === 'send');
+  expect(send).toBeDefined();
+  sent = [];
+  handle({
+    type: 'error',
+    code: 'NOT_IN_ROOM',
+    message: 'Join the room first.',
+    ref: send!.type === 'send' ? send!.clientMsgId : '',
+  });
+  expect(sync.isJoined('general')).toBe(false);
+  vi.advanceTimersByTime(1000);
+  expect(joins()).toEqual([{ type: 'join', room: 'general', after: 0 }]);
+  handle(room.joinAfter(ann, 0));
+  expect(sent.filter((f) => f.type === 'send')).toHaveLength(1);
+});
+
+it('after NOT_IN_ROOM followed by left, does not join again', () => {
+  const room = new RoomModel();
+  sync.follow(['general']);
+  handle({ type: 'ready', user: ann, sessionId: 's' });
+  handle(room.freshJoin(ann));
+  sync.sendText('general', 'hello');
+  const send = sent.find((f) => f.type === 'send');
+  sent = [];
+  handle({
+    type: 'error',
+    code: 'NOT_IN_ROOM',
+    message: 'Join the room first.',
+    ref: send!.type === 'send' ? send!.clientMsgId : '',
+  });
+  handle({ type: 'left', room: 'general', reason: 'removed' });
+  vi.advanceTimersByTime(1000);
+  expect(joins()).toEqual([]);
+});
