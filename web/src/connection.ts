@@ -23,6 +23,12 @@ const PING_EVERY_MS = 25_000;
 const SILENCE_LIMIT_MS = 60_000;
 /** A connection that lived this long resets the backoff. */
 const STABLE_AFTER_MS = 10_000;
+/**
+ * A socket that has not said `ready` by then is given up: a link that drops packets silently
+ * would otherwise leave "connecting…" on screen, with no countdown and no retry, until the
+ * browser's own timeout (minutes).
+ */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** After 4429 the next attempt waits at least as long as the 5th ordinary one would. */
 const BACK_OFF_ATTEMPT = 5;
 
@@ -98,6 +104,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
   /** This attempt began because a probe saw the server: if it fails, the next wait does not probe. */
   let probedAttempt = false;
   let pingTimer: ReturnType<typeof setInterval> | undefined;
+  let handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   const visible = opts.visible ?? (() => document.visibilityState === 'visible');
 
@@ -126,6 +133,13 @@ export function createConnection(opts: ConnectionOptions): Connection {
     sock.onclose = (ev: CloseEvent) => {
       if (ws === sock) void onClosed(ev.code, ev.reason, openedAt !== 0);
     };
+    handshakeTimer = setTimeout(() => {
+      if (ws !== sock || ready) return;
+      detach();
+      sock.close();
+      events.onDown();
+      scheduleRetry('no answer from the server', true);
+    }, HANDSHAKE_TIMEOUT_MS);
     startHeartbeat();
   }
 
@@ -141,6 +155,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
     if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
     if (frame.type === 'ready') {
       ready = true;
+      clearTimeout(handshakeTimer);
       probedAttempt = false;
       events.onState('online', 'online');
     }
@@ -250,6 +265,8 @@ export function createConnection(opts: ConnectionOptions): Connection {
   function detach(): void {
     clearInterval(pingTimer);
     pingTimer = undefined;
+    clearTimeout(handshakeTimer);
+    handshakeTimer = undefined;
     const sock = ws;
     ws = null;
     ready = false;

@@ -1,6 +1,6 @@
 /** The reconnect loop follows the close codes: a fake WebSocket and fake timers drive it. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createConnection, type AuthCheck, type ConnState } from '../src/connection.js';
+import { createConnection, HANDSHAKE_TIMEOUT_MS, type AuthCheck, type ConnState } from '../src/connection.js';
 
 class FakeSocket {
   static readonly OPEN = 1;
@@ -69,6 +69,11 @@ function start(options: { probing?: boolean } = {}) {
 }
 const latest = () => FakeSocket.all.at(-1)!;
 const settle = () => vi.advanceTimersByTimeAsync(0);
+/** Advances the clock until the next socket opens (at most `limitMs`), not past it: a socket left unanswered longer would hit the handshake deadline. */
+async function untilNextSocket(limitMs = 31_000): Promise<void> {
+  const count = FakeSocket.all.length;
+  for (let t = 0; t < limitMs && FakeSocket.all.length === count; t += 100) await vi.advanceTimersByTimeAsync(100);
+}
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -108,6 +113,25 @@ describe('the connection', () => {
     expect(latest().protocols).toEqual(['parley.v1', 'parley.auth.token-1']);
     latest().accept();
     expect(events.onState).toHaveBeenLastCalledWith('online', 'online');
+  });
+
+  it('a handshake that never answers is given up after a deadline, with a countdown to the next try', async () => {
+    start();
+    await settle();
+    const silent = latest();
+    await vi.advanceTimersByTimeAsync(HANDSHAKE_TIMEOUT_MS - 1);
+    expect(silent.readyState).toBe(0); // still waiting
+    await vi.advanceTimersByTimeAsync(1);
+    expect(silent.readyState).toBe(3);
+    expect(events.onDown).toHaveBeenCalledTimes(1);
+    expect(events.onState).toHaveBeenLastCalledWith('offline', expect.stringContaining('retrying'), expect.any(Number));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(FakeSocket.all.length).toBeGreaterThan(1);
+    latest().accept();
+    expect(events.onState).toHaveBeenLastCalledWith('online', 'online');
+    // A socket that said ready is not cut by the deadline.
+    await vi.advanceTimersByTimeAsync(HANDSHAKE_TIMEOUT_MS * 2);
+    expect(latest().readyState).toBe(1);
   });
 
   it('1001 and 4408: reconnects by itself after a short jittered delay', async () => {
@@ -210,7 +234,7 @@ describe('the connection', () => {
     await settle();
     for (let i = 0; i < 6; i++) {
       latest().drop(1006);
-      await vi.advanceTimersByTimeAsync(31_000);
+      await untilNextSocket();
     }
     expect(FakeSocket.all).toHaveLength(7);
     expect(probe).toHaveBeenCalledTimes(6);
@@ -347,7 +371,7 @@ describe('waiting to reconnect', () => {
     await settle();
     for (let i = 0; i < 5; i++) {
       await refused();
-      await vi.advanceTimersByTimeAsync(31_000);
+      await untilNextSocket();
     }
     await refused(); // waiting 16 s now, probing
     const before = FakeSocket.all.length;

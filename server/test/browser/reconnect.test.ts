@@ -101,11 +101,11 @@ it('server stopped and started: the status counts down, the list goes stale, and
   expect(await ann.page.textContent('#status')).toMatch(/^(server restarting|connection lost) — retrying in \d+s$/);
 
   // Come back in the middle of a long wait, so that waiting it out could not pass for being quick.
-  await expect.poll(async () => secondsLeft(ann.page), { timeout: COUNTDOWN_CEILING_MS }).toBeGreaterThanOrEqual(8);
+  await expect.poll(async () => secondsLeft(ann.page), { timeout: COUNTDOWN_CEILING_MS }).toBeGreaterThanOrEqual(12);
   server = await startServer({ dataDir: dataDir.path, env, port });
   const listening = Date.now();
   const left = await secondsLeft(ann.page);
-  expect(left, 'the page should still be waiting when the server listens').toBeGreaterThanOrEqual(4);
+  expect(left, 'the page should still be waiting when the server listens').toBeGreaterThanOrEqual(7);
   const back = await onlineAt(ann.page, stoppedAt);
   expect(back - listening).toBeLessThanOrEqual(Math.min(BACK_WITHIN_MS, (left - 1) * 1000));
   expect(await ann.page.isHidden('#retry-now')).toBe(true);
@@ -133,12 +133,12 @@ it('retry now: reconnects at once instead of waiting out the countdown', async (
   await setBackground(ann.page, true, false);
   await server.close();
   server = undefined;
-  // Wait for a long wait: the backoff has grown to several seconds.
-  await expect.poll(async () => secondsLeft(ann.page), { timeout: COUNTDOWN_CEILING_MS }).toBeGreaterThanOrEqual(6);
+  // Wait for a long wait (the backoff has grown past ten seconds), so a loaded machine has slack.
+  await expect.poll(async () => secondsLeft(ann.page), { timeout: COUNTDOWN_CEILING_MS }).toBeGreaterThanOrEqual(10);
   server = await startServer({ dataDir: dataDir.path, env, port });
 
   const left = await secondsLeft(ann.page);
-  expect(left, 'the page should still be waiting when the server is back').toBeGreaterThanOrEqual(3);
+  expect(left, 'the page should still be waiting when the server is back').toBeGreaterThanOrEqual(6);
   // By keyboard, as anyone can: focus the button, press Enter.
   await ann.page.focus('#retry-now');
   const pressedAt = await ann.page.evaluate(() => Date.now());
