@@ -120,21 +120,22 @@ it('stops following a room: leaves it on the socket and forgets what it held', (
   expect(store.getState().rooms.has('dev')).toBe(false);
 });
 
-it('after NOT_IN_ROOM for my message, joins again when no left frame follows, and the message goes out', () => {
-  const room = new RoomModel();
+/** Joined to #general, I send one message and the server answers NOT_IN_ROOM for it. */
+function refusedNotInRoom(room: RoomModel): void {
   sync.follow(['general']);
   handle({ type: 'ready', user: ann, sessionId: 's' });
   handle(room.freshJoin(ann));
   sync.sendText('general', 'hello');
   const send = sent.find((f) => f.type === 'send');
-  expect(send).toBeDefined();
+  expect(send?.type).toBe('send');
   sent = [];
-  handle({
-    type: 'error',
-    code: 'NOT_IN_ROOM',
-    message: 'Join the room first.',
-    ref: send!.type === 'send' ? send!.clientMsgId : '',
-  });
+  const ref = send?.type === 'send' ? send.clientMsgId : '';
+  handle({ type: 'error', code: 'NOT_IN_ROOM', message: 'Join the room first.', ref });
+}
+
+it('after NOT_IN_ROOM for my message, joins again when no left frame follows, and the message goes out', () => {
+  const room = new RoomModel();
+  refusedNotInRoom(room);
   expect(sync.isJoined('general')).toBe(false);
   vi.advanceTimersByTime(1000);
   expect(joins()).toEqual([{ type: 'join', room: 'general', after: 0 }]);
@@ -143,19 +144,7 @@ it('after NOT_IN_ROOM for my message, joins again when no left frame follows, an
 });
 
 it('after NOT_IN_ROOM followed by left, does not join again', () => {
-  const room = new RoomModel();
-  sync.follow(['general']);
-  handle({ type: 'ready', user: ann, sessionId: 's' });
-  handle(room.freshJoin(ann));
-  sync.sendText('general', 'hello');
-  const send = sent.find((f) => f.type === 'send');
-  sent = [];
-  handle({
-    type: 'error',
-    code: 'NOT_IN_ROOM',
-    message: 'Join the room first.',
-    ref: send!.type === 'send' ? send!.clientMsgId : '',
-  });
+  refusedNotInRoom(new RoomModel());
   handle({ type: 'left', room: 'general', reason: 'removed' });
   vi.advanceTimersByTime(1000);
   expect(joins()).toEqual([]);
