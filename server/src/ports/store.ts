@@ -13,6 +13,7 @@
  * - Usernames are unique regardless of case.
  * - `rotateRefreshToken` spends a token at most once, even under concurrent calls (session-store.ts).
  */
+import type { AuthzRuleStore } from './authz-rule-store.js';
 import type { SecurityEventStore } from './security-event-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore, StoredRoom } from './conversation-store.js';
@@ -20,6 +21,7 @@ import type { ConversationStore, StoredRoom } from './conversation-store.js';
 export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
 export type * from './conversation-store.js';
+export type { AuthzRule, AuthzRuleStore } from './authz-rule-store.js';
 
 export interface StoredUser {
   id: string;
@@ -104,7 +106,8 @@ export class StoreUnavailableError extends Error {
 }
 
 /** The whole Store an adapter implements. */
-export interface Store extends UserStore, SessionStore, SecurityEventStore, MessageStore, ConversationStore {
+export interface Store
+  extends UserStore, SessionStore, SecurityEventStore, MessageStore, ConversationStore, AuthzRuleStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

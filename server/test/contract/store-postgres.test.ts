@@ -1,6 +1,7 @@
 import { openPostgresStore } from '../../src/adapters/store-postgres/store-postgres.js';
 import { createTempDatabase } from '../helpers/postgres.js';
 import { rawPostgres } from '../helpers/raw-db.js';
+import { describeAuthzRuleContract } from './authz-rules.contract.js';
 import { describeConversationContract } from './conversations.contract.js';
 import { describeStoreContract } from './store.contract.js';
 
@@ -44,3 +45,15 @@ describeConversationContract(
   },
   { multiNode: true },
 );
+
+describeAuthzRuleContract('PostgreSQL', async () => {
+  const database = await createTempDatabase();
+  const store = await openPostgresStore(database.url);
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+});

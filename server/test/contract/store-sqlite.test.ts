@@ -7,6 +7,7 @@ import { addMembers } from '../helpers/members.js';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/store-sqlite.js';
 import { tempDir } from '../helpers/server.js';
 import { rawSqlite } from '../helpers/raw-db.js';
+import { describeAuthzRuleContract } from './authz-rules.contract.js';
 import { describeConversationContract } from './conversations.contract.js';
 import { describeStoreContract } from './store.contract.js';
 
@@ -32,6 +33,18 @@ describeConversationContract('SQLite file', async () => {
     raw,
     dispose: async () => {
       await raw.close();
+      await store.close();
+      dir.remove();
+    },
+  };
+});
+
+describeAuthzRuleContract('SQLite file', async () => {
+  const dir = tempDir('parley-store-');
+  const store = await openSqliteStore(join(dir.path, 'authz.db'));
+  return {
+    store,
+    dispose: async () => {
       await store.close();
       dir.remove();
     },

@@ -91,4 +91,13 @@ export interface Database {
     seq: number;
     message_id: string;
   };
+  authz_rules: {
+    ptype: string;
+    v0: Generated<string>;
+    v1: Generated<string>;
+    v2: Generated<string>;
+    v3: Generated<string>;
+    v4: Generated<string>;
+    v5: Generated<string>;
+  };
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 
 /**
@@ -80,6 +81,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0002_conversations': { up: conversationsUp },
+  '0003_authz_rules': { up: authzRulesUp },
 };
 
 export const postgresMigrations: MigrationProvider = {
