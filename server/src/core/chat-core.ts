@@ -274,6 +274,8 @@ export class ChatCore {
   private onBusEnvelope(envelope: BusEnvelope): void {
     if (envelope.nodeId === this.ctx.nodeId) return;
     const event = envelope.event;
+    // `authz-changed` is the authorizer's own subscription (core/authz/bus-watcher.ts).
+    if (event.kind === 'authz-changed') return;
     if (event.kind !== 'sessions-ended') this.ctx.fanOut.fromBus(event);
     else {
       this.onSessionsEndedElsewhere?.(event.sessionIds);

@@ -1,4 +1,4 @@
-import type { Bus, BusEvent } from '../ports/bus.js';
+import type { Bus, BusEvent, DeliveryEvent } from '../ports/bus.js';
 import type { Logger } from '../ports/logger.js';
 import { outgoingFrame } from '../ports/socket.js';
 import { encodeText } from './events.js';
@@ -52,7 +52,7 @@ export class FanOut {
   }
 
   /** A room or user event another node published. */
-  fromBus(event: Exclude<BusEvent, { kind: 'sessions-ended' }>): void {
+  fromBus(event: DeliveryEvent): void {
     if (event.kind === 'user') {
       this.hub.sendToUser(event.userId, outgoingFrame(encodeText(event.payload)));
       return;
@@ -61,7 +61,7 @@ export class FanOut {
     if (event.evict) this.onEvict(event.room, event.evict);
   }
 
-  private publish(event: Exclude<BusEvent, { kind: 'sessions-ended' }>, room: string | undefined): void {
+  private publish(event: DeliveryEvent, room: string | undefined): void {
     this.bus.publish({ nodeId: this.nodeId, event }).catch((error: unknown) => {
       this.logger.warn({ err: error, room }, 'bus publish failed; other nodes will catch up from the store');
     });

@@ -23,7 +23,15 @@ export type BusEvent =
   /** A serialized server frame for every local socket of one user (read markers, room list changes). */
   | { kind: 'user'; userId: string; payload: string }
   /** Close every live socket of these sessions (revocation). */
-  | { kind: 'sessions-ended'; sessionIds: string[] };
+  | { kind: 'sessions-ended'; sessionIds: string[] }
+  /**
+   * The authorization rules changed in the store: reload them (core/authz/bus-watcher.ts). Carries
+   * nothing else; a lost one is caught by the periodic reload.
+   */
+  | { kind: 'authz-changed' };
+
+/** The events that carry frames for sockets (FanOut's business). */
+export type DeliveryEvent = Extract<BusEvent, { kind: 'room' | 'user' }>;
 
 export interface BusEnvelope {
   nodeId: string;
