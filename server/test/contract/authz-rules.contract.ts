@@ -1,4 +1,7 @@
+import { newEnforcer, newModelFromString } from 'casbin';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readModelText } from '../../src/core/authz/model-file.js';
+import { RuleStoreAdapter } from '../../src/core/authz/rule-adapter.js';
 import { InvalidAuthzRuleError, type AuthzRule, type AuthzRuleStore } from '../../src/ports/authz-rule-store.js';
 
 /** The rules table's contract (ports/authz-rule-store.ts), run on every store. */
@@ -101,6 +104,33 @@ export function describeAuthzRuleContract(
       // The limits themselves are allowed.
       await store.addAuthzRules([{ ptype: 'p', values: ['1', '2', '3', '4', '5', 'x'.repeat(256)] }]);
       expect(await store.listAuthzRules()).toHaveLength(1);
+    });
+
+    it("Casbin's own calls go through the adapter to the store, and a fresh enforcer loads them byte for byte", async () => {
+      const adapter = new RuleStoreAdapter(store);
+      const enforcer = await newEnforcer(newModelFromString(readModelText()), adapter);
+      const awkward = ['role, "quoted" \'x\'', 'room:ünï 🎉', 'act, with comma'];
+      await enforcer.addPolicy(...awkward);
+      await enforcer.addPolicies([
+        ['member', 'room:*', 'write'],
+        ['member', 'room:*', 'read'],
+      ]);
+      await enforcer.addGroupingPolicy('user:1', 'member', 'room:a');
+      await enforcer.addGroupingPolicy('user:1', 'owner', 'room:a');
+      await enforcer.removePolicies([['member', 'room:*', 'read']]);
+      await enforcer.removeFilteredGroupingPolicy(1, 'owner');
+      const expected = [p(...awkward), p('member', 'room:*', 'write'), g('user:1', 'member', 'room:a')];
+      expect(sorted(await store.listAuthzRules())).toEqual(sorted(expected));
+
+      const fresh = await newEnforcer(newModelFromString(readModelText()), adapter);
+      expect(await fresh.getPolicy()).toEqual(expect.arrayContaining([awkward, ['member', 'room:*', 'write']]));
+      expect(await fresh.getGroupingPolicy()).toEqual([['user:1', 'member', 'room:a']]);
+      expect(fresh.enforceSync('user:1', 'room:a', 'write')).toBe(true);
+
+      await enforcer.removePolicy(...awkward);
+      await fresh.savePolicy();
+      // savePolicy wrote the fresh enforcer's set back whole, the awkward rule included.
+      expect(sorted(await store.listAuthzRules())).toEqual(sorted(expected));
     });
   });
 }
