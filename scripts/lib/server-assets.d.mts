@@ -1,0 +1,1 @@
+export function copyServerAssets(root: string, outDir: string): string[];
