@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { StoreUnavailableError, type Store } from '../../ports/store.js';
+import { kyselyAuditLog } from './audit-log.js';
 import { kyselyConversations } from './conversations.js';
 import { kyselyMessages } from './messages.js';
 import type { Database } from './schema.js';
@@ -19,6 +20,7 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselySecurityEvents(db),
     ...kyselyMessages(db),
     ...kyselyConversations(db),
+    ...kyselyAuditLog(db),
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 
 /**
@@ -80,6 +81,8 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0002_conversations': { up: conversationsUp },
+  // 0003 is left to the Casbin policies migration being written alongside (issue 14).
+  '0004_audit_log': { up: auditLogUp },
 };
 
 export const postgresMigrations: MigrationProvider = {

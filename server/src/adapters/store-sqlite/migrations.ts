@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 
 /**
@@ -94,6 +95,8 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0003_conversations': { up: conversationsUp },
+  // 0004 is left to the Casbin policies migration being written alongside (issue 14).
+  '0005_audit_log': { up: auditLogUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {
