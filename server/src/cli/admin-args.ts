@@ -13,7 +13,8 @@ export const USAGE = `usage: npm run --silent admin -- <command>
 Commands:
   audit verify                           check the audit log's hash chain from the first entry to the
                                          newest; exit 0 if intact, 1 naming the first bad entry
-  audit list [--limit N]                 the newest N audit entries, newest first (default 20, max 1000)
+  audit list [--limit N]                 the newest N audit entries with their hashes, newest first
+                                         (default 20, max 1000)
   users list [--search TEXT] [--limit N] users by name; TEXT matches part of a name in any letter case
                                          (default 50, max 1000)
   help                                   this text

@@ -60,6 +60,6 @@ function formatEntry(entry: AuditEntry, names: Map<string, string>): string {
   const reason = entry.reason === '' ? '' : `  reason ${JSON.stringify(entry.reason)}`;
   const details = entry.details === '{}' ? '' : `  ${entry.details}`;
   return printable(
-    `#${entry.position}  ${entry.at}  by ${actor}  ${entry.action}  ${entry.target.kind}:${entry.target.id}${reason}${details}`,
+    `#${entry.position}  ${entry.at}  by ${actor}  ${entry.action}  ${entry.target.kind}:${entry.target.id}${reason}${details}  hash ${entry.hash}`,
   );
 }

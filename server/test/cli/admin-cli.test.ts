@@ -99,6 +99,7 @@ describe.each(databases)('admin CLI on a fresh %s database', (_name, fresh) => {
     expect(lines[0]).toContain(`by Alice (${alice.id})  room.member.kick  user:${alice.id}`);
     expect(lines[1]).toMatch(/^#2 /);
     expect(lines[1]).toContain('by cli  user.suspend');
+    expect(lines[0]).toMatch(/ {2}hash [0-9a-f]{64}$/);
     // A reason cannot drive the terminal: the escape character is shown, not sent.
     expect(listed.stdout).not.toContain('\u001b');
     expect(listed.stdout).toContain('\\u001b[31m');
