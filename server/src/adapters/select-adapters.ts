@@ -25,10 +25,7 @@ export interface Adapters {
 
 /** SQLite or PostgreSQL; in-process or Redis. The core never knows which. */
 export async function selectAdapters(config: Config): Promise<Adapters> {
-  const store =
-    config.database.kind === 'postgres'
-      ? await openPostgresStore(config.database.url, config.database.poolSize)
-      : await openSqliteStore(config.database.filename, config.database.synchronous);
+  const store = await openConfiguredStore(config.database);
   if (!config.redis) {
     return {
       store,
@@ -55,4 +52,11 @@ export async function selectAdapters(config: Config): Promise<Adapters> {
       return Promise.resolve();
     },
   };
+}
+
+/** The configured database alone, migrated: what the server and the admin CLI both open. */
+export function openConfiguredStore(database: Config['database']): Promise<Store> {
+  return database.kind === 'postgres'
+    ? openPostgresStore(database.url, database.poolSize)
+    : openSqliteStore(database.filename, database.synchronous);
 }

@@ -14,6 +14,7 @@
  * - `rotateRefreshToken` spends a token at most once, even under concurrent calls (session-store.ts).
  */
 import type { AuthzRuleStore } from './authz-rule-store.js';
+import type { AuditLogStore } from './audit-log-store.js';
 import type { SecurityEventStore } from './security-event-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore, StoredRoom } from './conversation-store.js';
@@ -22,6 +23,7 @@ export type { StoredSession, StoredRefreshToken, SessionScope } from './session-
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
 export type * from './conversation-store.js';
 export type { AuthzRule, AuthzRuleStore } from './authz-rule-store.js';
+export type { AuditEntry, AuditHead, NewAuditEntry, LinkedAuditEntry, AuditTargetKind } from './audit-log-store.js';
 
 export interface StoredUser {
   id: string;
@@ -75,6 +77,19 @@ export interface UserStore {
   findUserByUsername(username: string): Promise<StoredUser | undefined>;
   findUserById(id: string): Promise<StoredUser | undefined>;
   updatePasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Users in username order (regardless of case), at most `limit`, after the user named `after` when
+   * given (paging); with `search`, only those whose name contains it in any letter case. Never a
+   * password hash.
+   */
+  listUsers(query: { search?: string | undefined; after?: string | undefined; limit: number }): Promise<UserSummary[]>;
+}
+
+/** A user as a list shows them. */
+export interface UserSummary {
+  id: string;
+  username: string;
+  createdAt: string;
 }
 
 export interface MessageStore {
@@ -107,7 +122,7 @@ export class StoreUnavailableError extends Error {
 
 /** The whole Store an adapter implements. */
 export interface Store
-  extends UserStore, SessionStore, SecurityEventStore, MessageStore, ConversationStore, AuthzRuleStore {
+  extends UserStore, SessionStore, SecurityEventStore, MessageStore, ConversationStore, AuthzRuleStore, AuditLogStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

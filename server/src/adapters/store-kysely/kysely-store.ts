@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { StoreUnavailableError, type Store } from '../../ports/store.js';
 import { kyselyAuthzRules } from './authz-rules.js';
+import { kyselyAuditLog } from './audit-log.js';
 import { kyselyConversations } from './conversations.js';
 import { kyselyMessages } from './messages.js';
 import type { Database } from './schema.js';
@@ -21,6 +22,7 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselyMessages(db),
     ...kyselyConversations(db),
     ...kyselyAuthzRules(db),
+    ...kyselyAuditLog(db),
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [

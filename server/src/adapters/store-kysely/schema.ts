@@ -100,4 +100,23 @@ export interface Database {
     v4: Generated<string>;
     v5: Generated<string>;
   };
+  /** Append-only and hash-chained (ADR 0019); nothing in the Store updates or deletes a row. */
+  audit_log: {
+    position: number;
+    at: string;
+    actor: string;
+    action: string;
+    target_kind: string;
+    target_id: string;
+    reason: string;
+    details: string;
+    previous_hash: string;
+    hash: string;
+  };
+  /** One row (id 1): the newest entry's position and hash. */
+  audit_head: {
+    id: number;
+    position: number;
+    hash: string;
+  };
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
+import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 
 /**
@@ -96,6 +97,7 @@ const migrations: Record<string, Migration> = {
   },
   '0003_conversations': { up: conversationsUp },
   '0004_authz_rules': { up: authzRulesUp },
+  '0005_audit_log': { up: auditLogUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Store } from '../../ports/store.js';
+import { sqliteAuditAppender } from './audit-appender.js';
 import { sqliteMessageAppender } from './message-appender.js';
 import { sqliteMigrations } from './migrations.js';
 import { kyselyStore } from '../store-kysely/kysely-store.js';
@@ -34,9 +35,11 @@ export async function openSqliteStore(filename: string, synchronous: 'normal' | 
   const store = kyselyStore(db, (error) => error);
   // The hot path gets statements prepared once and group commit; the rest stays on Kysely.
   const appender = sqliteMessageAppender(database, db);
+  const appendAuditEntry = sqliteAuditAppender(database, db);
   return {
     ...store,
     appendMessage: (message) => appender.append(message),
+    appendAuditEntry,
     async applyChange(change) {
       const result = await store.applyChange(change);
       // The old copies of the pages a deletion rewrote live on in the write-ahead log until a
