@@ -2,11 +2,20 @@
  * The admin CLI's command line, parsed strictly: an unknown command, option or value is a usage
  * error (exit 2), never a guess.
  */
+import { GLOBAL_ROLES } from '../core/authz/default-policies.js';
+
 export type AdminCommand =
   | { name: 'help' }
   | { name: 'audit verify' }
   | { name: 'audit list'; limit: number }
-  | { name: 'users list'; limit: number; search: string | undefined };
+  | { name: 'users list'; limit: number; search: string | undefined }
+  | RoleCommand;
+
+/** Global roles only: a room's roles belong to the room (its owner), not to the machine's operator. */
+export type GlobalRole = (typeof GLOBAL_ROLES)[number];
+export type RoleCommand =
+  | { name: 'roles list'; username: string }
+  | { name: 'roles grant' | 'roles revoke'; username: string; role: GlobalRole; reason: string };
 
 export const USAGE = `usage: npm run --silent admin -- <command>
 
@@ -17,17 +26,26 @@ Commands:
                                          (default 20, max 1000)
   users list [--search TEXT] [--limit N] users by name; TEXT matches part of a name in any letter case
                                          (default 50, max 1000)
+  roles list USERNAME                    the roles granted to a user (every account is a user)
+  roles grant USERNAME ROLE [--reason TEXT]
+                                         grant a global role (admin or moderator): how the first admin
+                                         is made; recorded in the audit log by "cli"
+  roles revoke USERNAME ROLE [--reason TEXT]
+                                         take a global role back; recorded in the audit log
   help                                   this text
 
 The database is the server's: DATABASE_URL (or DATA_DIR for the default SQLite file) and the other
 settings are read from the environment exactly as the server reads them (see .env.example).
-Exit codes: 0 done, 1 audit log damaged, 2 usage error, 69 database unreachable, 78 bad configuration.`;
+Exit codes: 0 done, 1 audit log damaged, 2 usage error, 67 no such user, 69 database unreachable,
+78 bad configuration.`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
 const LIMIT_MAX = 1000;
+const USERNAME_MAX_CHARS = 64;
+const REASON_MAX_CHARS = 500;
 const SEARCH_MAX_CHARS = 100;
 
 export function parseAdminArgs(argv: readonly string[]): AdminCommand {
@@ -52,9 +70,37 @@ export function parseAdminArgs(argv: readonly string[]): AdminCommand {
         throw new UsageError(`--search: give 1-${SEARCH_MAX_CHARS} characters`);
       return { name: 'users list', limit: limit(given.get('limit'), 50), search };
     }
+    case 'roles list': {
+      const [username] = positionals(rest, ['USERNAME'] as const);
+      options(rest.slice(1), []);
+      return { name: 'roles list', username: name(username) };
+    }
+    case 'roles grant':
+    case 'roles revoke': {
+      const [username, role] = positionals(rest, ['USERNAME', 'ROLE'] as const);
+      if (!(GLOBAL_ROLES as readonly string[]).includes(role))
+        throw new UsageError(`ROLE: one of ${GLOBAL_ROLES.join(', ')} (room roles are the room's own)`);
+      const reason = options(rest.slice(2), ['reason']).get('reason') ?? '';
+      if (reason.length > REASON_MAX_CHARS) throw new UsageError(`--reason: at most ${REASON_MAX_CHARS} characters`);
+      return { name: command, username: name(username), role: role as GlobalRole, reason };
+    }
     default:
       throw new UsageError(`unknown command "${printable(command)}"`);
   }
+}
+
+/** The leading arguments a command needs, in order; an option in their place is a usage error. */
+function positionals<N extends readonly string[]>(args: readonly string[], names: N): { [K in keyof N]: string } {
+  return names.map((label, i) => {
+    const value = args[i];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${label} is missing`);
+    return value;
+  }) as { [K in keyof N]: string };
+}
+
+function name(username: string): string {
+  if (username.length > USERNAME_MAX_CHARS) throw new UsageError(`USERNAME: at most ${USERNAME_MAX_CHARS} characters`);
+  return username;
 }
 
 /** `--name value` or `--name=value`, each allowed option at most once, nothing else. */

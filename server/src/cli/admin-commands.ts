@@ -1,6 +1,7 @@
 import { verifyAuditLog } from '../core/audit/verify-audit-log.js';
 import type { AuditEntry, Store } from '../ports/store.js';
 import { printable, type AdminCommand } from './admin-args.js';
+import { runRoleCommand } from './role-commands.js';
 
 export interface Output {
   out(line: string): void;
@@ -41,6 +42,10 @@ export async function runAdminCommand(
       for (const user of users) io.out(`${user.id}  ${printable(user.username)}  created ${user.createdAt}`);
       return 0;
     }
+    case 'roles list':
+    case 'roles grant':
+    case 'roles revoke':
+      return runRoleCommand(command, store, io);
   }
 }
 

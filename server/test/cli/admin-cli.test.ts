@@ -3,12 +3,17 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openConfiguredStore } from '../../src/adapters/select-adapters.js';
 import type { Config } from '../../src/config.js';
+import { MemoryBus } from '../../src/adapters/bus-memory.js';
 import { recordAudit } from '../../src/core/audit/record-audit.js';
+import { Authorizer, GLOBAL_DOMAIN } from '../../src/core/authz/authorizer.js';
+import type { Logger } from '../../src/ports/logger.js';
 import { CLI_ACTOR } from '../../src/ports/audit-log-store.js';
 import { runAdminCli } from '../helpers/admin-cli.js';
 import { createTempDatabase, POSTGRES_ADMIN_URL } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/server.js';
 import { tamperPostgres, tamperSqlite, type TamperDb } from '../helpers/tamper-db.js';
+
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A fresh database for the CLI: its URL as the CLI reads it, how the test opens it, and a way to tamper. */
 interface FreshDatabase {
@@ -119,6 +124,54 @@ describe.each(databases)('admin CLI on a fresh %s database', (_name, fresh) => {
 
     for (const run of [empty, intact, listed, users, damaged])
       expect(run.stdout + run.stderr).not.toContain('never-print-this-secret');
+  });
+
+  it('grants the first admin (no default password anywhere), lists and revokes it, each change audited', async () => {
+    const store = await openConfiguredStore(db.database);
+    const carol = { id: randomUUID(), username: 'Carol', passwordHash: 'x', createdAt: new Date().toISOString() };
+    await store.createUser(carol);
+    await store.close();
+    /** What the server's own enforcer, loaded from this database, says Carol may do. */
+    const carolCan = async (action: string): Promise<boolean> => {
+      const reader = await openConfiguredStore(db.database);
+      const authorizer = await Authorizer.open({ store: reader, bus: new MemoryBus(), nodeId: 'test', logger: silent });
+      try {
+        return authorizer.can(carol.id, GLOBAL_DOMAIN, action);
+      } finally {
+        authorizer.close();
+        await reader.close();
+      }
+    };
+
+    expect((await cli('roles', 'list', 'carol')).stdout).toContain('Carol: user (no other role)');
+    expect(await carolCan('suspend')).toBe(false);
+
+    const granted = await cli('roles', 'grant', 'carol', 'admin', '--reason', 'first admin');
+    expect(granted.stderr).toBe('');
+    expect(granted.stdout).toContain('granted admin to Carol');
+    expect(granted.code).toBe(0);
+    expect(await carolCan('suspend')).toBe(true);
+    expect((await cli('roles', 'list', 'Carol')).stdout).toContain('Carol: user, admin');
+    const again = await cli('roles', 'grant', 'carol', 'admin');
+    expect(again.stdout).toContain('already holds admin: nothing changed');
+
+    const revoked = await cli('roles', 'revoke', 'carol', 'admin');
+    expect(revoked.stdout).toContain('revoked admin from Carol');
+    expect(await carolCan('suspend')).toBe(false);
+
+    // Two changes, two entries by the CLI, in a chain that verifies.
+    const listed = await cli('audit', 'list');
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`by cli  role.revoke  user:${carol.id}`);
+    expect(lines[1]).toContain(`by cli  role.grant  user:${carol.id}  reason "first admin"`);
+    expect((await cli('audit', 'verify')).stdout).toContain('audit log intact: 2 entries');
+
+    const nobody = await cli('roles', 'grant', 'nobody_here', 'admin');
+    expect(nobody.code).toBe(67);
+    expect(nobody.stderr).toContain('no user named "nobody_here"');
+    const roomRole = await cli('roles', 'grant', 'carol', 'owner');
+    expect(roomRole.code).toBe(2);
   });
 });
 
