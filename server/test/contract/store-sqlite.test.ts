@@ -7,49 +7,16 @@ import { addMembers } from '../helpers/members.js';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/store-sqlite.js';
 import { tempDir } from '../helpers/server.js';
 import { rawSqlite } from '../helpers/raw-db.js';
+import { freshSqliteStore } from '../helpers/store-fixtures.js';
 import { describeAuthzRuleContract } from './authz-rules.contract.js';
 import { describeConversationContract } from './conversations.contract.js';
 import { describeStoreContract } from './store.contract.js';
 
-describeStoreContract('SQLite file', async () => {
-  const dir = tempDir('parley-store-');
-  const store = await openSqliteStore(join(dir.path, 'contract.db'));
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      dir.remove();
-    },
-  };
-});
+describeStoreContract('SQLite file', () => freshSqliteStore());
 
-describeConversationContract('SQLite file', async () => {
-  const dir = tempDir('parley-store-');
-  const file = join(dir.path, 'conversations.db');
-  const store = await openSqliteStore(file);
-  const raw = rawSqlite(file);
-  return {
-    store,
-    raw,
-    dispose: async () => {
-      await raw.close();
-      await store.close();
-      dir.remove();
-    },
-  };
-});
+describeConversationContract('SQLite file', () => freshSqliteStore((file) => ({ raw: rawSqlite(file) })));
 
-describeAuthzRuleContract('SQLite file', async () => {
-  const dir = tempDir('parley-store-');
-  const store = await openSqliteStore(join(dir.path, 'authz.db'));
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      dir.remove();
-    },
-  };
-});
+describeAuthzRuleContract('SQLite file', () => freshSqliteStore());
 
 describe('SQLite group commit', () => {
   it('an append resolves only once committed: another connection already sees it', async () => {
