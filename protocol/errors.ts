@@ -52,6 +52,12 @@ export const ErrorCodes = {
   NOT_ROOM_OWNER: { status: 403, message: 'Only an owner of this room may do that.' },
   LAST_OWNER: { status: 409, message: 'You are the only owner of this room; it cannot be left without one.' },
   DM_MEMBERS_FIXED: { status: 403, message: 'A direct conversation takes no other members, and cannot be left.' },
+  MUTED: { status: 403, message: 'You are muted in this room.' },
+  BANNED_FROM_ROOM: { status: 403, message: 'You are banned from this room.' },
+  ROOM_READ_ONLY: { status: 403, message: 'This room is read-only: only its moderators may write.' },
+  SLOW_MODE: { status: 429, message: 'Slow mode is on in this room: wait before your next message.' },
+  TARGET_OUTRANKS: { status: 403, message: 'That person holds a role at least as high as yours.' },
+  ACCOUNT_SUSPENDED: { status: 403, message: 'This account is suspended.' },
   USER_NOT_FOUND: { status: 404, message: 'No such user.' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'No such message in this room.' },
   NOT_MESSAGE_AUTHOR: { status: 403, message: 'Only its author may change this message.' },
@@ -90,11 +96,19 @@ export const ERROR_CODE_LIST = Object.keys(ErrorCodes) as ErrorCode[];
 
 /** The one error body shape, for HTTP answers. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; retryAfter?: number };
+  error: { code: ErrorCode; message: string; retryAfter?: number } & ErrorDetails;
 }
 
-export function errorBody(code: ErrorCode, message?: string, retryAfter?: number): ErrorBody {
+/** What some refusals add: MUTED says until when; MUTED and ACCOUNT_SUSPENDED carry the reason given. */
+export interface ErrorDetails {
+  until?: string;
+  reason?: string;
+}
+
+export function errorBody(code: ErrorCode, message?: string, retryAfter?: number, details?: ErrorDetails): ErrorBody {
   const body: ErrorBody = { error: { code, message: message ?? ErrorCodes[code].message } };
   if (retryAfter !== undefined) body.error.retryAfter = retryAfter;
+  if (details?.until !== undefined) body.error.until = details.until;
+  if (details?.reason !== undefined) body.error.reason = details.reason;
   return body;
 }

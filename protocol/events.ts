@@ -17,7 +17,8 @@ export type User = z.infer<typeof UserSchema>;
 export const VisibilitySchema = z.enum(['public', 'private']);
 export type Visibility = z.infer<typeof VisibilitySchema>;
 
-export const RoomRoleSchema = z.enum(['owner', 'member']);
+/** A room's roles, highest first: an owner also moderates; a moderator deletes, mutes, kicks and bans. */
+export const RoomRoleSchema = z.enum(['owner', 'moderator', 'member']);
 export type RoomRole = z.infer<typeof RoomRoleSchema>;
 
 const base = {
@@ -57,20 +58,51 @@ export const ReactionEventSchema = z.object({
 });
 /**
  * member_join: `user` joined a public room (or created the room); member_add: `actor` added `user`;
- * member_leave: `user` left; member_remove: `actor` removed `user`.
+ * member_leave: `user` left; member_remove: `actor` removed `user` (an owner removing a member);
+ * member_kick: a moderator removed `user` (they may join a public room again); member_ban: a
+ * moderator removed `user` and bars them from coming back; member_unban lifts that; member_role:
+ * `actor` gave `user` the room role `role`. `reason` is the moderator's, when they gave one.
  */
 export const MemberEventSchema = z.object({
   ...base,
-  kind: z.enum(['member_join', 'member_add', 'member_leave', 'member_remove']),
+  kind: z.enum([
+    'member_join',
+    'member_add',
+    'member_leave',
+    'member_remove',
+    'member_kick',
+    'member_ban',
+    'member_unban',
+    'member_role',
+  ]),
   user: UserSchema,
   role: RoomRoleSchema.optional(),
+  reason: z.string().optional(),
 });
-/** Only what changed is present. */
+/** A moderator muted `user` in this room until `until` (their sends are refused with MUTED), or lifted it. */
+export const MuteEventSchema = z.object({
+  ...base,
+  kind: z.literal('member_mute'),
+  user: UserSchema,
+  until: z.string(),
+  reason: z.string().optional(),
+});
+export const UnmuteEventSchema = z.object({
+  ...base,
+  kind: z.literal('member_unmute'),
+  user: UserSchema,
+});
+/**
+ * Only what changed is present. `readOnly`: only the room's moderators (and owners) may write.
+ * `slowModeSeconds`: the least time between two messages of one person (0: off); moderators are exempt.
+ */
 export const RoomChangeEventSchema = z.object({
   ...base,
   kind: z.literal('room_change'),
   topic: z.string().optional(),
   visibility: VisibilitySchema.optional(),
+  readOnly: z.boolean().optional(),
+  slowModeSeconds: z.number().int().nonnegative().optional(),
 });
 
 export const RoomEventSchema = z.discriminatedUnion('kind', [
@@ -78,6 +110,8 @@ export const RoomEventSchema = z.discriminatedUnion('kind', [
   DeleteEventSchema,
   ReactionEventSchema,
   MemberEventSchema,
+  MuteEventSchema,
+  UnmuteEventSchema,
   RoomChangeEventSchema,
 ]);
 export type RoomEvent = z.infer<typeof RoomEventSchema>;

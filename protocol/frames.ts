@@ -78,6 +78,14 @@ export const RoomSchema = z.object({
   lastReadSeq: z.number().int().optional(),
   unread: z.number().int().optional(),
   mentions: z.number().int().optional(),
+  /** Only moderators and owners may write (see RoomChangeEvent). Absent: false. */
+  readOnly: z.boolean().optional(),
+  /** Least seconds between two messages of one person; absent or 0: off. */
+  slowModeSeconds: z.number().int().optional(),
+  /** I may moderate this room (delete any message, mute, kick, ban, set read-only or slow mode). */
+  canModerate: z.boolean().optional(),
+  /** I am muted here until then. */
+  mutedUntil: z.string().optional(),
 });
 export type Room = z.infer<typeof RoomSchema>;
 
@@ -162,6 +170,8 @@ export const ReadyFrame = z.object({
   user: UserSchema,
   sessionId: z.string(),
   limits: ServerLimitsSchema.optional(),
+  /** My global roles (`admin`, `moderator`); absent or empty for everyone else. */
+  roles: z.array(z.string()).optional(),
 });
 export const JoinedFrame = z.object({
   type: z.literal('joined'),
@@ -199,13 +209,15 @@ export const PresenceFrame = z.object({
 });
 export const TypingFrame = z.object({ type: z.literal('typing'), room: z.string(), user: UserSchema });
 /**
- * The socket no longer follows the room. `reason`: `left` (I left it, here or on another device) or
- * `removed` (an owner removed me). Absent: the answer to my own `leave` frame.
+ * The socket no longer follows the room. `reason`: `left` (I left it, here or on another device),
+ * `removed` (an owner removed me), `kicked` or `banned` (a moderator did, `detail` saying why when
+ * they said). Absent: the answer to my own `leave` frame.
  */
 export const LeftFrame = z.object({
   type: z.literal('left'),
   room: z.string(),
-  reason: z.enum(['left', 'removed']).optional(),
+  reason: z.enum(['left', 'removed', 'kicked', 'banned']).optional(),
+  detail: z.string().optional(),
 });
 /** Any other durable change in a room I follow (see events.ts). */
 export const EventFrame = z.object({ type: z.literal('event'), event: RoomEventSchema });
@@ -222,6 +234,10 @@ export const ErrorFrame = z.object({
   /** The room the refused frame named, when it named one (so a client knows which join failed). */
   room: z.string().optional(),
   retryAfter: z.number().optional(),
+  /** MUTED: until when (ISO time). */
+  until: z.string().optional(),
+  /** MUTED, ACCOUNT_SUSPENDED: the moderator's or admin's reason, when they gave one. */
+  reason: z.string().optional(),
 });
 
 export const ServerFrameSchema = z.discriminatedUnion('type', [

@@ -16,6 +16,7 @@ import { ipLimitKey, limitKeyedBy } from './edge/ip-limit-key.js';
 import { DeviceCookies } from './edge/auth/device-cookie.js';
 import { sessionRoutes } from './edge/http/session-routes.js';
 import { ChatCore } from './core/chat-core.js';
+import { Authorizer } from './core/authz/authorizer.js';
 import { AccessTokens } from './edge/auth/access-tokens.js';
 import { createAuthenticator } from './edge/auth/authenticate.js';
 import { authRoutes } from './edge/http/auth-routes.js';
@@ -48,11 +49,14 @@ export interface AppDeps {
   redisPing?: (() => Promise<void>) | undefined;
   /** Anything else to close at shutdown, after the store. */
   closeExtras?: () => Promise<void>;
+  /** How often the policies reload from the store whatever the bus says (default 30 s). */
+  authzReloadMs?: number;
 }
 
 export interface ParleyApp {
   http: FastifyInstance;
   core: ChatCore;
+  authz: Authorizer;
   gateway: Gateway;
   cleanup: CleanupJob;
   /** Listens and returns the base URL (port 0 picks a free port). */
@@ -85,6 +89,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
 
   const newId = () => globalThis.crypto.randomUUID();
   const rl = config.rateLimits;
+  const authz = await Authorizer.open({
+    store: deps.store,
+    bus: deps.bus,
+    nodeId: deps.nodeId,
+    logger: deps.logger,
+    ...(deps.authzReloadMs === undefined ? {} : { reloadEveryMs: deps.authzReloadMs }),
+  });
   // Every per-IP limit counts IPv6 by prefix; sessions and security events keep the full address.
   const keyOfIp = (ip: string) => ipLimitKey(ip, rl.ipv6Prefix);
   const core = new ChatCore({
@@ -94,6 +105,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     clock: deps.clock,
     logger: deps.logger,
     nodeId: deps.nodeId,
+    authz,
     limits: {
       messageMaxChars: config.messageMaxChars,
       messageMaxBytes: config.messageMaxBytes,
@@ -233,6 +245,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   return {
     http,
     core,
+    authz,
     gateway,
     cleanup,
     async listen(port = config.port, host = config.host) {
@@ -255,6 +268,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       // Sockets first (each leaves its rooms, so presence is clean), then HTTP, then the stores.
       await gateway.close();
       await http.close();
+      authz.close();
       await deps.bus.close();
       await deps.presence.close();
       await deps.store.close();

@@ -23,6 +23,8 @@ const SESSION_ENDED = 'Your session has ended. Log in again.';
 const LEFT_REASONS = {
   left: 'You left the room.',
   removed: 'You were removed from the room.',
+  kicked: 'A moderator removed you from the room.',
+  banned: 'A moderator banned you from the room.',
 } as const;
 
 export interface ChatAppHandlers {

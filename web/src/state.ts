@@ -107,7 +107,7 @@ export type ChatAction =
   /** A fresh room list from the server. */
   | { type: 'rooms'; rooms: Room[] }
   /** This socket no longer follows the room (left, removed, or not allowed any more). */
-  | { type: 'left'; room: string; reason?: 'left' | 'removed' | undefined }
+  | { type: 'left'; room: string; reason?: 'left' | 'removed' | 'kicked' | 'banned' | undefined }
   /** The socket stopped following the room (still mine): what we held of it would only go stale. */
   | { type: 'forget'; room: string }
   /** The person follows the end of the room: the oldest messages held beyond `HELD_MAX` may go. */

@@ -2,7 +2,8 @@ import type { User } from '../../../protocol/index.js';
 import type { StoredMembership, StoredRoom } from '../ports/store.js';
 import type { Connection } from './connection.js';
 import type { CoreContext } from './context.js';
-import { decideRoomAction, type RoomAction } from './conversations/room-policy.js';
+import { roomDomain } from './authz/authorizer.js';
+import { decideRoomAction, type Permits, type RoomAction } from './conversations/room-policy.js';
 import { ParleyError } from './errors.js';
 
 export type { RoomAction } from './conversations/room-policy.js';
@@ -14,16 +15,21 @@ export interface RoomAccess {
 
 /**
  * The one authorization chokepoint for rooms: every read and write of a room — WS join, history,
- * edit, delete, react, read markers; HTTP room reads, history, members, changes — asks here, and
- * `decideRoomAction` (the roles issue puts Casbin there) answers. A room that does not exist and a
- * private room I am not in give the same answer, ROOM_NOT_FOUND.
+ * edit, delete, react, read markers, moderation; HTTP room reads, history, members, changes — asks
+ * here, and `decideRoomAction` answers with the Casbin policies (ADR 0018). A room that does not
+ * exist and a private room I am not in give the same answer, ROOM_NOT_FOUND.
  */
 export async function accessRoom(ctx: CoreContext, user: User, name: string, action: RoomAction): Promise<RoomAccess> {
   const [room, membership] = await Promise.all([ctx.store.findRoom(name), ctx.store.findMembership(name, user.id)]);
   if (!room) throw new ParleyError('ROOM_NOT_FOUND');
-  const decision = decideRoomAction(room, membership, action);
+  const decision = decideRoomAction(room, membership, action, permitsFor(ctx, user, room.name));
   if (decision !== 'allow') throw new ParleyError(decision);
   return { room, membership };
+}
+
+/** The policies' answer for this user in this room, their room roles given. */
+export function permitsFor(ctx: CoreContext, user: User, room: string): Permits {
+  return (roomRoles, action) => ctx.authz.allows(user.id, roomRoles, roomDomain(room), action);
 }
 
 /**
@@ -33,7 +39,7 @@ export async function accessRoom(ctx: CoreContext, user: User, name: string, act
  */
 export async function confirmMember(ctx: CoreContext, user: User, room: StoredRoom): Promise<StoredMembership> {
   const membership = await ctx.store.findMembership(room.name, user.id);
-  const decision = decideRoomAction(room, membership, 'write');
+  const decision = decideRoomAction(room, membership, 'write', permitsFor(ctx, user, room.name));
   if (decision !== 'allow' || !membership) throw new ParleyError(decision === 'allow' ? 'NOT_IN_ROOM' : decision);
   return membership;
 }

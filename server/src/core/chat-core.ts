@@ -6,6 +6,7 @@ import type { Presence } from '../ports/presence.js';
 import type { Limit } from '../ports/rate-limiter.js';
 import type { SocketLike } from '../ports/socket.js';
 import type { Store } from '../ports/store.js';
+import type { Authorizer } from './authz/authorizer.js';
 import { announceTyping } from './actions/typing.js';
 import { joinRoom } from './actions/join-room.js';
 import { leaveRoom } from './actions/leave-room.js';
@@ -40,6 +41,7 @@ export interface ChatCoreDeps {
   logger: Logger;
   nodeId: string;
   limits: ChatLimits;
+  authz: Authorizer;
   messageLimit: Limit;
   roomCreateLimit: Limit;
   dmCreateLimit: Limit;
@@ -264,6 +266,7 @@ export class ChatCore {
         ref,
         ...room,
         ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+        ...error.details,
       });
       return;
     }

@@ -4,6 +4,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Presence } from '../ports/presence.js';
 import type { Limit } from '../ports/rate-limiter.js';
 import type { Store } from '../ports/store.js';
+import type { Authorizer } from './authz/authorizer.js';
 import type { LocalHub } from './local-hub.js';
 import type { PresenceCoalescer } from './presence-coalescer.js';
 import type { FanOut } from './fan-out.js';
@@ -51,6 +52,8 @@ export interface CoreContext {
   logger: Logger;
   nodeId: string;
   limits: ChatLimits;
+  /** The policies (Casbin): every room decision goes through `accessRoom`, which asks it. */
+  authz: Authorizer;
   hub: LocalHub;
   fanOut: FanOut;
   presenceDiffs: PresenceCoalescer;

@@ -1,4 +1,4 @@
-import { ErrorCodes, type ErrorCode } from '../../../protocol/index.js';
+import { ErrorCodes, type ErrorCode, type ErrorDetails } from '../../../protocol/index.js';
 import { StoreUnavailableError } from '../ports/store.js';
 
 /**
@@ -11,15 +11,29 @@ export class ParleyError extends Error {
   readonly retryAfter: number | undefined;
   /** For RATE_LIMITED: the allowance, what is left, and seconds until it refills (X-RateLimit-*). */
   readonly rateLimit: RateLimitInfo | undefined;
+  /** MUTED's `until`, a moderator's or admin's `reason`: sent beside the code. */
+  readonly details: ErrorDetails | undefined;
 
-  constructor(code: ErrorCode, message?: string, retryAfter?: number, rateLimit?: RateLimitInfo) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    retryAfter?: number,
+    rateLimit?: RateLimitInfo,
+    details?: ErrorDetails,
+  ) {
     super(message ?? ErrorCodes[code].message);
     this.name = 'ParleyError';
     this.code = code;
     this.status = ErrorCodes[code].status;
     this.retryAfter = retryAfter;
     this.rateLimit = rateLimit;
+    this.details = details;
   }
+}
+
+/** A refusal that carries details (MUTED until when and why; ACCOUNT_SUSPENDED why). */
+export function refusedWith(code: ErrorCode, details: ErrorDetails, retryAfter?: number): ParleyError {
+  return new ParleyError(code, undefined, retryAfter, undefined, details);
 }
 
 export interface RateLimitInfo {

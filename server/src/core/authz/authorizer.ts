@@ -70,9 +70,22 @@ export class Authorizer {
     return authorizer;
   }
 
-  /** May this user do `action` in `domain` (`roomDomain(name)` or GLOBAL_DOMAIN)? */
+  /** May this user do `action` in `domain` (`roomDomain(name)` or GLOBAL_DOMAIN), by the roles granted to them? */
   can(userId: string, domain: string, action: string): boolean {
     return this.enforcer.enforceSync(subject(userId), domain, action);
+  }
+
+  /**
+   * `can`, or may one of these roles do it here? A room's roles live in its memberships, not in
+   * grants (ADR 0018: mirroring every membership as a grant makes each check walk them all); the
+   * room gate passes the member's role, and the policies still decide what that role may do.
+   */
+  allows(userId: string, heldRoles: readonly string[], domain: string, action: string): boolean {
+    const enforcer = this.enforcer;
+    return (
+      heldRoles.some((role) => enforcer.enforceSync(role, domain, action)) ||
+      enforcer.enforceSync(subject(userId), domain, action)
+    );
   }
 
   /** Grants a role in a domain (`EVERY_DOMAIN` for a global role). */

@@ -18,7 +18,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
           'X-RateLimit-Reset': String(error.rateLimit.resetSeconds),
         });
       }
-      return reply.status(error.status).send(errorBody(error.code, error.message, error.retryAfter));
+      return reply.status(error.status).send(errorBody(error.code, error.message, error.retryAfter, error.details));
     }
     const mapped = mapFrameworkError(error);
     if (mapped) return reply.status(mapped.status).send(errorBody(mapped.code));
