@@ -4,7 +4,7 @@
  * (same-origin), so a reload gets a new access token from `POST /auth/refresh` alone.
  */
 import type { PasswordChange, UserProfile } from '../../protocol/account.js';
-import type { ErrorCode } from '../../protocol/errors.js';
+import type { ErrorCode, ErrorDetails } from '../../protocol/errors.js';
 import type { LoginResponse, Message, Room, User } from '../../protocol/frames.js';
 
 const BASE = '/api/v1';
@@ -41,13 +41,16 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'NETWORK' | 'UNKNOWN',
     message: string,
     readonly retryAfter?: number,
+    /** What some refusals add: MUTED says until when, MUTED and ACCOUNT_SUSPENDED the reason given. */
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
+  /** The session is over: its token is refused, or the account was suspended. */
   get isAuthFailure(): boolean {
-    return this.status === 401;
+    return this.status === 401 || this.code === 'ACCOUNT_SUSPENDED';
   }
 
   get isNetwork(): boolean {
@@ -57,7 +60,7 @@ export class ApiError extends Error {
 
 const SESSION_ENDED = 'Your session has ended. Log in again.';
 
-interface RequestOptions {
+export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Send the access token; on a 401, renew it once and try again (unless `renew: false`). */
@@ -65,7 +68,7 @@ interface RequestOptions {
   renew?: boolean;
 }
 
-async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const mayRenew = opts.auth === true && opts.renew !== false && renew !== null;
   let token = opts.auth ? getAccessToken() : null;
   if (opts.auth && token === null) {
@@ -104,12 +107,17 @@ async function answer<T>(res: Response): Promise<T> {
 }
 
 function toApiError(res: Response, data: unknown): ApiError {
-  const err = (data as { error?: { code?: unknown; message?: unknown; retryAfter?: unknown } })?.error;
+  const err = (
+    data as { error?: { code?: unknown; message?: unknown; retryAfter?: unknown; until?: unknown; reason?: unknown } }
+  )?.error;
   const code = typeof err?.code === 'string' ? (err.code as ErrorCode) : 'UNKNOWN';
   const message = typeof err?.message === 'string' ? err.message : `The server answered ${res.status}.`;
   const header = Number(res.headers.get('Retry-After'));
   const retryAfter = typeof err?.retryAfter === 'number' ? err.retryAfter : header > 0 ? header : undefined;
-  return new ApiError(res.status, code, message, retryAfter);
+  const details: ErrorDetails = {};
+  if (typeof err?.until === 'string') details.until = err.until;
+  if (typeof err?.reason === 'string') details.reason = err.reason;
+  return new ApiError(res.status, code, message, retryAfter, details);
 }
 
 export interface Credentials {
@@ -177,7 +185,7 @@ export function updateRoom(
 
 export interface Member {
   user: User;
-  role: 'owner' | 'member';
+  role: 'owner' | 'moderator' | 'member';
   joinedAt: string;
 }
 
