@@ -7,6 +7,9 @@ import 'katex/dist/katex.min.css';
 import './styles/markdown.css';
 import type { User } from '../../protocol/frames.js';
 import * as api from './api.js';
+import * as moderationApi from './api-moderation.js';
+import { CloseCodes } from '../../protocol/close-codes.js';
+import { leftText, suspendedText, SUSPENDED_TEXT } from './moderation/words.js';
 import { createAttention, type Attention } from './attention/attention.js';
 import { createConnection, healthAnswers, wsUrl, type AuthCheck, type Connection } from './connection.js';
 import { createReadMarker, type ReadMarker } from './conversations/read-marker.js';
@@ -18,14 +21,9 @@ import { createSync, type Sync } from './sync.js';
 import { createAccountPanel, type AccountPanel } from './ui/account/account-panel.js';
 import { createChatView, type ChatView } from './ui/chat-view.js';
 import { createSessionsPanel, type SessionsPanel } from './ui/sessions-panel.js';
+import { createAdminPanel, type AdminPanel } from './ui/admin/admin-panel.js';
 
 const SESSION_ENDED = 'Your session has ended. Log in again.';
-const LEFT_REASONS = {
-  left: 'You left the room.',
-  removed: 'You were removed from the room.',
-  kicked: 'A moderator removed you from the room.',
-  banned: 'A moderator banned you from the room.',
-} as const;
 
 export interface ChatAppHandlers {
   onSessionEnded(message: string): void;
@@ -51,13 +49,14 @@ let current: Live | null = null;
 let view: ChatView | null = null;
 let panel: SessionsPanel | null = null;
 let account: AccountPanel | null = null;
+let admin: AdminPanel | null = null;
 
 function rooms(): Rooms {
   if (current === null) throw new Error('Not logged in.');
   return current.rooms;
 }
 
-function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel } {
+function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel; admin: AdminPanel } {
   const ended = (): void => current?.handlers.onSessionEnded(SESSION_ENDED);
   const profile = async (username: string) => (await api.userProfile(username)).user;
   panel ??= createSessionsPanel({
@@ -70,6 +69,7 @@ function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel } {
     onSessions: () => panel?.open(),
     onAuthFailure: ended,
   });
+  admin ??= createAdminPanel({ me: () => store.getState().me, onAuthFailure: ended });
   view ??= createChatView(store, {
     onSend: (room, text, replyTo) => current?.sync.sendText(room, text, replyTo),
     onRetry: (id) => current?.sync.retry(id),
@@ -95,8 +95,38 @@ function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel } {
       if (me) account?.open(me);
     },
     profile,
+    onAdmin: () => admin?.open(),
+    moderation: {
+      async mute(room, username, seconds, reason) {
+        await moderationApi.muteMember(room, username, seconds, reason).catch(failed);
+      },
+      kick: (room, username, reason) => moderationApi.kickMember(room, username, reason).catch(failed),
+      ban: (room, username, reason) => moderationApi.banMember(room, username, reason).catch(failed),
+      unban: (room, username) => moderationApi.unbanMember(room, username).catch(failed),
+      bans: async (room) => (await moderationApi.roomBans(room).catch(failed)).bans,
+      async setModes(room, change) {
+        await moderationApi.setModeration(room, change).catch(failed);
+        void current?.rooms.refresh();
+      },
+      async setRole(room, username, role) {
+        await moderationApi.setMemberRole(room, username, role).catch(failed);
+        void current?.rooms.refresh();
+      },
+    },
   });
-  return { view, panel, account };
+  return { view, panel, account, admin };
+}
+
+/** A refusal that says the session is over ends it here (with the reason, for a suspension). */
+function failed(err: unknown): never {
+  if (err instanceof api.ApiError && err.isAuthFailure) sessionOver(err);
+  throw err;
+}
+
+/** The session ended on the server: a suspension says so (and why), anything else "log in again". */
+function sessionOver(err: api.ApiError): void {
+  const text = err.code === 'ACCOUNT_SUSPENDED' ? suspendedText(err.details.reason) : SESSION_ENDED;
+  current?.handlers.onSessionEnded(text);
 }
 
 async function renew(): Promise<AuthCheck> {
@@ -104,7 +134,9 @@ async function renew(): Promise<AuthCheck> {
     await refreshSession();
     return 'ok';
   } catch (err) {
-    return err instanceof api.ApiError && err.isAuthFailure ? 'ended' : 'offline';
+    if (!(err instanceof api.ApiError) || !err.isAuthFailure) return 'offline';
+    sessionOver(err);
+    return 'ended';
   }
 }
 
@@ -115,12 +147,14 @@ async function probe(): Promise<AuthCheck> {
     return 'ok';
   } catch (err) {
     if (!(err instanceof api.ApiError) || err.isNetwork) return 'offline';
-    return err.isAuthFailure ? 'ended' : 'ok';
+    if (!err.isAuthFailure) return 'ok';
+    sessionOver(err);
+    return 'ended';
   }
 }
 
 export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
-  const { view, panel, account } = ui();
+  const { view, panel, account, admin } = ui();
   current?.conn.stop();
   current?.rooms.stop();
   current?.marker.stop();
@@ -143,9 +177,12 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
     },
     onTyping: (room, who) => view.typing(room, who),
     onRoomsChanged: () => void myRooms.refresh(),
-    onLeft(room, reason) {
+    onSlowMode: (room, seconds) => view.slowMode(room, seconds),
+    onLeft(room, reason, detail) {
       if (reason === undefined) return; // the answer to our own `leave`
-      if (store.getState().active === null || reason !== 'left') view.notice(LEFT_REASONS[reason]);
+      // A moderator's word stays on screen until the next notice: it may carry their reason.
+      const sticky = reason === 'kicked' || reason === 'banned';
+      if (store.getState().active === null || reason !== 'left') view.notice(leftText(reason, room, detail), sticky);
       myRooms.lost(room);
       void myRooms.refresh();
     },
@@ -173,7 +210,9 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       },
       onDown: () => sync.disconnected(),
       onSessionEnded: ended,
-      onStopped: (reason) => view.notice(reason, true),
+      // 4403: the account was suspended. The session is over and the socket never comes back.
+      onStopped: (reason, code) =>
+        code === CloseCodes.BANNED ? handlers.onSessionEnded(SUSPENDED_TEXT) : view.notice(reason, true),
     },
   });
   const live: Live = { sync, history, rooms: myRooms, marker, attention, conn, handlers };
@@ -193,6 +232,7 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       current = null;
       panel.close();
       account.close();
+      admin.close();
       view.hide();
       store.reset();
     },

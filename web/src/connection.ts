@@ -1,6 +1,7 @@
 /**
  * One WebSocket to the server, kept alive: reconnects with jittered exponential backoff and
- * follows the shared close codes — 4401 refresh the token then reconnect, 4403 stop and say why,
+ * follows the shared close codes — 4401 refresh the token then reconnect, 4403 (the account was
+ * suspended) stop for good and say why,
  * 1001/4408 reconnect and resume, 4429 back off longer. The access token rides in a subprotocol,
  * never in the URL. What to do once connected (join, resume) belongs to sync.ts.
  *
@@ -45,8 +46,11 @@ export interface ConnectionEvents {
   onDown(): void;
   /** The session is over: the token could not be renewed. */
   onSessionEnded(): void;
-  /** The server told us not to come back (banned, policy). */
-  onStopped(reason: string): void;
+  /**
+   * The server told us not to come back: `code` 4403 (the account was suspended) or 1008 (policy).
+   * No socket is opened again, whatever happens next (network back, page shown, retry-now).
+   */
+  onStopped(reason: string, code: number): void;
 }
 
 export interface ConnectionOptions {
@@ -192,9 +196,9 @@ export function createConnection(opts: ConnectionOptions): Connection {
     if (advice === 'stop') {
       stopped = true;
       const why =
-        code === CloseCodes.BANNED ? 'You are banned from this server.' : reason || 'The server closed the connection.';
+        code === CloseCodes.BANNED ? 'Your account was suspended.' : reason || 'The server closed the connection.';
       events.onState('offline', 'disconnected');
-      return events.onStopped(why);
+      return events.onStopped(why, code);
     }
     if (advice === 'back-off') {
       attempt = Math.max(attempt, BACK_OFF_ATTEMPT);

@@ -6,6 +6,7 @@ import '@fontsource/vt323/400.css';
 import type { LoginResponse } from '../../protocol/frames.js';
 import * as api from './api.js';
 import type { ChatApp } from './chat-app.js';
+import { suspendedText } from './moderation/words.js';
 import { adoptSession, dropSession, installRefresher, refreshSession } from './session-token.js';
 import { initTheme, rememberThemeAgain } from './theme.js';
 import { createAuthView } from './ui/auth-view.js';
@@ -34,7 +35,9 @@ const auth = createAuthView({
   warm: () => void loadChat().catch(() => undefined),
 });
 
-installRefresher(() => endSession(SESSION_ENDED));
+installRefresher((err) =>
+  endSession(err.code === 'ACCOUNT_SUSPENDED' ? suspendedText(err.details.reason) : SESSION_ENDED),
+);
 
 async function start(res: LoginResponse): Promise<void> {
   const { startChat } = await loadChat();
@@ -73,9 +76,11 @@ async function boot(): Promise<void> {
   try {
     // A reload stays logged in: the HttpOnly refresh cookie buys a new access token.
     await start(await refreshSession());
-  } catch {
+  } catch (err) {
     screen = 'chat'; // so endSession shows the login screen
-    endSession('');
+    // A suspended account says so at once, rather than a blank login form that will refuse it.
+    const suspended = err instanceof api.ApiError && err.code === 'ACCOUNT_SUSPENDED';
+    endSession(suspended ? suspendedText(err.details.reason) : '');
   }
 }
 

@@ -20,6 +20,15 @@ import { DEFAULT_MESSAGE_TEXT_LIMITS } from '../../protocol/message-text.js';
 import { DEFAULT_PACER_LIMITS } from './outbox-pacer.js';
 import * as directory from './state/directory.js';
 import {
+  addNote,
+  isNoteEvent,
+  mutedBy,
+  mutesAfterEvent,
+  mutesFromList,
+  type Mute,
+  type NoteEvent,
+} from './state/moderation.js';
+import {
   applyMessageEvent,
   comparable,
   HELD_KEEP,
@@ -63,6 +72,8 @@ export interface RoomState {
   readonly ahead: readonly number[];
   /** My read marker as the `joined` answer (or a `read` frame since) gave it. */
   readonly lastReadSeq: number;
+  /** Moderation seen in the room while I followed it (kicks, bans, mutes, roles, modes), by seq. */
+  readonly notes: readonly NoteEvent[];
 }
 
 export interface ChatState {
@@ -78,10 +89,14 @@ export interface ChatState {
   readonly active: string | null;
   /** What this server allows my messages (`ready.limits`; the protocol's defaults until it says). */
   readonly limits: ServerLimits;
+  /** My global roles (`ready.roles`): `admin`, `moderator`. */
+  readonly roles: readonly string[];
+  /** The rooms that mute me, until when and (when I was told) why. */
+  readonly mutes: ReadonlyMap<string, Mute>;
 }
 
 export type ChatAction =
-  | { type: 'ready'; user: User; limits?: ServerLimits }
+  | { type: 'ready'; user: User; limits?: ServerLimits; roles?: string[] }
   /** A `joined` frame as it arrives (`events`, `lastSeq` and `lastReadSeq` from servers that send them). */
   | {
       type: 'joined';
@@ -116,7 +131,9 @@ export type ChatAction =
   | { type: 'open'; room: string | null }
   | { type: 'queue'; pending: PendingMessage }
   | { type: 'fail'; clientMsgId: string; error: string }
-  | { type: 'retry'; clientMsgId: string };
+  | { type: 'retry'; clientMsgId: string }
+  /** A MUTED refusal: I am muted in the room until then. */
+  | { type: 'muted'; room: string; until: string; reason?: string | undefined };
 
 export const initialState: ChatState = {
   me: null,
@@ -126,6 +143,8 @@ export const initialState: ChatState = {
   directory: null,
   active: null,
   limits: { ...DEFAULT_MESSAGE_TEXT_LIMITS, ...DEFAULT_PACER_LIMITS },
+  roles: [],
+  mutes: new Map(),
 };
 
 /** The room's watermark (every seq up to it applied), or undefined if the room was never joined. */
@@ -158,10 +177,18 @@ export function roomEntry(state: ChatState, room: string): Room | undefined {
   return state.directory?.find((r) => r.name === room);
 }
 
+/** Why a message waiting for a room I am no longer in cannot go. */
+const LEFT_WHY = {
+  left: 'You are no longer in this room.',
+  removed: 'You were removed from this room.',
+  kicked: 'A moderator removed you from this room.',
+  banned: 'A moderator banned you from this room.',
+} as const;
+
 export function reduce(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'ready':
-      return { ...state, me: action.user, limits: action.limits ?? state.limits };
+      return { ...state, me: action.user, limits: action.limits ?? state.limits, roles: action.roles ?? state.roles };
     case 'joined':
       return withDirectory(
         withRoom(state, action.room, applyJoined(state.rooms.get(action.room), action, state.me)),
@@ -169,7 +196,7 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
           let next = directory.joinedRoom(list, action.room, action.lastReadSeq);
           // Topic and visibility are set, not counted: a replay of them is safe to apply again.
           for (const event of action.events ?? [])
-            if (event.kind === 'room_change') next = directory.roomEvent(next, event);
+            if (event.kind === 'room_change') next = directory.roomEvent(next, event, s.me);
           return directory.recount(next, action.room, s.rooms.get(action.room), s.me);
         },
       );
@@ -195,9 +222,14 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
       const { event } = action;
       const next = live(state, event.room, event.seq, (r) => applyEvent(r, event, state.me));
       if (next === state && state.rooms.has(event.room)) return state; // applied already: counted once
-      return withDirectory(next, (list, s) =>
-        directory.recount(directory.roomEvent(list, event), event.room, s.rooms.get(event.room), s.me),
+      const mutes = mutesAfterEvent(next.mutes, event, next.me);
+      return withDirectory(mutes === next.mutes ? next : { ...next, mutes }, (list, s) =>
+        directory.recount(directory.roomEvent(list, event, s.me), event.room, s.rooms.get(event.room), s.me),
       );
+    }
+    case 'muted': {
+      const mutes = mutedBy(state.mutes, action.room, { until: action.until, reason: action.reason });
+      return mutes === state.mutes ? state : { ...state, mutes };
     }
     case 'history':
       return updateRoom(state, action.room, (r) => ({
@@ -229,12 +261,16 @@ export function reduce(state: ChatState, action: ChatAction): ChatState {
       );
     }
     case 'rooms':
-      return { ...state, directory: directory.adoptList(action.rooms, state.directory, state.rooms, state.me) };
+      return {
+        ...state,
+        directory: directory.adoptList(action.rooms, state.directory, state.rooms, state.me),
+        mutes: mutesFromList(state.mutes, action.rooms),
+      };
     case 'left': {
       if (!state.rooms.has(action.room) && roomEntry(state, action.room)?.member !== true) return state;
       const rooms = new Map(state.rooms);
       rooms.delete(action.room);
-      const why = action.reason === 'removed' ? 'You were removed from this room.' : 'You are no longer in this room.';
+      const why = LEFT_WHY[action.reason ?? 'left'];
       const pending = state.pending.map((p) =>
         p.room === action.room && p.status === 'pending' ? { ...p, status: 'failed' as const, error: why } : p,
       );
@@ -294,9 +330,11 @@ function applyJoined(
       lastSeq: covered,
       ahead,
       lastReadSeq,
+      notes: events.filter(isNoteEvent).reduce(addNote, prev?.notes ?? []),
     };
   }
   let messages = prev.messages;
+  let notes = prev.notes;
   const steps: ({ seq: number; message: Message } | { seq: number; event: RoomEvent })[] = [
     ...action.messages.map((message) => ({ seq: message.seq, message })),
     ...events.map((event) => ({ seq: event.seq, event })),
@@ -304,8 +342,9 @@ function applyJoined(
   for (const step of steps) {
     if ('message' in step) messages = mergeMessages(messages, [step.message], true);
     else if (isMessageEvent(step.event)) messages = applyMessageEvent(messages, step.event, me?.id);
+    else if (isNoteEvent(step.event)) notes = addNote(notes, step.event);
   }
-  return { ...prev, messages, online, lastSeq: Math.max(prev.lastSeq, covered), ahead, lastReadSeq };
+  return { ...prev, messages, notes, online, lastSeq: Math.max(prev.lastSeq, covered), ahead, lastReadSeq };
 }
 
 /**
@@ -324,6 +363,10 @@ function trimmed(r: RoomState): RoomState {
 }
 
 function applyEvent(r: RoomState, event: RoomEvent, me: User | null): RoomState {
+  if (isNoteEvent(event)) {
+    const notes = addNote(r.notes, event);
+    return notes === r.notes ? r : { ...r, notes };
+  }
   if (!isMessageEvent(event)) return r;
   const messages = applyMessageEvent(r.messages, event, me?.id);
   return messages === r.messages ? r : { ...r, messages };

@@ -11,6 +11,7 @@ import type { Connection } from './connection.js';
 import type { History } from './history.js';
 import { createOutbox } from './outbox.js';
 import { DEFAULT_PACER_LIMITS } from './outbox-pacer.js';
+import { mutedText } from './moderation/words.js';
 import { isBehind, lastSeq } from './state.js';
 import type { Store } from './store.js';
 
@@ -28,8 +29,10 @@ export interface SyncEvents {
   onTyping(room: string, user: User): void;
   /** My room list changed, or its counts may be stale: fetch it again. */
   onRoomsChanged(): void;
-  /** This socket no longer follows the room. */
-  onLeft(room: string, reason: LeftReason | undefined): void;
+  /** This socket no longer follows the room; `detail`: the moderator's reason for a kick or ban. */
+  onLeft(room: string, reason: LeftReason | undefined, detail?: string): void;
+  /** Slow mode held my message back: it goes again by itself in `seconds`. */
+  onSlowMode(room: string, seconds: number): void;
 }
 
 export interface Sync {
@@ -50,8 +53,12 @@ export interface Sync {
 
 /** Errors after which a message should simply go out again after the next join. */
 const REQUEUE = new Set(['NOT_IN_ROOM']);
-/** Errors after which a message goes out again by itself, after `retryAfter`. */
-const WAIT = new Set(['RATE_LIMITED']);
+/** Errors after which a message goes out again by itself, after `retryAfter` (slow mode is a wait too). */
+const WAIT = new Set(['RATE_LIMITED', 'SLOW_MODE']);
+/** Refusals the composer explains where the person writes: no notice on top of it. */
+const SHOWN_AT_COMPOSER = new Set(['MUTED']);
+/** Events about me after which my room list is fetched again. */
+const ABOUT_ME = new Set(['member_role', 'member_mute', 'member_unmute']);
 /** A lost frame is usually a late one (an ack ahead of a broadcast): wait this long before asking again. */
 const LATE_FRAME_GRACE_MS = 400;
 
@@ -72,21 +79,30 @@ export function createSync(store: Store, conn: () => Connection | null, history:
 
   function onError(frame: ErrorFrameT): void {
     const pending = store.getState().pending.find((p) => p.clientMsgId === frame.ref);
+    const room = pending?.room ?? frame.room;
+    if (frame.code === 'MUTED' && room !== undefined && frame.until !== undefined) {
+      store.dispatch({ type: 'muted', room, until: frame.until, reason: frame.reason });
+    }
+    // The list says whether the room is read-only; it was stale if the server refused for it.
+    if (frame.code === 'ROOM_READ_ONLY') events.onRoomsChanged();
     if (pending === undefined) {
-      events.onError(frame.message);
+      if (!SHOWN_AT_COMPOSER.has(frame.code)) events.onError(frame.message);
       return;
     }
     if (WAIT.has(frame.code)) {
       // Not failed: it waits with everything after it, and goes out again by itself.
       outbox.rateLimited(frame.retryAfter ?? 1);
+      if (frame.code === 'SLOW_MODE') events.onSlowMode(pending.room, frame.retryAfter ?? 1);
     } else if (REQUEUE.has(frame.code)) {
       // The server says this socket is not in the room. Usually a `left` frame follows (and
       // fails what can no longer be sent); if none comes, join again so the room does not stay
       // silently unjoined until the next reconnect — the message goes out after that join.
       rejoinSoon(pending.room);
     } else {
-      store.dispatch({ type: 'fail', clientMsgId: pending.clientMsgId, error: frame.message });
-      events.onError(frame.message);
+      const mute = frame.code === 'MUTED' ? store.getState().mutes.get(pending.room) : undefined;
+      const why = mute === undefined ? frame.message : mutedText(mute);
+      store.dispatch({ type: 'fail', clientMsgId: pending.clientMsgId, error: why });
+      if (!SHOWN_AT_COMPOSER.has(frame.code)) events.onError(frame.message);
     }
     outbox.answered(pending.clientMsgId);
   }
@@ -129,11 +145,12 @@ export function createSync(store: Store, conn: () => Connection | null, history:
           joining.clear();
           // A new socket: nothing of mine is in flight on it (what was, goes again after the join).
           outbox.down();
-          store.dispatch(
-            frame.limits === undefined
-              ? { type: 'ready', user: frame.user }
-              : { type: 'ready', user: frame.user, limits: frame.limits },
-          );
+          store.dispatch({
+            type: 'ready',
+            user: frame.user,
+            ...(frame.limits === undefined ? {} : { limits: frame.limits }),
+            ...(frame.roles === undefined ? {} : { roles: frame.roles }),
+          });
           if (frame.limits !== undefined) outbox.setLimits(frame.limits);
           for (const room of followed) join(room);
           // Counts may have moved while we were away.
@@ -166,11 +183,16 @@ export function createSync(store: Store, conn: () => Connection | null, history:
           outbox.answered(frame.clientMsgId);
           checkGap(frame.message.room);
           return;
-        case 'event':
+        case 'event': {
           store.dispatch(frame);
-          if (frame.event.actor.id === store.getState().me?.id) events.onDone();
+          const me = store.getState().me;
+          if (frame.event.actor.id === me?.id) events.onDone();
+          // My room role changed (so may what I may do there), or my mute: the list says it anew.
+          const about = 'user' in frame.event ? frame.event.user.id : undefined;
+          if (about === me?.id && ABOUT_ME.has(frame.event.kind)) events.onRoomsChanged();
           checkGap(frame.event.room);
           return;
+        }
         case 'read': {
           store.dispatch(frame);
           // Where the client cannot count what is left after the marker, the server can.
@@ -185,7 +207,7 @@ export function createSync(store: Store, conn: () => Connection | null, history:
           forget(frame.room);
           if (frame.reason !== undefined) followed.delete(frame.room);
           store.dispatch({ type: 'left', room: frame.room, reason: frame.reason });
-          events.onLeft(frame.room, frame.reason);
+          events.onLeft(frame.room, frame.reason, frame.detail);
           return;
         case 'history':
         case 'presence':

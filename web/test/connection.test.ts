@@ -44,7 +44,7 @@ const events = {
   onState: vi.fn<(state: ConnState, detail: string, retryIn?: number) => void>(),
   onDown: vi.fn(),
   onSessionEnded: vi.fn(),
-  onStopped: vi.fn<(reason: string) => void>(),
+  onStopped: vi.fn<(reason: string, code: number) => void>(),
 };
 
 /** The page's visibility and the listeners the connection put on window and document. */
@@ -198,14 +198,19 @@ describe('the connection', () => {
     expect(FakeSocket.all).toHaveLength(1);
   });
 
-  it('4403: stops and says why', async () => {
-    start();
+  it('4403: stops and says why; nothing brings it back (network, page shown, retry-now)', async () => {
+    const conn = start();
     await settle();
     latest().accept();
     latest().drop(4403);
     await vi.advanceTimersByTimeAsync(120_000);
-    expect(events.onStopped).toHaveBeenCalledWith('You are banned from this server.');
+    expect(events.onStopped).toHaveBeenCalledWith('Your account was suspended.', 4403);
+    listeners.get('online')?.();
+    listeners.get('visibilitychange')?.();
+    conn.retryNow();
+    await vi.advanceTimersByTimeAsync(120_000);
     expect(FakeSocket.all).toHaveLength(1);
+    expect(renew).not.toHaveBeenCalled();
   });
 
   it('4429: backs off much longer than an ordinary drop', async () => {

@@ -20,6 +20,7 @@ let up: boolean;
 let store: Store;
 let sync: Sync;
 let events: SyncEvents;
+const onSlowMode = vi.fn<(room: string, seconds: number) => void>();
 const onError = vi.fn<(text: string) => void>();
 const onDone = vi.fn<() => void>();
 let room: RoomModel;
@@ -28,6 +29,7 @@ beforeEach(() => {
   vi.useFakeTimers();
   onError.mockReset();
   onDone.mockReset();
+  onSlowMode.mockReset();
   sent = [];
   up = false;
   const conn: Connection = {
@@ -45,6 +47,7 @@ beforeEach(() => {
     onTyping: vi.fn(),
     onRoomsChanged: vi.fn(),
     onLeft: vi.fn(),
+    onSlowMode,
   };
   store = createStore();
   sync = createSync(store, () => conn, history, events);
@@ -76,14 +79,20 @@ function ack(frame: SendFrame = sends().at(-1)!): void {
   sync.handle({ type: 'ack', clientMsgId: frame.clientMsgId, message: live.message } satisfies ServerFrame);
 }
 
-function refuse(frame: SendFrame, code: 'RATE_LIMITED' | 'STORE_UNAVAILABLE', retryAfter?: number): void {
+function refuse(
+  frame: SendFrame,
+  code: 'RATE_LIMITED' | 'STORE_UNAVAILABLE' | 'SLOW_MODE' | 'MUTED',
+  retryAfter?: number,
+  details: { until?: string; reason?: string } = {},
+): void {
   sync.handle({
     type: 'error',
     code,
-    message: code === 'RATE_LIMITED' ? 'Too many requests. Try again later.' : 'The store is unavailable.',
+    message: code === 'STORE_UNAVAILABLE' ? 'The store is unavailable.' : 'Not now.',
     ref: frame.clientMsgId,
     room: frame.room,
     ...(retryAfter === undefined ? {} : { retryAfter }),
+    ...details,
   });
 }
 
@@ -147,6 +156,36 @@ it('puts a rate-limited message back to waiting and holds the rest until retryAf
   expect(texts()).toEqual(['m1', 'm2', 'm2', 'm3', 'm4', 'm5']);
   expect(room.ids).toHaveLength(5);
   expect(store.getState().pending).toEqual([]);
+});
+
+it('slow mode is a wait too: the message waits retryAfter (not failed), the composer hears how long', () => {
+  connect();
+  sync.sendText('general', 'm1');
+  ack();
+  sync.sendText('general', 'm2');
+  const refused = sends().at(-1)!;
+  refuse(refused, 'SLOW_MODE', 30);
+  expect(statuses()).toEqual(['pending']);
+  expect(onError).not.toHaveBeenCalled();
+  expect(onSlowMode).toHaveBeenCalledWith('general', 30);
+  vi.advanceTimersByTime(29_999);
+  expect(texts()).toEqual(['m1', 'm2']);
+  vi.advanceTimersByTime(1);
+  expect(sends().at(-1)).toEqual(refused);
+  ack();
+  expect(store.getState().pending).toEqual([]);
+});
+
+it('a MUTED refusal fails the message with until and reason, and remembers the mute for the composer', () => {
+  connect();
+  sync.sendText('general', 'm1');
+  const until = new Date(Date.now() + 3_600_000).toISOString();
+  refuse(sends().at(-1)!, 'MUTED', undefined, { until, reason: 'cool off' });
+  expect(statuses()).toEqual(['failed']);
+  expect(store.getState().pending[0]!.error).toMatch(/^You are muted here until .+ — cool off$/);
+  expect(store.getState().mutes.get('general')).toEqual({ until, reason: 'cool off' });
+  // The composer says it where the person writes: no notice on top.
+  expect(onError).not.toHaveBeenCalled();
 });
 
 it('fails a message refused for another reason, says why, and lets the next one go', () => {

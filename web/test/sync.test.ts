@@ -42,6 +42,7 @@ beforeEach(() => {
     onTyping: vi.fn(),
     onRoomsChanged: roomsChanged,
     onLeft: vi.fn(),
+    onSlowMode: vi.fn(),
   };
   store = createStore();
   sync = createSync(store, () => conn, history, events);

@@ -141,22 +141,45 @@ export function markRead(
   });
 }
 
-/** Room changes and membership changes that the list shows (topic, visibility, member count). */
-export function roomEvent(list: readonly Room[] | null, event: RoomEvent): readonly Room[] | null {
+/**
+ * Room changes and membership changes that the list shows (topic, visibility, modes, member count,
+ * my role and my mute).
+ */
+export function roomEvent(
+  list: readonly Room[] | null,
+  event: RoomEvent,
+  me: User | null = null,
+): readonly Room[] | null {
   return mapRoom(list, event.room, (room) => {
     const lastSeq = Math.max(room.lastSeq, event.seq);
     let next = lastSeq === room.lastSeq ? room : { ...room, lastSeq };
+    const aboutMe = 'user' in event && me !== null && event.user.id === me.id;
     switch (event.kind) {
       case 'room_change':
         if (event.topic !== undefined) next = { ...next, topic: event.topic };
         if (event.visibility !== undefined) next = { ...next, visibility: event.visibility };
+        if (event.readOnly !== undefined) next = { ...next, readOnly: event.readOnly };
+        if (event.slowModeSeconds !== undefined) next = { ...next, slowModeSeconds: event.slowModeSeconds };
         return next;
       case 'member_join':
       case 'member_add':
         return { ...next, memberCount: next.memberCount + 1 };
       case 'member_leave':
       case 'member_remove':
+      case 'member_kick':
         return { ...next, memberCount: Math.max(0, next.memberCount - 1) };
+      case 'member_ban':
+        // A ban may bar someone who was not in the room: the next list says how many are left.
+        return next;
+      case 'member_role':
+        return aboutMe && event.role !== undefined ? { ...next, role: event.role } : next;
+      case 'member_mute':
+        return aboutMe ? { ...next, mutedUntil: event.until } : next;
+      case 'member_unmute': {
+        if (!aboutMe || next.mutedUntil === undefined) return next;
+        const { mutedUntil: _ended, ...rest } = next;
+        return rest;
+      }
       default:
         return next;
     }

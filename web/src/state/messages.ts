@@ -13,6 +13,12 @@ import { replyExcerpt } from '../../../protocol/excerpt.js';
 
 export type MessageEvent = Extract<RoomEvent, { messageId: string }>;
 
+/**
+ * A message as the client may hold it: `removedByModerator` when a `delete` event said someone other
+ * than its author removed it (history pages do not say, so a reload shows a plain tombstone).
+ */
+export type HeldMessage = Message & { removedByModerator?: boolean };
+
 /** Whether the event changes a message (rather than the room or its members). */
 export function isMessageEvent(event: RoomEvent): event is MessageEvent {
   return 'messageId' in event;
@@ -121,7 +127,9 @@ function changeMessage(m: Message, event: MessageEvent, meId: string | undefined
       if (m.deletedAt !== undefined && m.text === '') return m;
       // The words are gone, and with them who was mentioned and every reaction (as the store does).
       const { mentions: _m, reactions: _r, ...rest } = m;
-      return { ...rest, text: '', deletedAt: event.at, reactions: [] };
+      const gone: HeldMessage = { ...rest, text: '', deletedAt: event.at, reactions: [] };
+      if (event.byModerator) gone.removedByModerator = true;
+      return gone;
     }
     case 'reaction_add':
     case 'reaction_remove': {

@@ -1,9 +1,11 @@
 /**
  * The login / register screen: one focused form, errors read out by screen readers. A lock-out
- * (429) says how long to wait; any error goes as soon as the next try starts.
+ * (429) says how long to wait; a suspended account says why; any error goes as soon as the next try
+ * starts.
  */
 import { ApiError, type Credentials } from '../api.js';
 import { byId } from './dom.js';
+import { suspendedText } from '../moderation/words.js';
 import { lockoutText } from './wait-text.js';
 
 export interface AuthHandlers {
@@ -77,5 +79,6 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
 
 function describe(err: unknown): string {
   if (err instanceof ApiError && err.code === 'RATE_LIMITED') return lockoutText(err.retryAfter);
+  if (err instanceof ApiError && err.code === 'ACCOUNT_SUSPENDED') return suspendedText(err.details.reason);
   return err instanceof Error ? err.message : 'Something failed.';
 }

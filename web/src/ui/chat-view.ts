@@ -1,6 +1,7 @@
 /**
  * The chat screen: wires the store to the sidebar, the open room's header, message list, online
- * list and composer, and the dialogs. It shows whichever room the state says is open; switching
+ * list and composer (and what stops me writing: a mute, a read-only room, slow mode), and the
+ * dialogs (rooms, members, moderation). It shows whichever room the state says is open; switching
  * keeps each room's unsent draft.
  */
 import type { UserProfile } from '../../../protocol/account.js';
@@ -19,6 +20,8 @@ import { createSidebar, roomLabel } from './conversations/sidebar.js';
 import { byId } from './dom.js';
 import { createEmojiPicker } from './emoji-picker.js';
 import { createMessageList } from './message-list.js';
+import { createComposerGuard } from './moderation/composer-guard.js';
+import { createModerationUi, deleteConfirmation, type ModerationHandlers } from './moderation/moderation-ui.js';
 import { createPresenceFreshness, renderOnline } from './online-list.js';
 import { createProfileCard } from './profile-card.js';
 import { createTypingIndicator } from './typing-indicator.js';
@@ -50,6 +53,9 @@ export interface ChatHandlers {
   profile: (username: string) => Promise<UserProfile>;
   /** The person asks to reconnect now instead of waiting. */
   onRetryNow: () => void;
+  moderation: ModerationHandlers;
+  /** The admin page (shown to admins only). */
+  onAdmin: () => void;
 }
 
 export interface ChatView {
@@ -67,6 +73,8 @@ export interface ChatView {
   typing(room: string, user: User): void;
   /** Whether the open room's list is on screen and scrolled to its end. */
   atBottom(): boolean;
+  /** Slow mode held my message back in `room`: it goes by itself in `seconds`. */
+  slowMode(room: string, seconds: number): void;
 }
 
 const NOTICE_MS = 8000;
@@ -95,10 +103,20 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   byId('logout-btn', HTMLButtonElement).addEventListener('click', () => handlers.onLogout());
   byId('sessions-btn', HTMLButtonElement).addEventListener('click', () => handlers.onSessions());
   byId('account-btn', HTMLButtonElement).addEventListener('click', () => handlers.onAccount());
+  const adminBtn = byId('admin-btn', HTMLButtonElement);
+  adminBtn.addEventListener('click', () => handlers.onAdmin());
+  const guard = createComposerGuard(
+    store,
+    textarea,
+    byId('send-btn', HTMLButtonElement),
+    byId('compose-guard', HTMLElement),
+  );
   repaintOnThemeChange(screen);
 
   /** The room on screen now, and the unsent text of the others. */
   let shown: string | null = null;
+  /** Whether I moderate the room on screen (its list draws delete on every message). */
+  let moderating = false;
   const drafts = new Map<string, string>();
   /** Members of rooms, for mention autocomplete (fetched when a room opens). */
   const members = new Map<string, readonly User[]>();
@@ -138,8 +156,15 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     afterOpen: () => composer.focus(),
     onAuthFailure: handlers.onAuthFailure,
   });
+  const moderation = createModerationUi(store, handlers.moderation, {
+    done,
+    shown: () => shown,
+    reloadMembers: (room) => membersDialog.reload(room),
+    onAuthFailure: handlers.onAuthFailure,
+  });
   const membersDialog = createMembersDialog(
     {
+      moderation: moderation.members,
       members: handlers.members,
       invite: done(handlers.invite),
       remove: done(handlers.remove),
@@ -172,6 +197,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     },
     onAccount: handlers.onAccount,
     onAuthFailure: handlers.onAuthFailure,
+    ...moderation.profile,
   });
   /** A person's name was pressed (an author, the online list, a member): their card. */
   const showProfile = (user: User): void => profile.open(user);
@@ -190,11 +216,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       onReply: (m) => composer.reply(m),
       onEdit: (m) => composer.edit(m),
       onDelete: (m) => {
-        void confirm({
-          title: 'delete message?',
-          text: 'Delete this message for everyone? This cannot be undone.',
-          ok: 'delete',
-        }).then((yes) => {
+        void confirm(deleteConfirmation(m, m.user.id === store.getState().me?.id)).then((yes) => {
           if (yes) act({ type: 'delete', room: m.room, messageId: m.id });
         });
       },
@@ -269,7 +291,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     messages.clear();
     typing.clear();
     textarea.value = next === null ? '' : (drafts.get(next) ?? '');
-    textarea.disabled = next === null;
+    guard.render(next);
     if (next !== null) loadMembers(next);
   }
 
@@ -299,14 +321,19 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       if (state.me) paintUser(meEl, state.me.color);
     }
     if (prev === null || state.directory !== prev.directory || state.me !== prev.me) renderHeader(state);
+    if (prev === null || state.directory !== prev.directory || state.mutes !== prev.mutes) guard.render(room);
+    if (prev === null || state.roles !== prev.roles) adminBtn.hidden = !state.roles.includes('admin');
+    const moderator = room !== null && roomEntry(state, room)?.canModerate === true;
     if (
       prev === null ||
       r !== p ||
       state.pending !== prev.pending ||
       state.me !== prev.me ||
-      state.online !== prev.online
+      state.online !== prev.online ||
+      moderator !== moderating
     ) {
-      if (room !== null) messages.update(room, r, state.pending, state.me, state.online);
+      moderating = moderator;
+      if (room !== null) messages.update(room, r, state.pending, state.me, state.online, moderator);
       // The message being edited or answered went away (deleted): leave that mode.
       const target = composer.target;
       if (target !== null && r !== undefined) {
@@ -344,6 +371,9 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       picker.close();
       dialogs.closeAll();
       membersDialog.close();
+      moderation.dialog.close();
+      guard.clear();
+      adminBtn.hidden = true;
       profile.close();
       profile.forget();
       sidebar.closeDrawer();
@@ -364,5 +394,6 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       if (room === shown) typing.saw(user);
     },
     atBottom: () => !screen.hidden && shown !== null && messages.atBottom(),
+    slowMode: (room, seconds) => guard.slowWait(room, seconds),
   };
 }

@@ -1,12 +1,13 @@
 /**
  * One message on screen: the quote it answers, time and author, the sanitized Markdown body (or a
- * tombstone once deleted), its reactions as toggles, and a small toolbar (reply, react, and edit or
- * delete on my own). Every piece of server text goes in through textContent or the Markdown
+ * tombstone once deleted, saying when a moderator removed it), its reactions as toggles, and a small
+ * toolbar (reply, react, and edit or delete on my own; delete on anyone's where I moderate). Every piece of server text goes in through textContent or the Markdown
  * renderer; colours go through CSSOM.
  */
 import type { Message, User } from '../../../protocol/frames.js';
 import { setMarkdown } from '../render.js';
 import type { PendingMessage } from '../state.js';
+import type { HeldMessage } from '../state/messages.js';
 import { el, formatDateTime, formatTime } from './dom.js';
 import { highlightMentions } from './mentions.js';
 import { paintUser } from './user-color.js';
@@ -25,7 +26,8 @@ export interface MessageActions {
   onUser: (user: User) => void;
 }
 
-export function storedItem(m: Message, me: User | null, actions: MessageActions): HTMLLIElement {
+/** `moderator`: I may delete anyone's message in this room. */
+export function storedItem(m: HeldMessage, me: User | null, actions: MessageActions, moderator = false): HTMLLIElement {
   const li = el('li', 'message');
   li.dataset['id'] = m.id;
   li.dataset['seq'] = String(m.seq);
@@ -49,12 +51,13 @@ export function storedItem(m: Message, me: User | null, actions: MessageActions)
     sent.setAttribute('aria-label', 'sent');
     head.append(sent);
   }
-  const text = deleted ? el('div', 'body tombstone dim', 'message deleted') : body(m.text, me);
+  const tombstone = m.removedByModerator === true ? 'removed by a moderator' : 'message deleted';
+  const text = deleted ? el('div', 'body tombstone dim', tombstone) : body(m.text, me);
   li.append(head, text);
   if (!deleted) {
     const reactions = reactionBar(m, actions);
     if (reactions) li.append(reactions);
-    li.append(toolbar(m, mine, actions));
+    li.append(toolbar(m, mine, moderator, actions));
   }
   return li;
 }
@@ -174,7 +177,7 @@ function reactionBar(m: Message, actions: MessageActions): HTMLDivElement | null
   return bar;
 }
 
-function toolbar(m: Message, mine: boolean, actions: MessageActions): HTMLDivElement {
+function toolbar(m: Message, mine: boolean, moderator: boolean, actions: MessageActions): HTMLDivElement {
   const bar = el('div', 'msg-actions');
   bar.setAttribute('role', 'group');
   bar.setAttribute('aria-label', 'message actions');
@@ -189,9 +192,7 @@ function toolbar(m: Message, mine: boolean, actions: MessageActions): HTMLDivEle
   };
   add('reply', 'reply', 'R', () => actions.onReply(m));
   add('react', 'react', '+', (button) => actions.onPickReaction(m, button));
-  if (mine) {
-    add('edit', 'edit', 'E', () => actions.onEdit(m));
-    add('delete', 'delete', 'Delete', () => actions.onDelete(m));
-  }
+  if (mine) add('edit', 'edit', 'E', () => actions.onEdit(m));
+  if (mine || moderator) add('delete', 'delete', 'Delete', () => actions.onDelete(m));
   return bar;
 }

@@ -8,7 +8,8 @@
  * search) and compared with what is drawn by identity (the reducer gives a changed message a new
  * object), so only new and changed messages are drawn. Layout is read only when something above the
  * viewport changes (to keep what the person reads still); following the end scrolls once a frame.
- * Dates between days and the "new messages" line sit before the message they announce.
+ * Dates between days, moderation lines (kicks, bans, mutes, modes) and the "new messages" line sit
+ * before the message after them; moderation after the newest message sits at the end.
  *
  * From the keyboard: the list takes focus with Tab, ↑/↓ (and Home/End) move between messages, and
  * the focused message's toolbar joins the Tab order; R replies, + reacts, E edits, Delete deletes.
@@ -19,6 +20,8 @@ import { HELD_MAX } from '../state/messages.js';
 import { el } from './dom.js';
 import { indexOfSeq, marksBefore, unreadFrom } from './message-marks.js';
 import { outgoingItem, storedItem, type MessageActions } from './message-item.js';
+import { notesBetween, notesKey, systemLine } from './moderation/system-line.js';
+import type { NoteEvent } from '../state/moderation.js';
 
 export interface MessageListHandlers extends MessageActions {
   onLoadOlder: () => void;
@@ -37,6 +40,8 @@ export interface MessageList {
     pending: readonly PendingMessage[],
     me: User | null,
     online: boolean,
+    /** I may delete anyone's message here. */
+    moderator?: boolean,
   ): void;
   scrollToEnd(): void;
   /** Scrolls to a message and marks it for a moment; false if it is not held. */
@@ -89,6 +94,10 @@ export function createMessageList(
   /** Whether the room's state has arrived (a `joined` answer). */
   let roomKnown = false;
   let me: User | null = null;
+  let moderator = false;
+  /** The room's moderation lines, and those drawn after the newest message. */
+  let notes: readonly NoteEvent[] = [];
+  let tail: { key: string; nodes: HTMLLIElement[] } = { key: '', nodes: [] };
   /** The read seq after which the "new messages" line goes, fixed when the room opens; undefined until then. */
   let readFrom: number | undefined;
   let last: { name: string; pending: readonly PendingMessage[]; online: boolean } = {
@@ -137,11 +146,13 @@ export function createMessageList(
 
   function drawMarks(entry: Entry, before: Message | undefined, now: Date): void {
     const marks = marksBefore(entry.message, before, hasOlder, readFrom ?? Infinity, now);
-    const key = `${marks.day ?? ''}|${marks.unread}`;
+    const lines = notesBetween(notes, before?.seq ?? -Infinity, entry.message.seq);
+    const key = `${marks.day ?? ''}|${marks.unread}|${notesKey(lines)}`;
     if (key === entry.marksKey) return;
     for (const node of entry.marks) node.remove();
     entry.marks = [];
     if (marks.day !== null) entry.marks.push(separator('day-separator', marks.day));
+    for (const note of lines) entry.marks.push(systemLine(note, me));
     if (marks.unread) entry.marks.push(separator('unread-divider', 'new messages'));
     entry.node.before(...entry.marks);
     entry.marksKey = key;
@@ -174,11 +185,11 @@ export function createMessageList(
       while (j < shown.length && shown[j]!.message.seq < m.seq) drop(shown[j++]!);
       let entry = shown[j]?.message.id === m.id ? shown[j++] : undefined;
       if (entry === undefined) {
-        entry = { message: m, node: storedItem(m, me, handlers), marks: [], marksKey: '|false' };
+        entry = { message: m, node: storedItem(m, me, handlers, moderator), marks: [], marksKey: '|false|' };
         list.insertBefore(entry.node, after());
         byId.set(m.id, entry);
       } else if (entry.message !== m) {
-        const node = storedItem(m, me, handlers);
+        const node = storedItem(m, me, handlers, moderator);
         const hadFocus = entry.node.contains(document.activeElement);
         entry.node.replaceWith(node);
         entry.node = node;
@@ -202,8 +213,22 @@ export function createMessageList(
     schedule();
   }
 
-  /** My outbox, after the newest message: drawn only when the window reaches it. */
+  /** Moderation after the newest message held: at the end, when the window reaches it. */
+  function drawTail(): void {
+    const lines = atTail ? notesBetween(notes, held.at(-1)?.seq ?? -Infinity, Infinity) : [];
+    const key = notesKey(lines);
+    const after = shown.at(-1)?.node ?? null;
+    if (key === tail.key && (tail.nodes.length === 0 || tail.nodes[0]!.previousSibling === after)) return;
+    for (const node of tail.nodes) node.remove();
+    const nodes = lines.map((note) => systemLine(note, me));
+    if (after === null) list.prepend(...nodes);
+    else after.after(...nodes);
+    tail = { key, nodes };
+  }
+
+  /** My outbox, after the newest message (and the lines after it): drawn only when the window reaches it. */
   function drawOutgoing(): void {
+    drawTail();
     const wanted: [string, unknown, () => HTMLLIElement][] = [];
     if (atTail) {
       for (const p of last.pending) {
@@ -228,7 +253,8 @@ export function createMessageList(
       } else next.push({ key, from, node: make() });
     }
     for (const o of old.values()) o.node.remove();
-    let cursor = shown.length > 0 ? shown.at(-1)!.node.nextSibling : list.firstChild;
+    const lastDrawn = tail.nodes.at(-1) ?? shown.at(-1)?.node;
+    let cursor = lastDrawn !== undefined ? lastDrawn.nextSibling : list.firstChild;
     for (const o of next) {
       if (o.node === cursor) cursor = cursor.nextSibling;
       else list.insertBefore(o.node, cursor);
@@ -343,24 +369,35 @@ export function createMessageList(
   function reset(): void {
     for (const e of shown) drop(e);
     for (const o of outgoing) o.node.remove();
+    for (const node of tail.nodes) node.remove();
     shown = [];
     outgoing = [];
+    tail = { key: '', nodes: [] };
     byId.clear();
     list.replaceChildren();
   }
 
   return {
-    update(name, room, pending, meNow, online) {
+    update(name, room, pending, meNow, online, moderatorNow = false) {
       last = { name, pending, online };
-      if (meNow !== me) {
+      if (meNow !== me || moderatorNow !== moderator) {
         me = meNow;
-        reset(); // "mine" is drawn into every message
+        moderator = moderatorNow;
+        reset(); // "mine" and what I may do are drawn into every message
       }
+      const notesNow = room?.notes ?? [];
+      const notesMoved = notesNow !== notes;
+      notes = notesNow;
       const next = room?.messages ?? [];
       if (room !== undefined && readFrom === undefined) readFrom = unreadFrom(next, room.lastReadSeq);
       const olderNow = room?.hasOlder ?? false;
       roomKnown = room !== undefined;
       if (next === held && olderNow === hasOlder && shown.length > 0) {
+        if (notesMoved) {
+          const from = lo();
+          show(from, from + shown.length);
+          return;
+        }
         drawOutgoing();
         schedule();
         return;
@@ -402,6 +439,7 @@ export function createMessageList(
     clear() {
       reset();
       held = [];
+      notes = [];
       hasOlder = false;
       atTail = true;
       following = true;

@@ -1,7 +1,8 @@
 /**
  * The card that opens on a person's name (an author in the message list, the online list, the
  * members dialog): their name in their colour, the day they joined, and "message" to open our direct
- * conversation (for someone else) or "my account" (for me). A modal <dialog> in the top layer, so it
+ * conversation (for someone else) or "my account" (for me); where I moderate the open room, mute,
+ * kick and ban (for someone else). A modal <dialog> in the top layer, so it
  * also opens over the members dialog; placed beside the name, focus inside it, Escape or a click
  * outside closes it, and focus returns to the name it was opened from.
  */
@@ -11,6 +12,7 @@ import type { User } from '../../../protocol/frames.js';
 import { ApiError } from '../api.js';
 import { byId } from './dom.js';
 import { joinedDate } from './joined-date.js';
+import type { ModerateAction } from './moderation/moderate-dialog.js';
 import { paintUser } from './user-color.js';
 
 export interface ProfileCardHandlers {
@@ -21,6 +23,9 @@ export interface ProfileCardHandlers {
   afterDm: () => void;
   onAccount: () => void;
   onAuthFailure: () => void;
+  /** The open room, if I may moderate it (else null). */
+  moderatedRoom: () => string | null;
+  onModerate: (action: ModerateAction, user: User, room: string) => void;
 }
 
 export interface ProfileCard {
@@ -42,6 +47,7 @@ export function createProfileCard(handlers: ProfileCardHandlers): ProfileCard {
   const message = byId('profile-message', HTMLButtonElement);
   const account = byId('profile-account', HTMLButtonElement);
   const closeBtn = byId('profile-close', HTMLButtonElement);
+  const moderate = byId('profile-moderate', HTMLElement);
   /** Profiles fetched this login, by lower-cased name: a joined date never changes. */
   const known = new Map<string, Promise<UserProfile>>();
   let shown: User | null = null;
@@ -86,6 +92,19 @@ export function createProfileCard(handlers: ProfileCardHandlers): ProfileCard {
   }
 
   closeBtn.addEventListener('click', () => card.close());
+  /** The room the moderation buttons act in, fixed when the card opened. */
+  let moderating: string | null = null;
+  for (const button of moderate.querySelectorAll<HTMLButtonElement>('button[data-action]')) {
+    button.addEventListener('click', () => {
+      const user = shown;
+      const room = moderating;
+      const action = button.dataset['action'] as ModerateAction;
+      if (user === null || room === null) return;
+      // The moderate dialog takes the place of the card; focus returns to the name afterwards.
+      card.close();
+      handlers.onModerate(action, user, room);
+    });
+  }
   account.addEventListener('click', () => {
     card.close();
     handlers.onAccount();
@@ -151,6 +170,11 @@ export function createProfileCard(handlers: ProfileCardHandlers): ProfileCard {
       message.hidden = mine;
       message.setAttribute('aria-label', `send ${user.username} a direct message`);
       account.hidden = !mine;
+      moderating = mine ? null : handlers.moderatedRoom();
+      moderate.hidden = moderating === null;
+      for (const button of moderate.querySelectorAll('button')) {
+        button.setAttribute('aria-label', `${button.dataset['action'] ?? ''} ${user.username} in #${moderating ?? ''}`);
+      }
       card.showModal();
       place(opener);
       (mine ? account : message).focus();

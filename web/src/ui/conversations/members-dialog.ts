@@ -1,7 +1,8 @@
 /**
- * The members of the open room: who is in it and with what role; its owner invites by username and
- * removes people; anyone leaves (a DM cannot be left); a name opens that person's card. A modal
- * <dialog>, opened from the top bar.
+ * The members of the open room: who is in it and with what role; its owner invites by username,
+ * removes people and gives room roles; its moderators mute, kick and ban, set read-only and slow
+ * mode, and lift bans; anyone leaves (a DM cannot be left); a name opens that person's card. A
+ * modal <dialog>, opened from the top bar.
  */
 import type { Room, User } from '../../../../protocol/frames.js';
 import type { Member } from '../../api.js';
@@ -9,6 +10,10 @@ import type { Confirm } from '../confirm.js';
 import { dialogFailure } from '../dialog-failure.js';
 import { byId, el } from '../dom.js';
 import { paintUser } from '../user-color.js';
+import { bindBansSection, type BansHandlers } from '../moderation/bans-section.js';
+import { memberControls, type MemberControlsHandlers } from '../moderation/member-controls.js';
+import { bindRoomModes } from '../moderation/room-modes.js';
+import type { ModerationChange } from '../../api-moderation.js';
 
 export interface MembersHandlers {
   members: (room: string) => Promise<Member[]>;
@@ -20,10 +25,16 @@ export interface MembersHandlers {
   /** A member's name was pressed: their profile card. */
   onUser: (user: User) => void;
   onAuthFailure: () => void;
+  moderation: Pick<MemberControlsHandlers, 'moderate' | 'setRole'> &
+    Pick<BansHandlers, 'bans' | 'unban'> & {
+      setModes: (room: string, change: ModerationChange) => Promise<void>;
+    };
 }
 
 export interface MembersDialog {
   open(room: Room, me: User | null): void;
+  /** Draws the list again if it is open on `room` (someone was kicked, banned, given a role). */
+  reload(room: string): void;
   close(): void;
 }
 
@@ -43,6 +54,13 @@ export function createMembersDialog(handlers: MembersHandlers, confirm: Confirm)
   let current: { room: Room; me: User | null } | null = null;
 
   const fail = dialogFailure(dialog, error, handlers.onAuthFailure);
+  const modes = bindRoomModes(handlers.moderation.setModes, fail);
+  const bans = bindBansSection({ ...handlers.moderation, onFailure: fail });
+  const controls: MemberControlsHandlers = {
+    ...handlers.moderation,
+    changed: () => void load(),
+    onFailure: fail,
+  };
 
   async function load(): Promise<void> {
     if (current === null) return;
@@ -65,6 +83,7 @@ export function createMembersDialog(handlers: MembersHandlers, confirm: Confirm)
           const cell = el('span', 'member-name');
           cell.append(name);
           li.append(cell, el('span', 'dim role', ` ${m.role}${m.user.id === me?.id ? ' (you)' : ''}`));
+          li.append(...memberControls(m, room, me, controls));
           if (owner && room.kind === 'room' && m.user.id !== me?.id) {
             const remove = el('button', 'danger small remove', 'remove');
             remove.type = 'button';
@@ -166,10 +185,17 @@ export function createMembersDialog(handlers: MembersHandlers, confirm: Confirm)
       settingsTopic.value = room.topic;
       settingsVisibility.value = room.visibility;
       leaveBtn.hidden = room.kind === 'dm';
+      modes.show(room);
+      bans.show(room);
       list.replaceChildren();
       if (!dialog.open) dialog.showModal();
       (inviteForm.hidden ? byId('members-close', HTMLButtonElement) : inviteName).focus();
       void load();
+    },
+    reload(room) {
+      if (current?.room.name !== room || !dialog.open) return;
+      void load();
+      bans.refresh();
     },
     close() {
       current = null;
