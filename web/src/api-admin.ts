@@ -68,11 +68,11 @@ export interface AuditItem {
   action: string;
   target: { kind: string; id: string };
   reason: string;
-  details?: string;
+  details?: Record<string, unknown>;
 }
 
-/** Entries older than `before` (a position), newest first. */
-export function auditLog(before?: number, limit = 50): Promise<{ entries: AuditItem[] }> {
+/** Entries older than `before` (a position), newest first; `next` is the `before` of the next page. */
+export function auditLog(before?: number, limit = 50): Promise<{ entries: AuditItem[]; next?: number }> {
   const q = new URLSearchParams({ limit: String(limit) });
   if (before !== undefined) q.set('before', String(before));
   return request(`/admin/audit?${q.toString()}`, { auth: true });

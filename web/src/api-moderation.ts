@@ -10,9 +10,6 @@ import { request } from './api.js';
 const roomPath = (room: string): string => `/rooms/${encodeURIComponent(room)}`;
 const userPart = (username: string): string => encodeURIComponent(username);
 
-/** How long a mute may last, in seconds (the server refuses more than 30 days). */
-export const MUTE_MAX_SECONDS = 2_592_000;
-
 /** Mutes `username` in the room for `durationSeconds`: their messages, edits and reactions are refused. */
 export function muteMember(
   room: string,

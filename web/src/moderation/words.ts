@@ -38,9 +38,9 @@ export type LeftReason = 'left' | 'removed' | 'kicked' | 'banned';
 export function leftText(reason: LeftReason, room: string, detail?: string): string {
   switch (reason) {
     case 'left':
-      return `You left #${room}.`;
+      return 'You left the room.';
     case 'removed':
-      return `You were removed from #${room}.`;
+      return 'You were removed from the room.';
     case 'kicked':
       return withReason(`A moderator removed you from #${room}`, detail);
     case 'banned':

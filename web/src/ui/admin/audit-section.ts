@@ -1,6 +1,6 @@
 /**
  * The admin page's audit log: every moderator and admin action, newest first, a page at a time
- * ("older" asks for the entries before the last one shown).
+ * ("older" asks for the page the server said comes next).
  */
 import { auditLog, type AuditItem } from '../../api-admin.js';
 import { ApiError } from '../../api.js';
@@ -40,14 +40,14 @@ export function createAuditSection(handlers: { onAuthFailure: () => void }): Aud
     error.hidden = true;
     more.disabled = true;
     try {
-      const { entries } = await auditLog(fresh ? undefined : oldest, PAGE);
+      const { entries, next } = await auditLog(fresh ? undefined : oldest, PAGE);
       if (mine !== generation) return;
       const items = entries.map(item);
       if (fresh) list.replaceChildren(...items);
       else list.append(...items);
       if (fresh && items.length === 0) list.append(el('li', 'dim empty', 'nothing recorded yet'));
-      oldest = entries.at(-1)?.position ?? oldest;
-      more.hidden = entries.length < PAGE || oldest === undefined || oldest <= 1;
+      oldest = next;
+      more.hidden = next === undefined;
     } catch (err) {
       if (err instanceof ApiError && err.isAuthFailure) return handlers.onAuthFailure();
       error.textContent = err instanceof Error ? err.message : 'Loading failed.';
