@@ -21,6 +21,7 @@ import { AccessTokens } from './edge/auth/access-tokens.js';
 import { createAuthenticator } from './edge/auth/authenticate.js';
 import { authRoutes } from './edge/http/auth-routes.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
+import { moderationRoutes } from './edge/http/moderation-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
 import { userRoutes } from './edge/http/user-routes.js';
 import { registerErrorHandling } from './edge/http/errors.js';
@@ -231,6 +232,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   sessionRoutes(http, sessions, deps.store, auth);
   chatRoutes(http, core, auth);
   roomRoutes(http, core, auth);
+  moderationRoutes(http, core, auth);
   userRoutes(http, core, auth);
   http.get('/api/v1/ws', (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
 

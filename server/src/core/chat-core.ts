@@ -287,16 +287,16 @@ export class ChatCore {
   }
 
   /**
-   * A user stopped being a member (removed, or left on another device): their sockets on this node
+   * A user stopped being a member (removed, kicked, banned, or left on another device): their sockets on this node
    * stop following the room now, and are told why. Frames of the room queued for them before this
    * still go out; nothing after.
    */
-  private evict(room: string, { userId, reason }: Eviction): void {
+  private evict(room: string, { userId, reason, detail }: Eviction): void {
     for (const connection of this.ctx.hub.connectionsOfUser(userId)) {
       if (!connection.rooms.has(room)) continue;
       void leaveRoom(this.ctx, connection, room)
         .catch((error: unknown) => this.ctx.logger.warn({ err: error, room }, 'leaving an evicted room failed'))
-        .then(() => connection.send({ type: 'left', room, reason }));
+        .then(() => connection.send({ type: 'left', room, reason, ...(detail ? { detail } : {}) }));
     }
   }
 

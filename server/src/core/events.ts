@@ -55,6 +55,11 @@ export function toMessage(message: StoredMessage): Message {
   return wire;
 }
 
+/** Whom a member event is about (the actor when it names nobody else). */
+function targetOf(event: StoredEvent): User {
+  return toUser({ id: event.targetId ?? event.actorId, username: event.targetName ?? event.actorName });
+}
+
 /** A stored room event as clients see it (the same for every recipient). */
 export function toRoomEvent(event: StoredEvent): RoomEvent {
   const base = {
@@ -89,19 +94,39 @@ export function toRoomEvent(event: StoredEvent): RoomEvent {
     case 'member_join':
     case 'member_add':
     case 'member_leave':
-    case 'member_remove': {
+    case 'member_remove':
+    case 'member_kick':
+    case 'member_ban':
+    case 'member_unban':
+    case 'member_role': {
       const role = data['role'];
+      const reason = data['reason'];
       return {
         ...base,
         kind: event.kind,
-        user: toUser({ id: event.targetId ?? event.actorId, username: event.targetName ?? event.actorName }),
-        ...(role === 'owner' || role === 'member' ? { role } : {}),
+        user: targetOf(event),
+        ...(role === 'owner' || role === 'moderator' || role === 'member' ? { role } : {}),
+        ...(typeof reason === 'string' && reason !== '' ? { reason } : {}),
       };
     }
+    case 'member_mute': {
+      const reason = data['reason'];
+      return {
+        ...base,
+        kind: 'member_mute',
+        user: targetOf(event),
+        until: String(data['until']),
+        ...(typeof reason === 'string' && reason !== '' ? { reason } : {}),
+      };
+    }
+    case 'member_unmute':
+      return { ...base, kind: 'member_unmute', user: targetOf(event) };
     case 'room_change': {
       const change: RoomEvent = { ...base, kind: 'room_change' };
       if (typeof data['topic'] === 'string') change.topic = data['topic'];
       if (data['visibility'] === 'public' || data['visibility'] === 'private') change.visibility = data['visibility'];
+      if (typeof data['readOnly'] === 'boolean') change.readOnly = data['readOnly'];
+      if (typeof data['slowModeSeconds'] === 'number') change.slowModeSeconds = data['slowModeSeconds'];
       return change;
     }
   }

@@ -9,8 +9,9 @@
 export type BusEvent =
   /**
    * A serialized server frame for every local socket in `room`. `seq` is set for messages and room
-   * events. `evict`: after it, that user's sockets stop following the room (removed, or left on
-   * another device) and are told why with a `left` frame.
+   * events. `evict`: after it, that user's sockets stop following the room (removed, kicked or
+   * banned, or left on another device) and are told why with a `left` frame (`detail`: the
+   * moderator's reason, when they gave one).
    */
   | {
       kind: 'room';
@@ -18,7 +19,7 @@ export type BusEvent =
       payload: string;
       seq?: number;
       exceptConnection?: string;
-      evict?: { userId: string; reason: 'left' | 'removed' };
+      evict?: { userId: string; reason: 'left' | 'removed' | 'kicked' | 'banned'; detail?: string };
     }
   /** A serialized server frame for every local socket of one user (read markers, room list changes). */
   | { kind: 'user'; userId: string; payload: string }

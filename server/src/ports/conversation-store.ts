@@ -9,8 +9,12 @@
  * - Deleting a message erases its text from the database (the message row and every event); the
  *   event log stores no message text at all — an edit event reads the message's current text.
  * - A read marker only moves forward, and never past the room's last seq.
+ * - Moderation (ADR 0020) is room events too: a kick, a ban, a mute, a role or a room mode changes
+ *   the state and stores its event in one transaction. A banned user cannot join or be added
+ *   (`BANNED_FROM_ROOM`, checked under the room's lock), a muted member cannot edit or react
+ *   (`MUTED` with until and reason); `appendMessage` refuses their messages the same way.
  */
-import type { ErrorCode, RoomRole, Visibility } from '../../../protocol/index.js';
+import type { ErrorCode, ErrorDetails, RoomRole, Visibility } from '../../../protocol/index.js';
 
 export type RoomKind = 'room' | 'dm';
 
@@ -23,6 +27,10 @@ export interface StoredRoom {
   memberCount: number;
   createdAt: string;
   createdBy: string | null;
+  /** Only those exempt (who may set the room's modes) may send. */
+  readOnly: boolean;
+  /** Least seconds between two messages of one person; 0: off. */
+  slowModeSeconds: number;
 }
 
 export interface StoredMembership {
@@ -31,6 +39,20 @@ export interface StoredMembership {
   role: RoomRole;
   joinedAt: string;
   lastReadSeq: number;
+  /** ISO time the mute ends (it applies while it is later than now), or null. */
+  mutedUntil: string | null;
+  muteReason: string | null;
+}
+
+/** A ban, with the names of who is banned and who banned them. */
+export interface StoredBan {
+  room: string;
+  userId: string;
+  username: string;
+  reason: string;
+  bannedBy: string;
+  bannedByName: string;
+  bannedAt: string;
 }
 
 export interface StoredMember {
@@ -59,6 +81,12 @@ export type StoredEventKind =
   | 'member_add'
   | 'member_leave'
   | 'member_remove'
+  | 'member_kick'
+  | 'member_ban'
+  | 'member_unban'
+  | 'member_role'
+  | 'member_mute'
+  | 'member_unmute'
   | 'room_change';
 
 /** One room event, with what it points at as it is now (names, the message's current text). */
@@ -74,7 +102,11 @@ export interface StoredEvent {
   targetName: string | null;
   /** For edits: the message now (empty text once deleted). */
   message: { text: string; editedAt: string | null; deletedAt: string | null; mentions: string[] } | null;
-  /** reaction: {emoji, count}; member: {role}; room_change: {topic?, visibility?}; delete: {byModerator}. */
+  /**
+   * reaction: {emoji, count}; member: {role}; member_kick/ban: {reason?}; member_role: {role};
+   * member_mute: {until, reason?}; room_change: {topic?, visibility?, readOnly?, slowModeSeconds?};
+   * delete: {byModerator}.
+   */
   data: Record<string, unknown>;
 }
 
@@ -108,13 +140,30 @@ export type RoomChange =
       at: string;
     }
   | { kind: 'member_leave' | 'member_remove'; room: string; actorId: string; userId: string; at: string }
-  | { kind: 'room_change'; room: string; actorId: string; topic?: string; visibility?: Visibility; at: string };
+  /** A moderator removes a member (kick), or removes them if a member and bars them (ban); `reason` may be ''. */
+  | { kind: 'member_kick' | 'member_ban'; room: string; actorId: string; userId: string; reason: string; at: string }
+  | { kind: 'member_unban'; room: string; actorId: string; userId: string; at: string }
+  /** An owner sets a member's room role; the last owner cannot stop being one (LAST_OWNER). */
+  | { kind: 'member_role'; room: string; actorId: string; userId: string; role: RoomRole; at: string }
+  /** A member is muted until `until` (a later mute replaces it); unmute lifts a mute still running. */
+  | { kind: 'member_mute'; room: string; actorId: string; userId: string; until: string; reason: string; at: string }
+  | { kind: 'member_unmute'; room: string; actorId: string; userId: string; at: string }
+  | {
+      kind: 'room_change';
+      room: string;
+      actorId: string;
+      topic?: string;
+      visibility?: Visibility;
+      readOnly?: boolean;
+      slowModeSeconds?: number;
+      at: string;
+    };
 
 export type ChangeResult =
   | { status: 'applied'; event: StoredEvent }
   /** Nothing to do (a reaction already there, a member already in): no event, no seq. */
   | { status: 'unchanged' }
-  | { status: 'refused'; code: ErrorCode };
+  | { status: 'refused'; code: ErrorCode; details?: ErrorDetails };
 
 export interface NewRoom {
   name: string;
@@ -146,6 +195,8 @@ export interface ConversationStore {
   applyChange(change: RoomChange): Promise<ChangeResult>;
   /** Non-message events with seq > afterSeq, ascending, at most `limit`. */
   eventsAfter(room: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** The room's bans, newest first, at most `limit`. */
+  listBans(room: string, limit: number): Promise<StoredBan[]>;
   /** Moves my marker to `seq` if that is forward (capped at the room's last seq); the marker after it, or undefined if I am not a member. */
   markRead(room: string, userId: string, seq: number): Promise<number | undefined>;
 }

@@ -8,11 +8,16 @@
  *   with `created: false` and stores nothing. It stores nothing for an author who is not a member of
  *   the room (`not-member`), checked in the same transaction, so a member removed a moment earlier on
  *   another node cannot slip a message in. Messages share the room's seq with its other events
- *   (conversation-store.ts).
+ *   (conversation-store.ts). In that same transaction, on the rows it reads anyway (the room it locks
+ *   for the seq, the author's membership), it refuses a muted author (`muted`), a read-only room
+ *   (`read-only`) and a second message within the room's slow mode (`slow-mode`, reading the author's
+ *   newest message only while slow mode is on) — unless the author's room role is in `exemptRoles`
+ *   (read-only and slow mode only; a mute holds for everyone). A refusal stores nothing and takes no seq.
  * - When a call resolves, what it wrote is durable; when it rejects, nothing was written.
  * - Usernames are unique regardless of case.
  * - `rotateRefreshToken` spends a token at most once, even under concurrent calls (session-store.ts).
  */
+import type { RoomRole } from '../../../protocol/index.js';
 import type { AuthzRuleStore } from './authz-rule-store.js';
 import type { AuditLogStore } from './audit-log-store.js';
 import type { SecurityEventStore } from './security-event-store.js';
@@ -62,13 +67,24 @@ export interface NewMessage {
   createdAt: string;
   replyToId?: string | undefined;
   mentions?: string[] | undefined;
+  /**
+   * The room roles that are exempt, for this author in this room, from read-only and slow mode (the
+   * core asks the policies who may `set_slow_mode`); every role when the author's own grants allow
+   * it. The store matches it against the membership row it reads anyway, so a role change holds for
+   * the very next message. Absent: nobody is exempt.
+   */
+  exemptRoles?: readonly RoomRole[] | undefined;
 }
 
 export type AppendResult =
   | { status: 'created'; message: StoredMessage }
   | { status: 'duplicate'; message: StoredMessage }
   | { status: 'no-room' }
-  | { status: 'not-member' };
+  | { status: 'not-member' }
+  | { status: 'muted'; until: string; reason: string }
+  | { status: 'read-only' }
+  /** `retryAfter`: whole seconds until the author may write again (at least 1). */
+  | { status: 'slow-mode'; retryAfter: number };
 
 export interface UserStore {
   /** Returns 'taken' when the username exists in any letter case. */

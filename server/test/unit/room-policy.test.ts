@@ -33,6 +33,8 @@ const room = (overrides: Partial<StoredRoom> = {}): StoredRoom => ({
   memberCount: 1,
   createdAt: '',
   createdBy: null,
+  readOnly: false,
+  slowModeSeconds: 0,
   ...overrides,
 });
 const member = (role: StoredMembership['role'] = 'member'): StoredMembership => ({
@@ -41,6 +43,8 @@ const member = (role: StoredMembership['role'] = 'member'): StoredMembership => 
   role,
   joinedAt: '',
   lastReadSeq: 0,
+  mutedUntil: null,
+  muteReason: null,
 });
 const ACTIONS: RoomAction[] = [
   'read',

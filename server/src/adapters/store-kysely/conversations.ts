@@ -75,7 +75,7 @@ export function kyselyConversations(db: Kysely<Database>): ConversationStore {
         .innerJoin('users as u', 'u.id', 'm.user_id')
         .select(['m.user_id', 'u.username', 'm.role', 'm.joined_at'])
         .where('m.room', '=', room)
-        .orderBy(sql`case when m.role = 'owner' then 0 else 1 end`)
+        .orderBy(sql`case m.role when 'owner' then 0 when 'moderator' then 1 else 2 end`)
         .orderBy('u.username_key')
         .limit(limit)
         .execute();
@@ -93,7 +93,7 @@ export function kyselyConversations(db: Kysely<Database>): ConversationStore {
         .selectFrom('memberships as m')
         .innerJoin('rooms as r', 'r.name', 'm.room')
         .selectAll('r')
-        .select(['m.role', 'm.joined_at', 'm.last_read_seq'])
+        .select(['m.role', 'm.joined_at', 'm.last_read_seq', 'm.muted_until', 'm.mute_reason'])
         .select((eb) => [
           eb
             .selectFrom(
@@ -170,6 +170,8 @@ export function kyselyConversations(db: Kysely<Database>): ConversationStore {
             role: row.role as StoredMembership['role'],
             joinedAt: row.joined_at,
             lastReadSeq: row.last_read_seq,
+            mutedUntil: row.muted_until,
+            muteReason: row.mute_reason,
           },
           unread: Number(row.unread),
           mentions: Number(row.mention_count),
@@ -206,7 +208,8 @@ export function kyselyConversations(db: Kysely<Database>): ConversationStore {
         return await db.transaction().execute((trx) => applyRoomChange(trx, change));
       } catch (error) {
         if (error instanceof Refused) {
-          return error.code === 'unchanged' ? { status: 'unchanged' } : { status: 'refused', code: error.code };
+          if (error.code === 'unchanged') return { status: 'unchanged' };
+          return { status: 'refused', code: error.code, ...(error.details ? { details: error.details } : {}) };
         }
         throw error;
       }
@@ -220,6 +223,36 @@ export function kyselyConversations(db: Kysely<Database>): ConversationStore {
         .limit(limit)
         .execute();
       return rows.map(toEvent);
+    },
+
+    async listBans(room, limit) {
+      const rows = await db
+        .selectFrom('room_bans as b')
+        .innerJoin('users as u', 'u.id', 'b.user_id')
+        .innerJoin('users as by', 'by.id', 'b.banned_by')
+        .select([
+          'b.room',
+          'b.user_id',
+          'u.username',
+          'b.reason',
+          'b.banned_by',
+          'by.username as by_name',
+          'b.banned_at',
+        ])
+        .where('b.room', '=', room)
+        .orderBy('b.banned_at', 'desc')
+        .orderBy('u.username_key')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        room: r.room,
+        userId: r.user_id,
+        username: r.username,
+        reason: r.reason,
+        bannedBy: r.banned_by,
+        bannedByName: r.by_name,
+        bannedAt: r.banned_at,
+      }));
     },
 
     async markRead(room, userId, seq) {
@@ -244,5 +277,7 @@ function toMembership(row: Selectable<Database['memberships']>): StoredMembershi
     role: row.role as StoredMembership['role'],
     joinedAt: row.joined_at,
     lastReadSeq: row.last_read_seq,
+    mutedUntil: row.muted_until,
+    muteReason: row.mute_reason,
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AppendResult, MessageStore, NewMessage, StoredMessage } from '../../ports/store.js';
+import { AppendRefused, muteOrReadOnly, slowMode } from './append-checks.js';
 import type { Database } from './schema.js';
 
 export const MAX_SEQ = 2_147_483_647;
@@ -80,6 +81,8 @@ export function toRoom(row: Selectable<Database['rooms']>) {
     memberCount: row.member_count,
     createdAt: row.created_at,
     createdBy: row.created_by,
+    readOnly: row.read_only !== 0,
+    slowModeSeconds: row.slow_mode_seconds,
   };
 }
 
@@ -119,13 +122,11 @@ async function hydrate(db: Kysely<Database>, messages: StoredMessage[], viewerId
   });
 }
 
-class NotMember extends Error {}
-
 async function appendOnce(db: Kysely<Database>, message: NewMessage): Promise<AppendResult> {
   try {
     return await db.transaction().execute((trx) => appendIn(trx, message));
   } catch (error) {
-    if (error instanceof NotMember) return { status: 'not-member' };
+    if (error instanceof AppendRefused) return error.result;
     throw error;
   }
 }
@@ -161,17 +162,30 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
     .updateTable('rooms')
     .set({ last_seq: sql`last_seq + 1` })
     .where('name', '=', message.room)
-    .returning('last_seq')
+    .returning(['last_seq', 'read_only', 'slow_mode_seconds'])
     .executeTakeFirst();
   if (!room) return { status: 'no-room' as const };
   const member = await trx
     .selectFrom('memberships')
-    .select('role')
+    .select(['role', 'muted_until', 'mute_reason'])
     .where('room', '=', message.room)
     .where('user_id', '=', message.userId)
     .executeTakeFirst();
-  // Thrown, so the seq bump rolls back with it.
-  if (!member) throw new NotMember();
+  // Thrown, so the seq bump rolls back with it (in a batch, the whole batch: each is then tried alone).
+  if (!member) throw new AppendRefused({ status: 'not-member' });
+  const refusal = muteOrReadOnly(room, member, message);
+  if (refusal === 'check-slow-mode') {
+    const last = await trx
+      .selectFrom('messages')
+      .select('created_at')
+      .where('room', '=', message.room)
+      .where('user_id', '=', message.userId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const waiting = slowMode(room.slow_mode_seconds, message.createdAt, last?.created_at);
+    if (waiting) throw new AppendRefused(waiting);
+  } else if (refusal) throw new AppendRefused(refusal);
 
   const mentions = message.mentions ?? [];
   await trx

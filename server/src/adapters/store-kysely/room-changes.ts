@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { ErrorCode } from '../../../../protocol/index.js';
 import type {
   ChangeResult,
   MembershipLimits,
@@ -7,6 +6,8 @@ import type {
   StoredEvent,
   StoredEventKind,
 } from '../../ports/conversation-store.js';
+import { membershipOf, Refused } from './change-guards.js';
+import { applyModeration, isBanned, muteStillRunning } from './moderation-changes.js';
 import { selectEvents, toEvent } from './room-events.js';
 import type { Database } from './schema.js';
 
@@ -17,25 +18,28 @@ import type { Database } from './schema.js';
  * refusal throws `Refused`, which rolls all of it back, seq included.
  */
 
-/** Thrown inside a change's transaction to roll it back (its seq included) and answer a code. */
-export class Refused extends Error {
-  constructor(readonly code: ErrorCode | 'unchanged') {
-    super(code);
-  }
-}
+export { Refused } from './change-guards.js';
 
 export async function applyRoomChange(trx: Kysely<Database>, change: RoomChange): Promise<ChangeResult> {
   const seq = await nextSeq(trx, change.room);
   const at = change.at;
   // Changes to messages are a member's, checked under the room's lock: one racing the author's
-  // removal is refused, not stored after it.
+  // removal is refused, not stored after it. A moderator's deletion is the gate's decision (a global
+  // moderator need not be a member). A muted member may delete their messages, not add words or reactions.
   if (
     change.kind === 'edit' ||
-    change.kind === 'delete' ||
+    (change.kind === 'delete' && !change.byModerator) ||
     change.kind === 'reaction_add' ||
     change.kind === 'reaction_remove'
   ) {
-    if (!(await membershipOf(trx, change.room, change.actorId))) throw new Refused('NOT_IN_ROOM');
+    const member = await membershipOf(trx, change.room, change.actorId);
+    if (!member) throw new Refused('NOT_IN_ROOM');
+    if (change.kind !== 'delete' && member.muted_until !== null && member.muted_until > change.at) {
+      throw new Refused('MUTED', {
+        until: member.muted_until,
+        ...(member.mute_reason ? { reason: member.mute_reason } : {}),
+      });
+    }
   }
   switch (change.kind) {
     case 'edit': {
@@ -178,17 +182,30 @@ export async function applyRoomChange(trx: Kysely<Database>, change: RoomChange)
       if (change.topic !== undefined && change.topic !== room.topic) data['topic'] = change.topic;
       if (change.visibility !== undefined && change.visibility !== room.visibility)
         data['visibility'] = change.visibility;
+      if (change.readOnly !== undefined && change.readOnly !== (room.read_only !== 0))
+        data['readOnly'] = change.readOnly;
+      if (change.slowModeSeconds !== undefined && change.slowModeSeconds !== room.slow_mode_seconds)
+        data['slowModeSeconds'] = change.slowModeSeconds;
       if (Object.keys(data).length === 0) throw new Refused('unchanged');
       await trx
         .updateTable('rooms')
         .set({
           ...(data['topic'] === undefined ? {} : { topic: change.topic }),
           ...(data['visibility'] === undefined ? {} : { visibility: change.visibility }),
+          ...(data['readOnly'] === undefined ? {} : { read_only: change.readOnly ? 1 : 0 }),
+          ...(data['slowModeSeconds'] === undefined ? {} : { slow_mode_seconds: change.slowModeSeconds }),
         })
         .where('name', '=', change.room)
         .execute();
       return applied(trx, change.room, seq, 'room_change', change.actorId, at, { data });
     }
+    case 'member_kick':
+    case 'member_ban':
+    case 'member_unban':
+    case 'member_role':
+    case 'member_mute':
+    case 'member_unmute':
+      return applied(trx, change.room, seq, change.kind, change.actorId, at, await applyModeration(trx, change));
   }
 }
 
@@ -202,15 +219,6 @@ export async function nextSeq(trx: Kysely<Database>, room: string): Promise<numb
     .executeTakeFirst();
   if (!row) throw new Refused('ROOM_NOT_FOUND');
   return row.last_seq;
-}
-
-function membershipOf(trx: Kysely<Database>, room: string, userId: string) {
-  return trx
-    .selectFrom('memberships')
-    .select('role')
-    .where('room', '=', room)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
 }
 
 /** The message, if it is in the room and not deleted. */
@@ -236,6 +244,8 @@ export async function addMember(
   isDm: boolean,
 ): Promise<void> {
   if (await membershipOf(trx, room, userId)) throw new Refused('unchanged');
+  // Under the room's lock: a ban that committed first is seen; one still running waits for this join.
+  if (await isBanned(trx, room, userId)) throw new Refused('BANNED_FROM_ROOM');
   // Rooms and DMs are counted apart, each up to the limit: a flood of DMs someone else opened cannot
   // keep anyone out of rooms.
   const mine = await trx
@@ -256,9 +266,19 @@ export async function addMember(
   }
   const last = await trx.selectFrom('rooms').select('last_seq').where('name', '=', room).executeTakeFirstOrThrow();
   // A newcomer has nothing unread from before they came.
+  // A mute outlives leaving: coming back within it finds it again (the room's events remember it).
+  const mute = isDm ? undefined : await muteStillRunning(trx, room, userId, at);
   await trx
     .insertInto('memberships')
-    .values({ room, user_id: userId, role, joined_at: at, last_read_seq: last.last_seq })
+    .values({
+      room,
+      user_id: userId,
+      role,
+      joined_at: at,
+      last_read_seq: last.last_seq,
+      muted_until: mute?.until ?? null,
+      mute_reason: mute?.reason ?? null,
+    })
     .execute();
   await trx
     .updateTable('rooms')
@@ -267,7 +287,7 @@ export async function addMember(
     .execute();
 }
 
-async function applied(...event: Parameters<typeof insertEvent>): Promise<ChangeResult> {
+export async function applied(...event: Parameters<typeof insertEvent>): Promise<ChangeResult> {
   return { status: 'applied', event: await insertEvent(...event) };
 }
 

@@ -48,6 +48,9 @@ export interface Database {
     topic: Generated<string>;
     created_by: string | null;
     member_count: Generated<number>;
+    /** 0 or 1. */
+    read_only: Generated<number>;
+    slow_mode_seconds: Generated<number>;
   };
   messages: {
     id: string;
@@ -68,6 +71,15 @@ export interface Database {
     role: string;
     joined_at: string;
     last_read_seq: Generated<number>;
+    muted_until: string | null;
+    mute_reason: string | null;
+  };
+  room_bans: {
+    room: string;
+    user_id: string;
+    reason: Generated<string>;
+    banned_by: string;
+    banned_at: string;
   };
   room_events: {
     room: string;

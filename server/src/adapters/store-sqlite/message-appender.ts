@@ -2,10 +2,15 @@ import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AppendResult, NewMessage, StoredMessage } from '../../ports/store.js';
 import { GroupCommit, type Outcome } from '../group-commit.js';
+import {
+  AppendRefused,
+  muteOrReadOnly,
+  slowMode,
+  type AppendMembership,
+  type AppendRoomModes,
+} from '../store-kysely/append-checks.js';
 import { quoteOf, toMessage, type MessageRow } from '../store-kysely/messages.js';
 import type { Database } from '../store-kysely/schema.js';
-
-class NotMember extends Error {}
 
 export interface MessageAppender {
   append(message: NewMessage): Promise<AppendResult>;
@@ -33,11 +38,15 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
        from messages m join users u on u.id = m.user_id
       where m.user_id = ? and m.client_msg_id = ?`,
   );
-  const bumpSeq = database.prepare<[string], { last_seq: number }>(
-    'update rooms set last_seq = last_seq + 1 where name = ? returning last_seq',
+  // The room's modes come back with its seq, and the mute with the membership: no extra read.
+  const bumpSeq = database.prepare<[string], { last_seq: number } & AppendRoomModes>(
+    'update rooms set last_seq = last_seq + 1 where name = ? returning last_seq, read_only, slow_mode_seconds',
   );
-  const isMember = database.prepare<[string, string], { one: number }>(
-    'select 1 as one from memberships where room = ? and user_id = ?',
+  const membership = database.prepare<[string, string], AppendMembership>(
+    'select role, muted_until, mute_reason from memberships where room = ? and user_id = ?',
+  );
+  const lastSentAt = database.prepare<[string, string], { created_at: string }>(
+    'select created_at from messages where room = ? and user_id = ? order by seq desc limit 1',
   );
   const insert = database.prepare(
     `insert into messages (id, room, seq, user_id, client_msg_id, text, created_at, reply_to, mention_ids)
@@ -58,7 +67,17 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
     const room = bumpSeq.get(message.room);
     if (!room) return { status: 'no-room' };
     // Thrown, so this message's savepoint (its seq bump) rolls back.
-    if (!isMember.get(message.room, message.userId)) throw new NotMember();
+    const member = membership.get(message.room, message.userId);
+    if (!member) throw new AppendRefused({ status: 'not-member' });
+    const refusal = muteOrReadOnly(room, member, message);
+    if (refusal === 'check-slow-mode') {
+      const waiting = slowMode(
+        room.slow_mode_seconds,
+        message.createdAt,
+        lastSentAt.get(message.room, message.userId)?.created_at,
+      );
+      if (waiting) throw new AppendRefused(waiting);
+    } else if (refusal) throw new AppendRefused(refusal);
     const author = usernameOf.get(message.userId);
     if (!author) throw new Error('appendMessage: the author does not exist');
     const mentions = message.mentions ?? [];
@@ -103,7 +122,7 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
       try {
         return { ok: appendOne(message) };
       } catch (error) {
-        if (error instanceof NotMember) return { ok: { status: 'not-member' } };
+        if (error instanceof AppendRefused) return { ok: error.result };
         return { error };
       }
     }),

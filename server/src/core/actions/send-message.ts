@@ -2,7 +2,8 @@ import { CloseCodes, type ClientFrame } from '../../../../protocol/index.js';
 import { requireMember } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
-import { ParleyError, rateLimited } from '../errors.js';
+import { ParleyError, rateLimited, refusedWith } from '../errors.js';
+import { exemptRolesFor } from '../moderation/exempt.js';
 import { outgoingFrame } from '../../ports/socket.js';
 import { encodeFrame, serializeFrame, toMessage } from '../events.js';
 import { resolveMentions } from '../messages/mentions.js';
@@ -47,6 +48,9 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
       createdAt: new Date(ctx.clock.now()).toISOString(),
       replyToId: answered?.id,
       mentions,
+      // Read-only and slow mode are checked by the store, which knows the author's role; the
+      // policies say here which roles are exempt (remembered, so no read is added to a send).
+      exemptRoles: exemptRolesFor(ctx, connection.user.id, frame.room),
     });
   } catch (error) {
     // Nothing was stored, so nothing is acknowledged; the client keeps the message and retries.
@@ -56,6 +60,12 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   if (result.status === 'no-room') throw new ParleyError('ROOM_NOT_FOUND');
   // Removed from the room (on any node) after this socket joined it: nothing was stored.
   if (result.status === 'not-member') throw new ParleyError('NOT_IN_ROOM');
+  // Moderation, checked in the same transaction (ADR 0020): nothing was stored.
+  if (result.status === 'muted') {
+    throw refusedWith('MUTED', { until: result.until, ...(result.reason === '' ? {} : { reason: result.reason }) });
+  }
+  if (result.status === 'read-only') throw new ParleyError('ROOM_READ_ONLY');
+  if (result.status === 'slow-mode') throw new ParleyError('SLOW_MODE', undefined, result.retryAfter);
 
   // A reply carries the quote the store read in the append's transaction.
   const message = toMessage(result.message);

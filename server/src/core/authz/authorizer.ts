@@ -45,6 +45,8 @@ export class Authorizer {
   private readonly watcher: BusWatcher;
   private readonly adapter: RuleStoreAdapter;
   private readonly modelText = readModelText();
+  /** Answers of `cachedCan`, for the enforcer loaded now (emptied when another is swapped in). */
+  private readonly remembered = new Map<string, boolean>();
 
   private constructor(private readonly deps: AuthorizerDeps) {
     this.adapter = new RuleStoreAdapter(deps.store);
@@ -86,6 +88,22 @@ export class Authorizer {
       heldRoles.some((role) => enforcer.enforceSync(role, domain, action)) ||
       enforcer.enforceSync(subject(userId), domain, action)
     );
+  }
+
+  /**
+   * `enforce` for a subject — `user:<id>` for what a user's grants allow, or a bare role — remembered
+   * until the next reload. For checks on a hot path (every message asks who is exempt from slow mode).
+   */
+  cachedCan(subjectOrRole: { userId: string } | { role: string }, domain: string, action: string): boolean {
+    const sub = 'userId' in subjectOrRole ? subject(subjectOrRole.userId) : subjectOrRole.role;
+    const key = `${sub}\u0000${domain}\u0000${action}`;
+    const known = this.remembered.get(key);
+    if (known !== undefined) return known;
+    const answer = this.enforcer.enforceSync(sub, domain, action);
+    // Bounded: past this many (users × rooms), start again rather than grow.
+    if (this.remembered.size >= 50_000) this.remembered.clear();
+    this.remembered.set(key, answer);
+    return answer;
   }
 
   /** Grants a role in a domain (`EVERY_DOMAIN` for a global role). */
@@ -134,6 +152,7 @@ export class Authorizer {
         do {
           this.stale = false;
           this.enforcer = await this.build();
+          this.remembered.clear();
         } while (this.stale);
       } finally {
         this.reloading = undefined;

@@ -3,21 +3,45 @@ import { accessRoom } from '../access.js';
 import type { Connection } from '../connection.js';
 import type { CoreContext } from '../context.js';
 import { announceEvent } from '../conversations/announce.js';
-import { applyOrRefuse, authoredMessage } from './message-change.js';
+import { ParleyError } from '../errors.js';
+import { auditModeration } from '../moderation/audit-moderation.js';
+import { applyOrRefuse } from './message-change.js';
 
 type DeleteFrame = Extract<ClientFrame, { type: 'delete' }>;
 
-/** Delete one of my messages: its text is erased from the database; a tombstone keeps its place. */
+/**
+ * Delete a message: its text is erased from the database; a tombstone keeps its place. My own, as a
+ * writer of the room; anyone else's only if the gate lets me `delete_any` there — then the event says
+ * `byModerator` and the deletion is recorded in the audit log. Without that right, another person's
+ * message is NOT_MESSAGE_AUTHOR, as before moderation existed.
+ */
 export async function deleteMessage(ctx: CoreContext, connection: Connection, frame: DeleteFrame): Promise<void> {
-  await accessRoom(ctx, connection.user, frame.room, 'write');
-  await authoredMessage(ctx, connection.user, frame.room, frame.messageId);
+  const user = connection.user;
+  await accessRoom(ctx, user, frame.room, 'read');
+  const message = await ctx.store.findMessage(frame.room, frame.messageId);
+  if (!message) throw new ParleyError('MESSAGE_NOT_FOUND');
+  const mine = message.userId === user.id;
+  if (mine) await accessRoom(ctx, user, frame.room, 'write');
+  else {
+    await accessRoom(ctx, user, frame.room, 'delete_any').catch((error: unknown) => {
+      throw error instanceof ParleyError && error.code === 'FORBIDDEN' ? new ParleyError('NOT_MESSAGE_AUTHOR') : error;
+    });
+  }
   const event = await applyOrRefuse(ctx, {
     kind: 'delete',
     room: frame.room,
     messageId: frame.messageId,
-    actorId: connection.user.id,
-    byModerator: false,
+    actorId: user.id,
+    byModerator: !mine,
     at: new Date(ctx.clock.now()).toISOString(),
   });
-  if (event) announceEvent(ctx, event);
+  if (!event) return;
+  announceEvent(ctx, event);
+  if (!mine) {
+    await auditModeration(ctx, user, 'room.message.delete', { kind: 'message', id: message.id }, '', {
+      room: frame.room,
+      author: message.userId,
+      seq: message.seq,
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import type { User } from '../../../../protocol/index.js';
 import type { RoomChange, StoredEvent, StoredMessage } from '../../ports/store.js';
 import type { CoreContext } from '../context.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError, refusedWith } from '../errors.js';
 
 /** The message, in this room, written by this user; MESSAGE_NOT_FOUND or NOT_MESSAGE_AUTHOR otherwise. */
 export async function authoredMessage(ctx: CoreContext, user: User, room: string, id: string): Promise<StoredMessage> {
@@ -17,6 +17,8 @@ export async function authoredMessage(ctx: CoreContext, user: User, room: string
  */
 export async function applyOrRefuse(ctx: CoreContext, change: RoomChange): Promise<StoredEvent | undefined> {
   const result = await ctx.store.applyChange(change);
-  if (result.status === 'refused') throw new ParleyError(result.code);
+  if (result.status === 'refused') {
+    throw result.details ? refusedWith(result.code, result.details) : new ParleyError(result.code);
+  }
   return result.status === 'applied' ? result.event : undefined;
 }

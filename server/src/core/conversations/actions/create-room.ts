@@ -34,7 +34,7 @@ export async function createRoom(ctx: CoreContext, user: User, request: NewRoomR
   for (const event of result.events) announceEvent(ctx, event);
   announceRoomsChanged(ctx, [user.id], result.room.name);
   const membership = await ctx.store.findMembership(result.room.name, user.id);
-  return toRoomView(result.room, membership);
+  return toRoomView(ctx, user, result.room, membership);
 }
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for

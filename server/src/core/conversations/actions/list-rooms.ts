@@ -12,7 +12,7 @@ export const UNREAD_COUNT_CAP = 100;
 /** Every room I belong to (with my unread and mention counts), then public rooms I could join. */
 export async function listRooms(ctx: CoreContext, user: User): Promise<Room[]> {
   const listings = await ctx.store.listRoomsFor(user.id, Limits.PUBLIC_ROOMS_LISTED_MAX, UNREAD_COUNT_CAP);
-  return listings.map((listing) => toRoomView(listing.room, listing.membership, listing));
+  return listings.map((listing) => toRoomView(ctx, user, listing.room, listing.membership, listing));
 }
 
 /** One room, if I may see it. */
@@ -25,5 +25,5 @@ export async function getRoom(ctx: CoreContext, user: User, name: string): Promi
           username: m.username,
         }))
       : undefined;
-  return toRoomView(room, membership, members ? { members } : {});
+  return toRoomView(ctx, user, room, membership, members ? { members } : {});
 }

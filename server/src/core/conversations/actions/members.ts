@@ -72,7 +72,7 @@ export async function addMember(ctx: CoreContext, user: User, name: string, user
     announceRoomsChanged(ctx, [invitee.id], name);
   }
   const access = await accessRoom(ctx, user, name, 'read');
-  return toRoomView(access.room, access.membership);
+  return toRoomView(ctx, user, access.room, access.membership);
 }
 
 /**

@@ -27,5 +27,5 @@ export async function updateRoom(
   });
   if (event) announceEvent(ctx, event);
   const after = await accessRoom(ctx, user, name, 'read');
-  return toRoomView(after.room, after.membership);
+  return toRoomView(ctx, user, after.room, after.membership);
 }
