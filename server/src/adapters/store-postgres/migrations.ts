@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
+import { suspensionUp } from '../store-kysely/suspension-migration.js';
 
 /**
  * PostgreSQL migrations: the same tables as SQLite (times as ISO 8601 text, so both adapters
@@ -84,6 +85,8 @@ const migrations: Record<string, Migration> = {
   '0002_conversations': { up: conversationsUp },
   '0003_authz_rules': { up: authzRulesUp },
   '0004_audit_log': { up: auditLogUp },
+  // '0005_moderation' (issue 14, room moderation) is written on another branch and goes here.
+  '0006_suspension': { up: suspensionUp },
 };
 
 export const postgresMigrations: MigrationProvider = {

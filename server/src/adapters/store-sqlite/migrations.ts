@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
+import { suspensionUp } from '../store-kysely/suspension-migration.js';
 
 /**
  * Migrations live in code (not files found at run time) so the built server carries them.
@@ -98,6 +99,8 @@ const migrations: Record<string, Migration> = {
   '0003_conversations': { up: conversationsUp },
   '0004_authz_rules': { up: authzRulesUp },
   '0005_audit_log': { up: auditLogUp },
+  // '0006_moderation' (issue 14, room moderation) is written on another branch and goes here.
+  '0007_suspension': { up: suspensionUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {
