@@ -9,3 +9,4 @@ export * from './events.js';
 export * from './emoji.js';
 export * from './excerpt.js';
 export * from './message-text.js';
+export * from './admin.js';
