@@ -123,6 +123,49 @@ it('a moderator removes a message, mutes and kicks from the UI; the muted person
   await ben.context.close();
 });
 
+it("the room's modes from its dialog: read-only stops others writing, slow mode makes a message wait, not fail", async () => {
+  const ann = await arrive(browser, server.url, uniqueName('ann'), GOOD_PASSWORD);
+  const ben = await arrive(browser, server.url, uniqueName('ben'), GOOD_PASSWORD);
+  const room = await roomWith(ann, ben);
+  await openRoom(ann, room);
+
+  // Read-only: Ben's composer says so and is disabled; Ann, who moderates, still writes.
+  await ann.page.click('#members-btn');
+  await ann.page.waitForSelector('#modes-form:not([hidden])');
+  await ann.page.check('#modes-read-only');
+  await ann.page.click('#modes-save');
+  await ben.page.waitForSelector('#compose-guard[data-kind="read-only"]');
+  expect(await ben.page.textContent('#compose-guard')).toContain('read-only room');
+  expect(await ben.page.isDisabled('#composer')).toBe(true);
+  expect(await ben.page.textContent('#messages .system-line[data-kind="room_change"]')).toContain(
+    'made the room read-only',
+  );
+  expect(await ann.page.isHidden('#compose-guard')).toBe(true);
+
+  // Slow mode instead: a hint for Ben; his second message in a row waits its turn and then arrives.
+  await ann.page.uncheck('#modes-read-only');
+  await ann.page.selectOption('#modes-slow', '5');
+  await ann.page.click('#modes-save');
+  await ben.page.waitForSelector('#compose-guard[data-kind="slow"]');
+  expect(await ben.page.textContent('#compose-guard')).toBe('slow mode: one message every 5 s');
+  expect(await ben.page.isDisabled('#composer')).toBe(false);
+  await sendViaUi(ben.page, 'first of two');
+  await message(ann.page, 'first of two').waitFor();
+  await sendViaUi(ben.page, 'second of two');
+  await ben.page.waitForSelector('#compose-guard[data-kind="slow-wait"]');
+  expect(await ben.page.textContent('#compose-guard')).toMatch(/^slow mode: your next message goes in \d+ s$/);
+  await message(ann.page, 'second of two').waitFor();
+  expect(await ben.page.locator('#messages .outgoing.failed').count()).toBe(0);
+
+  // Made a room moderator by the owner, Ben is exempt: the hint goes.
+  await ann.page.selectOption(`#members-list li[data-username="${ben.username}"] select.role-select`, 'moderator');
+  await ben.page.waitForSelector('#messages .system-line[data-kind="member_role"]');
+  await ben.page.waitForSelector('#compose-guard', { state: 'hidden' });
+
+  await ann.context.close();
+  await ben.context.close();
+});
+
 it('an admin suspends someone from the admin page: their tab is logged out, says why, and never reconnects', async () => {
   // Dora is made an admin the way the CLI does it, then logs in through the UI.
   const doraSession = await newUser(server.url, 'dora');
