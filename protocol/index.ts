@@ -10,3 +10,4 @@ export * from './emoji.js';
 export * from './excerpt.js';
 export * from './message-text.js';
 export * from './moderation.js';
+export * from './admin.js';

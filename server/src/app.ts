@@ -24,6 +24,8 @@ import { chatRoutes } from './edge/http/chat-routes.js';
 import { moderationRoutes } from './edge/http/moderation-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
 import { userRoutes } from './edge/http/user-routes.js';
+import { ADMIN_PREFIX, adminRoutes } from './edge/http/admin-routes.js';
+import type { AdminContext } from './core/admin/admin-context.js';
 import { registerErrorHandling } from './edge/http/errors.js';
 import { healthRoutes } from './edge/http/health-routes.js';
 import { requireAuth } from './edge/http/require-auth.js';
@@ -156,6 +158,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       liveSessionCacheMs: config.sessionCacheMs,
     },
     endSessions: (ids) => core.endSessions(ids),
+    closeSuspendedUser: (userId, ids) => core.closeSuspendedUser(userId, ids),
     newId,
   });
   const accounts = new Accounts({
@@ -234,6 +237,16 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   roomRoutes(http, core, auth);
   moderationRoutes(http, core, auth);
   userRoutes(http, core, auth);
+  const admin: AdminContext = {
+    store: deps.store,
+    authz,
+    clock: deps.clock,
+    logger: deps.logger,
+    cutOff: async (userId, via) => {
+      await sessions.endForSuspension(userId, via);
+    },
+  };
+  await http.register(adminRoutes(admin, auth), { prefix: ADMIN_PREFIX });
   http.get('/api/v1/ws', (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
 
   const publicDir = resolve(config.publicDir);

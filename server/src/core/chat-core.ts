@@ -6,7 +6,7 @@ import type { Presence } from '../ports/presence.js';
 import type { Limit } from '../ports/rate-limiter.js';
 import type { SocketLike } from '../ports/socket.js';
 import type { Store } from '../ports/store.js';
-import type { Authorizer } from './authz/authorizer.js';
+import { EVERY_DOMAIN, type Authorizer } from './authz/authorizer.js';
 import { announceTyping } from './actions/typing.js';
 import { joinRoom } from './actions/join-room.js';
 import { leaveRoom } from './actions/leave-room.js';
@@ -59,8 +59,11 @@ export class ChatCore {
   private readonly unsubscribe: () => void;
   private readonly onSessionsEndedElsewhere: ((sessionIds: string[]) => void) | undefined;
   private readonly admission: FrameAdmission;
-  /** Sessions ended lately, so a handshake that authenticated just before the end is refused. */
-  private readonly endedSessions = new Map<string, number>();
+  /**
+   * Sessions ended lately, so a handshake that authenticated just before the end is refused, with
+   * the close code they ended with (4403 when the account was suspended).
+   */
+  private readonly endedSessions = new Map<string, { at: number; code: number }>();
   /** The clean-up of every connection that ended and is still leaving its rooms. */
   private readonly cleanups = new Set<Promise<void>>();
 
@@ -90,11 +93,13 @@ export class ChatCore {
     );
     connection.whenEnded(() => this.ended(connection));
     this.ctx.hub.addConnection(connection);
-    if (this.sessionEnded(sessionId)) {
+    const ended = this.endedSessions.get(sessionId);
+    if (ended) {
       // Its session ended while the handshake was in flight: it never gets to say a word.
-      connection.close(CloseCodes.SESSION_ENDED, 'session ended');
+      connection.close(ended.code, ended.code === CloseCodes.BANNED ? 'account suspended' : 'session ended');
       return connection;
     }
+    const roles = globalRolesOf(this.ctx.authz, user.id);
     connection.send({
       type: 'ready',
       user,
@@ -105,6 +110,7 @@ export class ChatCore {
         messagesPerSecond: limits.messagesPerSecond,
         messagesBurst: limits.messagesBurst,
       },
+      ...(roles.length === 0 ? {} : { roles }),
     });
     return connection;
   }
@@ -150,6 +156,18 @@ export class ChatCore {
     this.ctx.bus
       .publish({ nodeId: this.ctx.nodeId, event: { kind: 'sessions-ended', sessionIds } })
       .catch((error: unknown) => this.ctx.logger.warn({ err: error }, 'bus publish of ended sessions failed'));
+  }
+
+  /**
+   * A user was suspended (their sessions, `sessionIds`, already revoked in the store): close every
+   * socket of theirs with 4403 here and, through the bus, on every other node. Never 4401 first —
+   * that would tell the client to refresh and come back.
+   */
+  closeSuspendedUser(userId: string, sessionIds: string[]): void {
+    this.closeSuspendedLocally(userId, sessionIds);
+    this.ctx.bus
+      .publish({ nodeId: this.ctx.nodeId, event: { kind: 'user-suspended', userId, sessionIds } })
+      .catch((error: unknown) => this.ctx.logger.warn({ err: error }, 'bus publish of a suspension failed'));
   }
 
   /**
@@ -279,10 +297,32 @@ export class ChatCore {
     const event = envelope.event;
     // `authz-changed` is the authorizer's own subscription (core/authz/bus-watcher.ts).
     if (event.kind === 'authz-changed') return;
-    if (event.kind !== 'sessions-ended') this.ctx.fanOut.fromBus(event);
-    else {
+    if (event.kind === 'sessions-ended') {
       this.onSessionsEndedElsewhere?.(event.sessionIds);
       this.closeLocalSessions(event.sessionIds);
+    } else if (event.kind === 'user-suspended') {
+      this.onSessionsEndedElsewhere?.(event.sessionIds);
+      this.closeSuspendedLocally(event.userId, event.sessionIds);
+    } else this.ctx.fanOut.fromBus(event);
+  }
+
+  private closeSuspendedLocally(userId: string, sessionIds: string[]): void {
+    this.rememberEnded(sessionIds, CloseCodes.BANNED);
+    for (const connection of this.ctx.hub.connectionsOfUser(userId)) {
+      connection.close(CloseCodes.BANNED, 'account suspended');
+    }
+  }
+
+  private rememberEnded(sessionIds: string[], code: number): void {
+    const now = this.ctx.clock.now();
+    // Oldest first (insertion order is time order): forget what is past the memory.
+    for (const [id, { at }] of this.endedSessions) {
+      if (now - at < ENDED_SESSION_MEMORY_MS) break;
+      this.endedSessions.delete(id);
+    }
+    for (const sessionId of sessionIds) {
+      this.endedSessions.delete(sessionId);
+      this.endedSessions.set(sessionId, { at: now, code });
     }
   }
 
@@ -301,17 +341,19 @@ export class ChatCore {
   }
 
   private closeLocalSessions(sessionIds: string[]): void {
-    const now = this.ctx.clock.now();
-    for (const [id, at] of this.endedSessions) {
-      if (now - at < ENDED_SESSION_MEMORY_MS) break;
-      this.endedSessions.delete(id);
-    }
+    this.rememberEnded(sessionIds, CloseCodes.SESSION_ENDED);
     for (const sessionId of sessionIds) {
-      this.endedSessions.delete(sessionId);
-      this.endedSessions.set(sessionId, now);
       for (const connection of this.ctx.hub.connectionsOfSession(sessionId)) {
         connection.close(CloseCodes.SESSION_ENDED, 'session ended');
       }
     }
   }
+}
+
+/** The user's global roles (granted in every domain), for the ready frame. */
+function globalRolesOf(authz: Authorizer, userId: string): string[] {
+  return authz
+    .rolesOf(userId)
+    .filter((grant) => grant.domain === EVERY_DOMAIN)
+    .map((grant) => grant.role);
 }

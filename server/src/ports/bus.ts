@@ -26,6 +26,12 @@ export type BusEvent =
   /** Close every live socket of these sessions (revocation). */
   | { kind: 'sessions-ended'; sessionIds: string[] }
   /**
+   * An admin suspended this user: every live socket of theirs closes with 4403 (stop, do not
+   * reconnect), and these sessions, revoked in the store, are forgotten. Sent instead of
+   * `sessions-ended` for them, so no node closes them with 4401 (refresh and reconnect) first.
+   */
+  | { kind: 'user-suspended'; userId: string; sessionIds: string[] }
+  /**
    * The authorization rules changed in the store: reload them (core/authz/bus-watcher.ts). Carries
    * nothing else; a lost one is caught by the periodic reload.
    */

@@ -35,6 +35,18 @@ export interface StoredUser {
   username: string;
   passwordHash: string;
   createdAt: string;
+  /** Set by reads while the account is suspended; ignored by `createUser`. */
+  suspension?: Suspension | undefined;
+}
+
+/** Why and since when an account may not sign in (issue 14). */
+export interface Suspension {
+  /** ISO 8601 UTC. */
+  at: string;
+  /** The admin's words; may be empty. */
+  reason: string;
+  /** The acting admin's user id, or `cli`. */
+  by: string;
 }
 
 export interface StoredMessage {
@@ -99,13 +111,21 @@ export interface UserStore {
    * password hash.
    */
   listUsers(query: { search?: string | undefined; after?: string | undefined; limit: number }): Promise<UserSummary[]>;
+  /**
+   * Marks the account suspended, unless it already is (the first suspension's time, reason and
+   * actor stay). Answers 'already-suspended' or 'no-user' having written nothing.
+   */
+  suspendUser(userId: string, suspension: Suspension): Promise<'suspended' | 'already-suspended' | 'no-user'>;
+  /** Clears the suspension; 'not-suspended' or 'no-user' having written nothing. */
+  unsuspendUser(userId: string): Promise<'unsuspended' | 'not-suspended' | 'no-user'>;
 }
 
-/** A user as a list shows them. */
+/** A user as a list shows them; `suspension` only while suspended. */
 export interface UserSummary {
   id: string;
   username: string;
   createdAt: string;
+  suspension?: Suspension;
 }
 
 export interface MessageStore {

@@ -2,6 +2,7 @@ import { openPostgresStore } from '../../src/adapters/store-postgres/store-postg
 import { freshPostgresStore } from '../helpers/store-fixtures.js';
 import { tamperPostgres } from '../helpers/tamper-db.js';
 import { describeAuditLogContract } from './audit-log.contract.js';
+import { describeSuspensionContract } from './suspension.contract.js';
 import { describeUserListContract } from './user-list.contract.js';
 
 describeAuditLogContract('PostgreSQL', () =>
@@ -10,3 +11,5 @@ describeAuditLogContract('PostgreSQL', () =>
 );
 
 describeUserListContract('PostgreSQL', () => freshPostgresStore());
+
+describeSuspensionContract('PostgreSQL', () => freshPostgresStore());

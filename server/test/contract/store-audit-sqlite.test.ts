@@ -2,6 +2,7 @@ import { openSqliteStore } from '../../src/adapters/store-sqlite/store-sqlite.js
 import { freshSqliteStore } from '../helpers/store-fixtures.js';
 import { tamperSqlite } from '../helpers/tamper-db.js';
 import { describeAuditLogContract } from './audit-log.contract.js';
+import { describeSuspensionContract } from './suspension.contract.js';
 import { describeUserListContract } from './user-list.contract.js';
 
 describeAuditLogContract('SQLite file', () =>
@@ -10,3 +11,5 @@ describeAuditLogContract('SQLite file', () =>
 );
 
 describeUserListContract('SQLite file', () => freshSqliteStore());
+
+describeSuspensionContract('SQLite file', () => freshSqliteStore());

@@ -8,6 +8,10 @@ export interface Database {
     username_key: string;
     password_hash: string;
     created_at: string;
+    /** All three null unless the account is suspended. */
+    suspended_at: Generated<string | null>;
+    suspended_reason: Generated<string | null>;
+    suspended_by: Generated<string | null>;
   };
   sessions: {
     id: string;

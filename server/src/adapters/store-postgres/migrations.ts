@@ -3,6 +3,7 @@ import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
+import { suspensionUp } from '../store-kysely/suspension-migration.js';
 
 /**
  * PostgreSQL migrations: the same tables as SQLite (times as ISO 8601 text, so both adapters
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '0003_authz_rules': { up: authzRulesUp },
   '0004_audit_log': { up: auditLogUp },
   '0005_moderation': { up: moderationUp },
+  '0006_suspension': { up: suspensionUp },
 };
 
 export const postgresMigrations: MigrationProvider = {

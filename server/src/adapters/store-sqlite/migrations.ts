@@ -3,6 +3,7 @@ import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
+import { suspensionUp } from '../store-kysely/suspension-migration.js';
 
 /**
  * Migrations live in code (not files found at run time) so the built server carries them.
@@ -100,6 +101,7 @@ const migrations: Record<string, Migration> = {
   '0004_authz_rules': { up: authzRulesUp },
   '0005_audit_log': { up: auditLogUp },
   '0006_moderation': { up: moderationUp },
+  '0007_suspension': { up: suspensionUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {

@@ -2,7 +2,7 @@ import type { User } from '../../../../protocol/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import type { Store, StoredUser } from '../../ports/store.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError, refusedWith } from '../errors.js';
 import { toUser } from '../events.js';
 import { checkNewPassword, isBcryptSafe, isValidUsername } from './password-policy.js';
 import type { DeviceContext, SecurityLog } from './security-log.js';
@@ -67,6 +67,11 @@ export class Accounts {
     if (!found || !matches) {
       if (found) await this.deps.securityLog.record('login_failed', found.id, null, device);
       throw new ParleyError('INVALID_CREDENTIALS');
+    }
+    // Only after the password: a wrong one must not learn that the account is suspended.
+    if (found.suspension) {
+      await this.deps.securityLog.record('login_failed', found.id, null, device);
+      throw refusedWith('ACCOUNT_SUSPENDED', { reason: found.suspension.reason });
     }
     const issued = await this.deps.sessions.open(toUser(found), device);
     await this.deps.securityLog.record('login_succeeded', found.id, issued.session.id, device);

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { User } from '../../../../protocol/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { SessionScope, Store, StoredSession } from '../../ports/store.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError, refusedWith } from '../errors.js';
 import { toUser } from '../events.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_PATTERN } from './refresh-tokens.js';
 import { LiveSessionCache } from './live-session-cache.js';
@@ -24,6 +24,8 @@ export interface SessionsDeps {
   limits: SessionLimits;
   /** Closes every live socket of these sessions, on every node (ChatCore.endSessions). */
   endSessions(sessionIds: string[]): void;
+  /** Closes every socket of a suspended user with 4403, on every node (ChatCore.closeSuspendedUser). */
+  closeSuspendedUser(userId: string, revokedSessionIds: string[]): void;
   newId(): string;
 }
 
@@ -108,10 +110,13 @@ export class Sessions {
     // A spent token means the family leaked, whoever presents it: check before the device cookie.
     if (token.spentAt !== null) return this.reuseDetected(token.familyId, session, device);
     if (!sameHash(presentedFingerprintHash, session.fingerprintHash)) throw new ParleyError('FINGERPRINT_MISMATCH');
-    if (!isLive(session, now) || token.expiresAt <= iso(now)) throw new ParleyError('REFRESH_TOKEN_INVALID');
-
     const user = await this.deps.store.findUserById(session.userId);
     if (!user) throw new ParleyError('REFRESH_TOKEN_INVALID');
+    // Before the liveness check: the suspension ended this session, and the device that held it
+    // (it passed the fingerprint) should hear why, not "log in again".
+    if (user.suspension) throw refusedWith('ACCOUNT_SUSPENDED', { reason: user.suspension.reason });
+    if (!isLive(session, now) || token.expiresAt <= iso(now)) throw new ParleyError('REFRESH_TOKEN_INVALID');
+
     const successor = newRefreshToken();
     const refreshTokenExpiresAt = this.refreshExpiry(now, session);
     const outcome = await this.deps.store.rotateRefreshToken(
@@ -143,7 +148,8 @@ export class Sessions {
     const session = await this.deps.store.findSession(sessionId);
     if (!session || session.userId !== userId || !isLive(session, now)) return undefined;
     const user = await this.deps.store.findUserById(userId);
-    if (!user) return undefined;
+    // Suspension revokes every session; this also refuses one opened by a login that raced it.
+    if (!user || user.suspension) return undefined;
     if (now - Date.parse(session.lastSeenAt) > TOUCH_INTERVAL_MS) {
       await this.deps.store.touchSession(session.id, iso(now));
     }
@@ -201,6 +207,19 @@ export class Sessions {
     const kind = reason === 'logout' ? 'logout' : 'session_revoked';
     // One event per ended session, naming that session (the device fields say where it was ended from).
     for (const id of revoked) await this.deps.securityLog.record(kind, userId, id, device);
+    return revoked;
+  }
+
+  /**
+   * A suspended account: revokes every session of the user and closes all their sockets with 4403
+   * on every node (not 4401: the client must stop, not refresh). Records one event per session.
+   */
+  async endForSuspension(userId: string, device: Omit<DeviceContext, 'fingerprintHash'>): Promise<string[]> {
+    const revoked = await this.deps.store.revokeSessions({ userId }, iso(this.deps.clock.now()), 'account_suspended');
+    this.cache.forget(revoked);
+    // Whatever was revoked now: a socket may outlive its session, and a login may have raced us.
+    this.deps.closeSuspendedUser(userId, revoked);
+    for (const id of revoked) await this.deps.securityLog.record('session_revoked', userId, id, device);
     return revoked;
   }
 
