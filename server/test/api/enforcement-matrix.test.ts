@@ -70,7 +70,8 @@ describe.each(STORE_KINDS)('the enforcement matrix on %s', (kind) => {
   async function stage(cast: Omit<Stage, 'room' | 'victimMessageId'>, victimSocket: TestClient): Promise<Stage> {
     const room = roomName('mx');
     await cast.owner.rest.createRoom(room, 'public');
-    for (const who of [cast.moderator, cast.member, cast.victim]) await cast.owner.rest.invite(room, who.session.user.username);
+    for (const who of [cast.moderator, cast.member, cast.victim])
+      await cast.owner.rest.invite(room, who.session.user.username);
     const promoted = await cast.owner.rest.patch(`/rooms/${room}/members/${cast.moderator.session.user.username}`, {
       role: 'moderator',
     });
