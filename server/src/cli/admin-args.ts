@@ -9,7 +9,10 @@ export type AdminCommand =
   | { name: 'audit verify' }
   | { name: 'audit list'; limit: number }
   | { name: 'users list'; limit: number; search: string | undefined }
-  | RoleCommand;
+  | RoleCommand
+  | SuspensionCommand;
+
+export type SuspensionCommand = { name: 'users suspend' | 'users unsuspend'; username: string; reason: string };
 
 /** Global roles only: a room's roles belong to the room (its owner), not to the machine's operator. */
 export type GlobalRole = (typeof GLOBAL_ROLES)[number];
@@ -26,6 +29,12 @@ Commands:
                                          (default 20, max 1000)
   users list [--search TEXT] [--limit N] users by name; TEXT matches part of a name in any letter case
                                          (default 50, max 1000)
+  users suspend USERNAME [--reason TEXT] suspend an account: its sessions end, login and refresh are
+                                         refused; with REDIS_URL set, a running cluster closes its
+                                         sockets at once (otherwise they stay open until they
+                                         reconnect: prefer the admin API there); audited by "cli"
+  users unsuspend USERNAME [--reason TEXT]
+                                         lift a suspension (the ended sessions stay ended); audited
   roles list USERNAME                    the roles granted to a user (every account is a user)
   roles grant USERNAME ROLE [--reason TEXT]
                                          grant a global role (admin or moderator): how the first admin
@@ -69,6 +78,16 @@ export function parseAdminArgs(argv: readonly string[]): AdminCommand {
       if (search !== undefined && (search.length === 0 || search.length > SEARCH_MAX_CHARS))
         throw new UsageError(`--search: give 1-${SEARCH_MAX_CHARS} characters`);
       return { name: 'users list', limit: limit(given.get('limit'), 50), search };
+    }
+    case 'users suspend':
+    case 'users unsuspend': {
+      const [username] = positionals(rest, ['USERNAME'] as const);
+      const reason = options(rest.slice(1), ['reason']).get('reason') ?? '';
+      if (reason.length > REASON_MAX_CHARS) throw new UsageError(`--reason: at most ${REASON_MAX_CHARS} characters`);
+      // The person reads it when their login is refused: one line, as the admin API requires.
+      if (new RegExp(UNPRINTABLE.source).test(reason))
+        throw new UsageError('--reason: one line, without control characters');
+      return { name: command, username: name(username), reason };
     }
     case 'roles list': {
       const [username] = positionals(rest, ['USERNAME'] as const);

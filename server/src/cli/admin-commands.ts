@@ -1,7 +1,12 @@
+import { MemoryBus } from '../adapters/bus-memory.js';
+import { Authorizer } from '../core/authz/authorizer.js';
 import { verifyAuditLog } from '../core/audit/verify-audit-log.js';
+import type { Bus } from '../ports/bus.js';
+import type { Logger } from '../ports/logger.js';
 import type { AuditEntry, Store } from '../ports/store.js';
 import { printable, type AdminCommand } from './admin-args.js';
 import { runRoleCommand } from './role-commands.js';
+import { runSuspensionCommand } from './suspension-commands.js';
 
 export interface Output {
   out(line: string): void;
@@ -11,11 +16,28 @@ export interface Output {
 /** Exit code 1: the command ran and found a problem (the audit log is damaged). */
 export const EXIT_FOUND_PROBLEM = 1;
 
+/**
+ * The bus changes are published on: the cluster's (Redis) when the CLI can reach it, so running nodes
+ * act at once; otherwise an in-process one that reaches nobody (`shared: false`).
+ */
+export interface CliBus {
+  bus: Bus;
+  shared: boolean;
+}
+
+/** The CLI lives for one command: it never needs the safety-net reload. */
+const NO_PERIODIC_RELOAD_MS = 2 ** 31 - 1;
+
+/** Commands that change roles or accounts, and so want the cluster's bus. */
+export const needsBus = (command: AdminCommand): boolean =>
+  command.name.startsWith('roles ') || command.name === 'users suspend' || command.name === 'users unsuspend';
+
 /** Runs one parsed command against the store; resolves with the process exit code. */
 export async function runAdminCommand(
   command: Exclude<AdminCommand, { name: 'help' }>,
   store: Store,
   io: Output,
+  cluster: CliBus = { bus: new MemoryBus(), shared: false },
 ): Promise<number> {
   switch (command.name) {
     case 'audit verify': {
@@ -45,8 +67,41 @@ export async function runAdminCommand(
     case 'roles list':
     case 'roles grant':
     case 'roles revoke':
-      return runRoleCommand(command, store, io);
+      return withAuthorizer(store, cluster, io, (authz) => runRoleCommand(command, store, authz, io));
+    case 'users suspend':
+    case 'users unsuspend':
+      return withAuthorizer(store, cluster, io, (authz, logger) =>
+        runSuspensionCommand(command, { store, authz, bus: cluster.bus, busIsShared: cluster.shared, logger }, io),
+      );
   }
+}
+
+/** Runs `work` with the same Authorizer as the server (which seeds the default policies into a new database). */
+async function withAuthorizer(
+  store: Store,
+  cluster: CliBus,
+  io: Output,
+  work: (authz: Authorizer, logger: Logger) => Promise<number>,
+): Promise<number> {
+  const logger = logTo(io);
+  const authz = await Authorizer.open({
+    store,
+    bus: cluster.bus,
+    nodeId: 'cli',
+    logger,
+    reloadEveryMs: NO_PERIODIC_RELOAD_MS,
+  });
+  try {
+    return await work(authz, logger);
+  } finally {
+    authz.close();
+  }
+}
+
+/** Warnings (a reload or a publish that failed) go to stderr, without their fields. */
+function logTo(io: Output): Logger {
+  const quiet = (): void => undefined;
+  return { debug: quiet, info: quiet, warn: (_fields, message) => io.err(message), error: (_f, m) => io.err(m) };
 }
 
 /** Usernames of the actors, by id, so a list reads "by alice" rather than a bare id. */

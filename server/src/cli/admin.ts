@@ -4,11 +4,13 @@
  * environment as the server (config.ts) and opens only the store — never printing a secret or the
  * database URL.
  */
+import { MemoryBus } from '../adapters/bus-memory.js';
+import { RedisBus } from '../adapters/bus-redis.js';
 import { openConfiguredStore } from '../adapters/select-adapters.js';
 import { ConfigError, loadConfig } from '../config.js';
 import type { Store } from '../ports/store.js';
 import { parseAdminArgs, USAGE, UsageError, type AdminCommand } from './admin-args.js';
-import { runAdminCommand, type Output } from './admin-commands.js';
+import { needsBus, runAdminCommand, type CliBus, type Output } from './admin-commands.js';
 
 /** sysexits.h, as main.ts uses EX_CONFIG. */
 const EX_USAGE = 2;
@@ -50,13 +52,32 @@ async function main(argv: readonly string[]): Promise<number> {
     io.err(`parley admin: cannot open the ${config.database.kind} database: ${describe(error)}`);
     return EX_UNAVAILABLE;
   }
+  const cluster = needsBus(command) ? await openBus(config.redis) : undefined;
   try {
-    return await runAdminCommand(command, store, io);
+    return await runAdminCommand(command, store, io, cluster);
   } catch (error) {
     io.err(`parley admin: ${command.name} failed: ${describe(error)}`);
     return EX_SOFTWARE;
   } finally {
+    await cluster?.bus.close();
     await store.close();
+  }
+}
+
+/**
+ * The cluster's bus when REDIS_URL is set, so running nodes act on a change at once. Unreachable, the
+ * change is still made (the store is the truth): running nodes then catch up on their own.
+ */
+async function openBus(redis: { url: string; prefix: string } | undefined): Promise<CliBus> {
+  if (!redis) return { bus: new MemoryBus(), shared: false };
+  const bus = new RedisBus(redis.url, redis.prefix);
+  try {
+    await bus.start();
+    return { bus, shared: true };
+  } catch (error) {
+    await bus.close();
+    io.err(`parley admin: Redis unreachable (${describe(error)}); running nodes will not hear of this at once`);
+    return { bus: new MemoryBus(), shared: false };
   }
 }
 

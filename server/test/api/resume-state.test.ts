@@ -52,7 +52,7 @@ describe.each(BACKENDS)('resume equals a fresh load, on %s', (_name, open) => {
     }
   }
 
-  it('edits, deletions, reactions, replies, mentions and a topic change made while offline all arrive', async () => {
+  it('edits, deletions, reactions, replies, mentions, a topic change and moderation made while offline all arrive', async () => {
     const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => newUser(server.url, name)));
     expect((await call(alice!, '/rooms', { name: ROOM, visibility: 'private' })).status).toBe(201);
     for (const who of [bob!, carol!]) {
@@ -95,6 +95,16 @@ describe.each(BACKENDS)('resume equals a fresh load, on %s', (_name, open) => {
     a.send({ type: 'edit', room: ROOM, messageId: first.message.id, text: 'first, edited again' });
     expect((await call(alice!, `/rooms/${ROOM}`, { topic: 'what bob missed' }, 'PATCH')).status).toBe(200);
     await c.next('event', (f) => f.event.kind === 'room_change');
+    // Moderation while he is away: the owner removes carol's words, mutes bob, sets the room's modes.
+    const moderated = await c.sendText('carol says something the owner removes', ROOM);
+    a.send({ type: 'delete', room: ROOM, messageId: moderated.message.id });
+    await c.next('event', (f) => f.event.kind === 'delete' && f.event.messageId === moderated.message.id);
+    const muted = await call(alice!, `/rooms/${ROOM}/mutes`, { username: bob!.user.username, durationSeconds: 600 });
+    expect(muted.status).toBe(200);
+    const modes = { readOnly: true, slowModeSeconds: 30 };
+    expect((await call(alice!, `/rooms/${ROOM}/moderation`, modes, 'PATCH')).status).toBe(200);
+    expect((await call(alice!, `/rooms/${ROOM}/moderation`, { readOnly: false }, 'PATCH')).status).toBe(200);
+    await c.next('event', (f) => f.event.kind === 'room_change' && f.event.readOnly === false);
     expect(quoted.message.seq).toBeGreaterThan(held.lastSeq);
 
     // Bob comes back and resumes after the last seq he applied.
@@ -102,7 +112,7 @@ describe.each(BACKENDS)('resume equals a fresh load, on %s', (_name, open) => {
     const resumed = await b.join(ROOM, held.lastSeq);
     expect(resumed.complete).toBe(true);
     expect(resumed.events!.map((e) => e.kind)).toEqual(
-      expect.arrayContaining(['edit', 'delete', 'reaction_add', 'reaction_remove', 'room_change']),
+      expect.arrayContaining(['edit', 'delete', 'reaction_add', 'reaction_remove', 'room_change', 'member_mute']),
     );
     held.applyJoined(resumed);
 
@@ -110,10 +120,19 @@ describe.each(BACKENDS)('resume equals a fresh load, on %s', (_name, open) => {
     const fresh = new RoomState(bob!.user.id);
     const other = await connect(server.wsUrl, bob!);
     fresh.applyJoined(await other.join(ROOM));
-    fresh.topic = (await call<{ room: Room }>(bob!, `/rooms/${ROOM}`)).body.room.topic;
+    const view = (await call<{ room: Room }>(bob!, `/rooms/${ROOM}`)).body.room;
+    fresh.topic = view.topic;
+    fresh.readOnly = view.readOnly ?? false;
+    fresh.slowModeSeconds = view.slowModeSeconds ?? 0;
+    fresh.mutedUntil = view.mutedUntil;
 
     expect(held.snapshot()).toEqual(fresh.snapshot());
     expect(held.topic).toBe(fresh.topic);
+    expect([held.readOnly, held.slowModeSeconds, held.mutedUntil]).toEqual([
+      fresh.readOnly,
+      fresh.slowModeSeconds,
+      fresh.mutedUntil,
+    ]);
     expect(held.lastSeq).toBe(fresh.lastSeq);
     // And the state is what happened, not merely the same on both sides.
     const byId = new Map(fresh.snapshot().map((m) => [m.id, m]));
@@ -128,6 +147,9 @@ describe.each(BACKENDS)('resume equals a fresh load, on %s', (_name, open) => {
     expect(reply.replyTo).toMatchObject({ excerpt: 'bob was here', deleted: false });
     expect(reply.mentions?.sort()).toEqual([bob!.user.id, carol!.user.id].sort());
     expect(fresh.topic).toBe('what bob missed');
+    expect([fresh.readOnly, fresh.slowModeSeconds]).toEqual([false, 30]);
+    expect(fresh.mutedUntil).toBe((muted.body as { until: string }).until);
+    expect(byId.get(moderated.message.id)).toMatchObject({ text: '' });
     await Promise.all([a.close(), b.close(), c.close(), other.close()]);
   });
 });

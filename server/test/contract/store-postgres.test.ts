@@ -3,6 +3,7 @@ import { freshPostgresStore } from '../helpers/store-fixtures.js';
 import { rawPostgres } from '../helpers/raw-db.js';
 import { describeAuthzRuleContract } from './authz-rules.contract.js';
 import { describeConversationContract } from './conversations.contract.js';
+import { describeModerationAppendContract } from './moderation-append.contract.js';
 import { describeModerationContract } from './moderation.contract.js';
 import { describeStoreContract } from './store.contract.js';
 
@@ -19,5 +20,9 @@ describeConversationContract(
 describeAuthzRuleContract('PostgreSQL', () => freshPostgresStore());
 
 describeModerationContract('PostgreSQL', () =>
+  freshPostgresStore(async (url) => ({ peer: await openPostgresStore(url) })),
+);
+
+describeModerationAppendContract('PostgreSQL', () =>
   freshPostgresStore(async (url) => ({ peer: await openPostgresStore(url) })),
 );

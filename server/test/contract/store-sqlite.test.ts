@@ -10,6 +10,7 @@ import { rawSqlite } from '../helpers/raw-db.js';
 import { freshSqliteStore } from '../helpers/store-fixtures.js';
 import { describeAuthzRuleContract } from './authz-rules.contract.js';
 import { describeConversationContract } from './conversations.contract.js';
+import { describeModerationAppendContract } from './moderation-append.contract.js';
 import { describeModerationContract } from './moderation.contract.js';
 import { describeStoreContract } from './store.contract.js';
 
@@ -166,3 +167,5 @@ describe('SQLite secure deletion', () => {
 });
 
 describeModerationContract('SQLite file', () => freshSqliteStore());
+
+describeModerationAppendContract('SQLite file', () => freshSqliteStore());

@@ -11,6 +11,10 @@ type Joined = Extract<ServerFrame, { type: 'joined' }>;
 export class RoomState {
   readonly messages = new Map<string, Message>();
   topic = '';
+  readOnly = false;
+  slowModeSeconds = 0;
+  /** Until when I am muted here, while a mute of mine stands. */
+  mutedUntil: string | undefined;
   lastSeq = 0;
 
   constructor(private readonly me: string) {}
@@ -40,8 +44,12 @@ export class RoomState {
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     if (event.kind === 'room_change') {
       if (event.topic !== undefined) this.topic = event.topic;
+      if (event.readOnly !== undefined) this.readOnly = event.readOnly;
+      if (event.slowModeSeconds !== undefined) this.slowModeSeconds = event.slowModeSeconds;
       return;
     }
+    if (event.kind === 'member_mute' && event.user.id === this.me) this.mutedUntil = event.until;
+    if (event.kind === 'member_unmute' && event.user.id === this.me) this.mutedUntil = undefined;
     if (!('messageId' in event)) return;
     const message = this.messages.get(event.messageId);
     if (!message) return;
