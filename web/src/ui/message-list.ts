@@ -20,7 +20,7 @@ import { HELD_MAX } from '../state/messages.js';
 import { el } from './dom.js';
 import { indexOfSeq, marksBefore, unreadFrom } from './message-marks.js';
 import { outgoingItem, storedItem, type MessageActions } from './message-item.js';
-import { notesBetween, notesKey, systemLine } from './moderation/system-line.js';
+import { createTailLines, notesBetween, notesKey, systemLine } from './moderation/system-line.js';
 import type { NoteEvent } from '../state/moderation.js';
 
 export interface MessageListHandlers extends MessageActions {
@@ -97,7 +97,7 @@ export function createMessageList(
   let moderator = false;
   /** The room's moderation lines, and those drawn after the newest message. */
   let notes: readonly NoteEvent[] = [];
-  let tail: { key: string; nodes: HTMLLIElement[] } = { key: '', nodes: [] };
+  const tail = createTailLines(list);
   /** The read seq after which the "new messages" line goes, fixed when the room opens; undefined until then. */
   let readFrom: number | undefined;
   let last: { name: string; pending: readonly PendingMessage[]; online: boolean } = {
@@ -213,22 +213,10 @@ export function createMessageList(
     schedule();
   }
 
-  /** Moderation after the newest message held: at the end, when the window reaches it. */
-  function drawTail(): void {
-    const lines = atTail ? notesBetween(notes, held.at(-1)?.seq ?? -Infinity, Infinity) : [];
-    const key = notesKey(lines);
-    const after = shown.at(-1)?.node ?? null;
-    if (key === tail.key && (tail.nodes.length === 0 || tail.nodes[0]!.previousSibling === after)) return;
-    for (const node of tail.nodes) node.remove();
-    const nodes = lines.map((note) => systemLine(note, me));
-    if (after === null) list.prepend(...nodes);
-    else after.after(...nodes);
-    tail = { key, nodes };
-  }
-
-  /** My outbox, after the newest message (and the lines after it): drawn only when the window reaches it. */
+  /** My outbox, after the newest message (and the moderation after it): drawn only when the window reaches it. */
   function drawOutgoing(): void {
-    drawTail();
+    const after = atTail ? notesBetween(notes, held.at(-1)?.seq ?? -Infinity, Infinity) : [];
+    tail.draw(after, shown.at(-1)?.node ?? null, me);
     const wanted: [string, unknown, () => HTMLLIElement][] = [];
     if (atTail) {
       for (const p of last.pending) {
@@ -253,7 +241,7 @@ export function createMessageList(
       } else next.push({ key, from, node: make() });
     }
     for (const o of old.values()) o.node.remove();
-    const lastDrawn = tail.nodes.at(-1) ?? shown.at(-1)?.node;
+    const lastDrawn = tail.last() ?? shown.at(-1)?.node;
     let cursor = lastDrawn !== undefined ? lastDrawn.nextSibling : list.firstChild;
     for (const o of next) {
       if (o.node === cursor) cursor = cursor.nextSibling;
@@ -369,10 +357,9 @@ export function createMessageList(
   function reset(): void {
     for (const e of shown) drop(e);
     for (const o of outgoing) o.node.remove();
-    for (const node of tail.nodes) node.remove();
+    tail.clear();
     shown = [];
     outgoing = [];
-    tail = { key: '', nodes: [] };
     byId.clear();
     list.replaceChildren();
   }

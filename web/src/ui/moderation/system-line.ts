@@ -27,3 +27,35 @@ export function systemLine(note: NoteEvent, me: User | null): HTMLLIElement {
   li.append(time, el('span', 'system-text', ` ${noteText(note, me)}`));
   return li;
 }
+
+/** The lines after the newest message held, drawn at the end of the list (before my outbox). */
+export interface TailLines {
+  /** Draws `notes` right after `after` (the list's start when null), unless they are there already. */
+  draw(notes: readonly NoteEvent[], after: HTMLLIElement | null, me: User | null): void;
+  /** The last line drawn, if any. */
+  last(): HTMLLIElement | undefined;
+  clear(): void;
+}
+
+export function createTailLines(list: HTMLElement): TailLines {
+  let key = '';
+  let nodes: HTMLLIElement[] = [];
+  const clear = (): void => {
+    for (const node of nodes) node.remove();
+    key = '';
+    nodes = [];
+  };
+  return {
+    draw(notes, after, me) {
+      const next = notesKey(notes);
+      if (next === key && (nodes.length === 0 || nodes[0]!.previousSibling === after)) return;
+      clear();
+      nodes = notes.map((note) => systemLine(note, me));
+      if (after === null) list.prepend(...nodes);
+      else after.after(...nodes);
+      key = next;
+    },
+    last: () => nodes.at(-1),
+    clear,
+  };
+}
