@@ -4,8 +4,9 @@
  * page says until when and why, its composer is disabled, and a send it forces out is refused and
  * never reaches the room), and kicks them with a reason they read. An admin finds a person on the
  * admin page and suspends them: that person's open tab is logged out with the explanation, never
- * opens another socket, and a login attempt shows the admin's reason. Someone who is not an admin
- * never sees the admin page's button.
+ * opens another socket, and a login attempt shows the admin's reason; lifted, they log in again.
+ * Read-only and slow mode from the room's dialog. Someone who is not an admin never sees the admin
+ * page's button.
  */
 import type { Browser, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
@@ -217,6 +218,16 @@ it('an admin suspends someone from the admin page: their tab is logged out, says
   await dora.page.click('#admin-tab-audit');
   await dora.page.waitForSelector('#admin-audit-list li.audit-entry');
   expect(await dora.page.locator('#admin-audit-list li.audit-entry').first().textContent()).toContain('repeated spam');
+
+  // Lifted from the same page (a reason for the log is optional): Carl logs in again.
+  await dora.page.click('#admin-tab-users');
+  await row.locator('button.unsuspend').click();
+  await row.locator('.suspend-form input').fill('appeal accepted');
+  await row.locator('.suspend-form button[type="submit"]').click();
+  await row.locator('button.suspend').waitFor();
+  expect(await row.locator('.suspension').count()).toBe(0);
+  await submitAuth(carl.page, carl.username, GOOD_PASSWORD, 'login');
+  await carl.page.waitForSelector('#status[data-state="online"]');
 
   await dora.context.close();
   await carl.context.close();

@@ -1,7 +1,7 @@
 /**
  * The admin page's people: search by name, paged ("more" asks for the next page with `after`),
  * each person with their global roles (grant or revoke admin and moderator) and their suspension
- * (suspend with a reason they will see; unsuspend). After each change the person's row is read
+ * (suspend with a reason they will see; unsuspend, with a reason for the log). After each change the person's row is read
  * again from the server, so it shows what the server holds.
  */
 import {
@@ -118,32 +118,31 @@ export function createUsersSection(handlers: { me: () => User | null; onAuthFail
       );
     }
     if (user.suspended) {
-      tools.append(
-        button(
-          'unsuspend',
-          'secondary unsuspend',
-          `unsuspend ${user.username}`,
-          () => void change(li, user.username, () => unsuspendUser(user.username)),
-        ),
-      );
+      const label = `unsuspend ${user.username}`;
+      tools.append(button('unsuspend', 'secondary unsuspend', label, () => askReason(li, tools, user, 'unsuspend')));
     } else if (!me) {
-      tools.append(button('suspend', 'danger suspend', `suspend ${user.username}`, () => askReason(li, tools, user)));
+      const label = `suspend ${user.username}`;
+      tools.append(button('suspend', 'danger suspend', label, () => askReason(li, tools, user, 'suspend')));
     }
     li.append(tools);
     return li;
   }
 
-  /** Suspending asks why first, in the row itself: the person sees the reason when they try to log in. */
-  function askReason(li: HTMLLIElement, tools: HTMLElement, user: AdminUser): void {
+  /**
+   * Suspending asks why first, in the row itself (required: the person sees it when they try to log
+   * in); lifting it asks too, for the audit log (optional).
+   */
+  function askReason(li: HTMLLIElement, tools: HTMLElement, user: AdminUser, what: 'suspend' | 'unsuspend'): void {
+    const suspend = what === 'suspend';
     const ask = el('form', 'inline suspend-form');
     ask.noValidate = true;
-    const label = el('label', 'visually-hidden', `why suspend ${user.username}`);
+    const label = el('label', 'visually-hidden', `why ${what} ${user.username}`);
     const reason = el('input');
-    reason.id = `suspend-reason-${user.id}`;
+    reason.id = `${what}-reason-${user.id}`;
     label.htmlFor = reason.id;
     reason.maxLength = 500;
-    reason.placeholder = 'reason (they will see it)';
-    const ok = el('button', 'danger small', 'suspend');
+    reason.placeholder = suspend ? 'reason (they will see it)' : 'reason (optional, for the audit log)';
+    const ok = el('button', `${suspend ? 'danger' : 'secondary'} small`, what);
     ok.type = 'submit';
     const cancel = button('cancel', 'secondary', 'cancel', () => {
       ask.remove();
@@ -153,11 +152,13 @@ export function createUsersSection(handlers: { me: () => User | null; onAuthFail
     ask.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const why = reason.value.trim();
-      if (why === '') {
+      if (suspend && why === '') {
         reason.focus();
         return;
       }
-      void change(li, user.username, () => suspendUser(user.username, why));
+      void change(li, user.username, () =>
+        suspend ? suspendUser(user.username, why) : unsuspendUser(user.username, why || undefined),
+      );
     });
     tools.hidden = true;
     li.append(ask);
