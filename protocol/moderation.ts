@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RoomRoleSchema, UserSchema } from './events.js';
+import { isWellFormed } from './message-text.js';
 
 /** Longest reason a moderator may give (it is shown to the person and kept in the audit log). */
 export const MODERATION_REASON_MAX_CHARS = 500;
@@ -13,7 +14,21 @@ export const MUTE_MAX_SECONDS = 2_592_000;
 export const SLOW_MODE_MAX_SECONDS = 21_600;
 
 const username = z.string().min(1).max(256);
-const reason = z.string().max(MODERATION_REASON_MAX_CHARS).optional();
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/**
+ * One line of well-formed text, as an admin's reason (protocol/admin.ts): it is hashed into the audit
+ * log, and a lone surrogate would be stored as U+FFFD (PostgreSQL refuses U+0000 outright), so the
+ * stored entry would no longer match its hash and `audit verify` would call an untouched log changed.
+ */
+const reason = z
+  .string()
+  .max(MODERATION_REASON_MAX_CHARS)
+  .refine(
+    (text) => isWellFormed(text) && !CONTROL.test(text),
+    'a reason is one line of text without control characters',
+  )
+  .optional();
 
 /** `POST /api/v1/rooms/:room/mutes`. */
 export const MuteBody = z.strictObject({

@@ -266,7 +266,7 @@ describe.each(STORE_KINDS)('the admin API on %s', (kind) => {
     expect(((await verifyAuditLog(env.server.app.core.ctx.store)) as { entries: number }).entries).toBe(before.entries);
   });
 
-  it('a moderator, even one given the admin API, cannot suspend an admin or another moderator', async () => {
+  it('a moderator, even one given the admin API, cannot suspend an admin or another moderator, nor lift their suspension', async () => {
     const { session: boss, api } = await admin();
     const mod = await newUser(base(), 'mod');
     const otherMod = await newUser(base(), 'mod2');
@@ -294,6 +294,14 @@ describe.each(STORE_KINDS)('the admin API on %s', (kind) => {
         'TARGET_OUTRANKS',
       ]);
       expect((await asMod.post(`/users/${plain.user.username}/suspend`, { reason: 'spam' })).status).toBe(200);
+      // Nor can they lift a suspension an admin gave someone of their rank or above.
+      expect((await api.post(`/users/${otherMod.user.username}/suspend`, { reason: 'by the boss' })).status).toBe(200);
+      expect(code(await asMod.post(`/users/${otherMod.user.username}/unsuspend`, {}))).toEqual([
+        403,
+        'TARGET_OUTRANKS',
+      ]);
+      expect((await api.user(otherMod.user.username)).suspended).toMatchObject({ reason: 'by the boss' });
+      expect((await api.post(`/users/${otherMod.user.username}/unsuspend`, {})).status).toBe(200);
     } finally {
       for (const policy of keys) await api.delete('/policies', policy);
     }

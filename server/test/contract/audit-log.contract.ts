@@ -89,6 +89,8 @@ export function describeAuditLogContract(adapter: string, open: () => Promise<Au
         ['target.kind', { target: { kind: 'planet' as 'user', id: 'x' } }],
         ['target.id', { target: { kind: 'user', id: 'x'.repeat(201) } }],
         ['reason', { reason: 'r'.repeat(501) }],
+        ['reason', { reason: 'lone \ud800 surrogate' }],
+        ['reason', { reason: 'nul \u0000 inside' }],
         ['details', { details: { blob: 'x'.repeat(5000) } }],
         ['details', { details: { when: new Date() as unknown as string } }],
       ];

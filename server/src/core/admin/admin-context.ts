@@ -52,6 +52,17 @@ export function rankOf(authz: Authorizer, userId: string): number {
   return index < 0 ? 0 : RANKS.length - index;
 }
 
+/**
+ * Suspending or lifting a suspension: admins (rank 2) may act on one another; anyone below acts only on
+ * those ranked lower (TARGET_OUTRANKS). The CLI's operator may act on anyone.
+ */
+export function requireOutranks(ctx: AdminContext, actor: Actor, targetId: string): void {
+  if (actor.id === CLI_ACTOR) return;
+  const mine = rankOf(ctx.authz, actor.id);
+  const theirs = rankOf(ctx.authz, targetId);
+  if (theirs > 0 && mine < 2 && theirs >= mine) throw new ParleyError('TARGET_OUTRANKS');
+}
+
 /** FORBIDDEN unless the actor may do `action` globally; the CLI's operator may do everything. */
 export function requireAllowed(ctx: AdminContext, actor: Actor, action: 'admin' | 'suspend'): void {
   if (actor.id === CLI_ACTOR) return;

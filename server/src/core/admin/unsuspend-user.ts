@@ -5,12 +5,16 @@ import {
   findTarget,
   nowIso,
   requireAllowed,
+  requireOutranks,
   toAdminUser,
   type Actor,
   type AdminContext,
 } from './admin-context.js';
 
-/** Lifts a suspension: the person may log in again (the sessions it ended stay ended). */
+/**
+ * Lifts a suspension: the person may log in again (the sessions it ended stay ended). The same rank
+ * rule as suspending: a moderator whom the policies let suspend cannot lift an admin's suspension.
+ */
 export async function unsuspendUser(
   ctx: AdminContext,
   actor: Actor,
@@ -19,6 +23,7 @@ export async function unsuspendUser(
 ): Promise<AdminUser> {
   requireAllowed(ctx, actor, 'suspend');
   const target = await findTarget(ctx, username);
+  requireOutranks(ctx, actor, target.id);
   const outcome = await ctx.store.unsuspendUser(target.id);
   if (outcome === 'no-user') throw new ParleyError('USER_NOT_FOUND');
   if (outcome === 'unsuspended') {

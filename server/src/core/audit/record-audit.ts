@@ -7,6 +7,7 @@ import {
 } from '../../ports/audit-log-store.js';
 import { hashAuditEntry } from './audit-hash.js';
 import { canonicalJson, NotCanonicalJsonError, type JsonValue } from './canonical-json.js';
+import { isWellFormed } from '../../../../protocol/message-text.js';
 
 /** Bounds of one entry: the log records decisions, not payloads. */
 export const AuditLimits = {
@@ -78,6 +79,10 @@ export function checkAuditRecord(record: AuditRecord): string {
   const reason = record.reason ?? '';
   if (typeof reason !== 'string' || reason.length > AuditLimits.REASON_MAX_CHARS)
     throw new InvalidAuditEntryError('reason', `must be text of at most ${AuditLimits.REASON_MAX_CHARS} characters`);
+  // A lone surrogate is stored as U+FFFD (and PostgreSQL refuses U+0000): the stored entry would no
+  // longer give the hash computed here, and verification would report an untouched entry as changed.
+  if (!isWellFormed(reason))
+    throw new InvalidAuditEntryError('reason', 'must be well-formed text (no lone surrogate, no U+0000)');
   if (
     record.details !== undefined &&
     (typeof record.details !== 'object' || record.details === null || Array.isArray(record.details))

@@ -19,6 +19,10 @@ const RANKS: Record<string, number> = {
   'room:member': 1,
 };
 
+/** The rank a room role gives (owner 3, moderator 2, member 1). */
+export const roomRoleRank = (role: string): number => RANKS[`room:${role}`] ?? 0;
+export const ROOM_OWNER_RANK = RANKS['room:owner']!;
+
 /** Someone's rank in a room: the highest of their global grants, room grants and membership role. */
 export function rankIn(
   ctx: CoreContext,

@@ -26,7 +26,7 @@ export async function banUser(
   room: string,
   request: { username: string; reason?: string | undefined },
 ): Promise<BanView> {
-  const { access, target } = await checkModeration(ctx, actor, room, request.username, 'ban');
+  const { access, target, targetMembership } = await checkModeration(ctx, actor, room, request.username, 'ban');
   if (access.room.kind === 'dm') throw new ParleyError('DM_MEMBERS_FIXED');
   const reason = request.reason ?? '';
   const at = new Date(ctx.clock.now()).toISOString();
@@ -40,7 +40,10 @@ export async function banUser(
   });
   if (event) {
     announceEvent(ctx, event, { userId: target.id, reason: 'banned', ...(reason === '' ? {} : { detail: reason }) });
-    announceRoomsChanged(ctx, [target.id], access.room.name);
+    // Their list of rooms changes only if they were in it. A private room they are not in does not
+    // exist for them: a pre-emptive ban there must not name it to them.
+    if (targetMembership || access.room.visibility === 'public')
+      announceRoomsChanged(ctx, [target.id], access.room.name);
     await auditModeration(ctx, actor, 'room.member.ban', { kind: 'user', id: target.id }, reason, {
       room: access.room.name,
     });

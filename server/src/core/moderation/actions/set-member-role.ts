@@ -7,11 +7,18 @@ import { ParleyError } from '../../errors.js';
 import { toUser } from '../../events.js';
 import { applyOrRefuse } from '../../messages/message-change.js';
 import { auditModeration } from '../audit-moderation.js';
+import { rankIn, roomRoleRank, ROOM_OWNER_RANK } from '../rank.js';
 
 /**
  * An owner gives a member a room role (owner, moderator or member): a `member_role` event. Only room
  * roles exist here — global roles are the admin API's. Demoting the last owner is LAST_OWNER (checked
  * under the room's lock); someone who is not a member is NOT_IN_ROOM.
+ *
+ * The policies say who may `manage`; the ladder says how far: nobody gives a role above their own rank
+ * (FORBIDDEN), nor changes the role of someone at or above it (TARGET_OUTRANKS) — except that owners
+ * manage fellow owners. With the default policies only owners manage and nothing changes; should an
+ * admin let room moderators `manage` (to change the topic, say), they still cannot make themselves or
+ * anyone else an owner, nor demote one.
  */
 export async function setMemberRole(
   ctx: CoreContext,
@@ -20,9 +27,15 @@ export async function setMemberRole(
   username: string,
   role: RoomRole,
 ): Promise<MemberView> {
-  const { room: found } = await accessRoom(ctx, actor, room, 'manage');
+  const { room: found, membership: mine } = await accessRoom(ctx, actor, room, 'manage');
   const target = await ctx.store.findUserByUsername(username);
   if (!target) throw new ParleyError('USER_NOT_FOUND');
+  const myRank = rankIn(ctx, actor.id, found.name, mine);
+  if (roomRoleRank(role) > myRank) throw new ParleyError('FORBIDDEN', 'Nobody gives a role above their own.');
+  if (target.id !== actor.id && myRank < ROOM_OWNER_RANK) {
+    const theirs = await ctx.store.findMembership(found.name, target.id);
+    if (theirs && roomRoleRank(theirs.role) >= myRank) throw new ParleyError('TARGET_OUTRANKS');
+  }
   const event = await applyOrRefuse(ctx, {
     kind: 'member_role',
     room: found.name,
