@@ -35,7 +35,12 @@ export function createComposerGuard(
     line.hidden = kind === '';
     line.dataset['kind'] = kind;
     line.textContent = text;
+    const wasBlocked = textarea.disabled;
     textarea.disabled = sendBtn.disabled = blocked;
+    // A disabled composer cannot take focus (the chat screen asks for it before a room is open):
+    // once it can be written in again, it takes the focus if nothing else holds it.
+    const idle = document.activeElement === null || document.activeElement === document.body;
+    if (wasBlocked && !blocked && idle) textarea.focus();
   }
 
   function render(room: string | null): void {
