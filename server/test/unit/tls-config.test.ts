@@ -61,7 +61,7 @@ it('without TLS, the default stays plain: no tls, no secure cookies', () => {
 it('never prints or serializes the key', () => {
   const config = loadConfig({ TLS_CERT: good.certPath, TLS_KEY: good.keyPath });
   expect(keyText.length).toBeGreaterThan(40);
-  for (const text of [JSON.stringify(config), inspect(config, { depth: 10 }), String(config.tls)]) {
+  for (const text of [JSON.stringify(config), inspect(config, { depth: 10 }), JSON.stringify(config.tls)]) {
     expect(text).not.toContain(keyText.slice(0, 40));
     expect(text).not.toContain('PRIVATE KEY');
   }
