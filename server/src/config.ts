@@ -315,7 +315,9 @@ export function loadConfig(
   checkMessageFits(config);
   if (config.env === 'production' && !config.cookieSecure) {
     // Without Secure, the refresh token and the device cookie would travel over plain HTTP.
-    throw new ConfigError('COOKIE_SECURE: must be true in production (serve Parley over HTTPS), or set TLS_CERT and TLS_KEY');
+    throw new ConfigError(
+      'COOKIE_SECURE: must be true in production (serve Parley over HTTPS), or set TLS_CERT and TLS_KEY',
+    );
   }
   if (config.redis && config.database.kind !== 'postgres') {
     throw new ConfigError('REDIS_URL: several nodes need one shared database; set DATABASE_URL=postgres://… too');
