@@ -8,13 +8,10 @@ import { request as httpsRequest } from 'node:https';
 const port = Number(process.env.PORT ?? 3000);
 const tls = (process.env.TLS_CERT ?? '') !== '';
 const request = tls ? httpsRequest : httpRequest;
-const req = request(
-  { host: '127.0.0.1', port, path: '/health', timeout: 4000, rejectUnauthorized: false },
-  (res) => {
-    res.resume();
-    process.exit(res.statusCode === 200 ? 0 : 1);
-  },
-);
+const req = request({ host: '127.0.0.1', port, path: '/health', timeout: 4000, rejectUnauthorized: false }, (res) => {
+  res.resume();
+  process.exit(res.statusCode === 200 ? 0 : 1);
+});
 req.on('timeout', () => req.destroy(new Error('timed out')));
 req.on('error', (error) => {
   console.error(`healthcheck: ${error.message}`);
