@@ -77,7 +77,10 @@ export const DEFAULT_ROOM = 'general';
 /** Builds a ready server that does not listen yet; main.ts and tests both start here. */
 export async function buildApp(config: Config & { jwtSecret: string }, deps: AppDeps): Promise<ParleyApp> {
   const trustProxy = parseTrustProxy(config.trustProxy);
+  // Under TLS_CERT/TLS_KEY the one server speaks HTTPS, and the gateway, attached to it, WSS: an
+  // https.Server is an http.Server to every caller (same events, same upgrade path).
   const http = Fastify({
+    ...(config.tls ? { https: config.tls.serverOptions() } : {}),
     loggerInstance: deps.logger,
     bodyLimit: config.httpBodyLimit,
     trustProxy,
@@ -268,13 +271,14 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       cleanup.start();
       const address = http.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
+      const scheme = config.tls ? 'https' : 'http';
       ownOrigins = new Set([
-        `http://localhost:${actualPort}`,
-        `http://127.0.0.1:${actualPort}`,
-        `http://[::1]:${actualPort}`,
+        `${scheme}://localhost:${actualPort}`,
+        `${scheme}://127.0.0.1:${actualPort}`,
+        `${scheme}://[::1]:${actualPort}`,
         `https://localhost:${actualPort}`,
       ]);
-      return `http://127.0.0.1:${actualPort}`;
+      return `${scheme}://127.0.0.1:${actualPort}`;
     },
     async close() {
       if (closed) return;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Limits } from '../../protocol/index.js';
 import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
+import { TlsConfigProblem, TlsFiles } from './tls-files.js';
 
 /**
  * Every option, read once from the environment and validated; an unknown or malformed value stops
@@ -61,9 +62,14 @@ const EnvSchema = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   /**
    * true: mark every cookie Secure, with the __Host-/__Secure- prefixes, and send HSTS (serve over
-   * HTTPS). Default false; production refuses to start without true.
+   * HTTPS). Default false, or true when TLS_CERT is set (false is then refused); production refuses
+   * to start without true.
    */
-  COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  /** PEM certificate file (chain after it) for native HTTPS and WSS. Default unset: plain HTTP. Needs TLS_KEY. */
+  TLS_CERT: z.string().min(1).optional(),
+  /** PEM private key file (unencrypted) of TLS_CERT. Default unset. Needs TLS_CERT. */
+  TLS_KEY: z.string().min(1).optional(),
   /** Trust X-Forwarded-* from this proxy (Fastify trustProxy: an IP, CIDR list or hop count). Default: trust none. */
   TRUST_PROXY: z.string().optional(),
   /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
@@ -171,7 +177,10 @@ export interface Config {
   bcryptCost: number;
   /** Explicit allow-list; undefined means "this server's own origins", computed once listening. */
   allowedOrigins: string[] | undefined;
+  /** Always true with `tls`: the cookie names and HSTS follow the scheme clients use. */
   cookieSecure: boolean;
+  /** Set: the server itself speaks HTTPS and WSS. */
+  tls: TlsFiles | undefined;
   trustProxy: string | undefined;
   logLevel: string;
   logFormat: LogFormat;
@@ -237,6 +246,10 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  const tls = loadTls(e.TLS_CERT, e.TLS_KEY);
+  if (tls && e.COOKIE_SECURE === 'false') {
+    throw new ConfigError('COOKIE_SECURE: false contradicts TLS_CERT (clients use HTTPS); unset it');
+  }
   const config: Config = {
     port: e.PORT,
     host: e.HOST,
@@ -257,7 +270,8 @@ export function loadConfig(
     sessionCacheMs: e.SESSION_CACHE_MS,
     bcryptCost: e.BCRYPT_COST,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : parseOrigins(e.ALLOWED_ORIGINS),
-    cookieSecure: e.COOKIE_SECURE === 'true',
+    cookieSecure: e.COOKIE_SECURE === 'true' || tls !== undefined,
+    tls,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV !== 'production' && stdoutIsTerminal ? 'pretty' : 'json'),
@@ -301,7 +315,9 @@ export function loadConfig(
   checkMessageFits(config);
   if (config.env === 'production' && !config.cookieSecure) {
     // Without Secure, the refresh token and the device cookie would travel over plain HTTP.
-    throw new ConfigError('COOKIE_SECURE: must be true in production (serve Parley over HTTPS)');
+    throw new ConfigError(
+      'COOKIE_SECURE: must be true in production (serve Parley over HTTPS), or set TLS_CERT and TLS_KEY',
+    );
   }
   if (config.redis && config.database.kind !== 'postgres') {
     throw new ConfigError('REDIS_URL: several nodes need one shared database; set DATABASE_URL=postgres://… too');
@@ -333,6 +349,15 @@ function checkMessageFits(config: Config): void {
         `${config.replyMaxBytes} bytes (half of WS_MAX_BUFFERED_BYTES, at most ${Limits.REPLY_MAX_BYTES}); ` +
         'lower MESSAGE_MAX_BYTES or raise WS_MAX_BUFFERED_BYTES',
     );
+  }
+}
+
+function loadTls(certPath: string | undefined, keyPath: string | undefined): TlsFiles | undefined {
+  try {
+    return TlsFiles.load(certPath, keyPath);
+  } catch (error) {
+    if (error instanceof TlsConfigProblem) throw new ConfigError(error.message);
+    throw error;
   }
 }
 

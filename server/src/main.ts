@@ -48,7 +48,13 @@ async function main(): Promise<void> {
   );
   const url = await app.listen();
   logger.info(
-    { url, database: config.database.kind, redis: config.redis !== undefined, env: config.env },
+    {
+      url,
+      database: config.database.kind,
+      redis: config.redis !== undefined,
+      tls: config.tls !== undefined,
+      env: config.env,
+    },
     'parley is listening',
   );
 
