@@ -81,6 +81,9 @@ export async function startParley(options: TargetOptions): Promise<Target> {
     BCRYPT_COST: String(options.bcryptCost),
     PUBLIC_DIR: join(ROOT, 'web/dist'),
     ...LIFTED_LIMITS,
+    // Metrics on, on a listener of their own, as an operator runs it, so every figure pays for them.
+    // PARLEY_BENCH_METRICS=off runs without them: the before/after figure of issue 15.
+    ...(process.env['PARLEY_BENCH_METRICS'] === 'off' ? {} : { METRICS_PORT: '0' }),
     ...(options.sqliteSynchronous ? { SQLITE_SYNCHRONOUS: options.sqliteSynchronous } : {}),
   };
   const nodes: ServerProcess[] = [];

@@ -31,6 +31,11 @@ import { healthRoutes } from './edge/http/health-routes.js';
 import { requireAuth } from './edge/http/require-auth.js';
 import { registerSecurityHeaders } from './edge/http/security-headers.js';
 import { Gateway } from './edge/ws/gateway.js';
+import { MetricsListener } from './edge/metrics-listener.js';
+import { countHttpResponses, metricsRoute } from './edge/http/metrics-routes.js';
+import { PromMetrics } from './adapters/metrics-prom.js';
+import { meteredBus, meteredLimits } from './adapters/metered.js';
+import { noMetrics } from './ports/metrics.js';
 import type { Bus } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
@@ -62,6 +67,8 @@ export interface ParleyApp {
   authz: Authorizer;
   gateway: Gateway;
   cleanup: CleanupJob;
+  /** Base URL of the METRICS_PORT listener once listening; undefined without one. */
+  readonly metricsUrl: string | undefined;
   /** Listens and returns the base URL (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<string>;
   /**
@@ -91,6 +98,16 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   // ...and this long for the headers, upgrades included.
   http.server.headersTimeout = 10_000;
 
+  // Metrics only when someone may read them (METRICS_PORT or METRICS_TOKEN); otherwise nothing is counted.
+  const prom = config.metrics ? new PromMetrics() : undefined;
+  const metrics = prom ?? noMetrics;
+  if (prom) {
+    countHttpResponses(http, prom);
+    deps = { ...deps, bus: meteredBus(deps.bus, deps.nodeId, prom), limits: meteredLimits(deps.limits, prom) };
+    prom.watchDependency('database', () => deps.store.ping());
+    if (deps.redisPing) prom.watchDependency('redis', deps.redisPing);
+  }
+
   await deps.store.ensureRoom(DEFAULT_ROOM, new Date(deps.clock.now()).toISOString());
 
   const newId = () => globalThis.crypto.randomUUID();
@@ -110,6 +127,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     presence: deps.presence,
     clock: deps.clock,
     logger: deps.logger,
+    metrics,
     nodeId: deps.nodeId,
     authz,
     limits: {
@@ -163,6 +181,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     endSessions: (ids) => core.endSessions(ids),
     closeSuspendedUser: (userId, ids) => core.closeSuspendedUser(userId, ids),
     newId,
+    metrics,
   });
   const accounts = new Accounts({
     store: deps.store,
@@ -187,6 +206,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     commonPasswords: deps.commonPasswords,
     dummyHash: await deps.hasher.hash(newId()),
     newId,
+    metrics,
   });
   const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock, config.jwtSecretPrevious);
   const authenticator = createAuthenticator(tokens, sessions, config.cookieSecure);
@@ -209,6 +229,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     ),
     maxSocketsPerUser: rl.wsMaxSocketsPerUser,
     clientIp: clientIpResolver(trustProxy),
+    metrics,
   });
   gateway.attach(http.server);
 
@@ -224,6 +245,12 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     maxAge: 600,
   });
   registerErrorHandling(http);
+  if (prom && config.metrics?.listener === undefined && config.metrics?.token !== undefined) {
+    metricsRoute(http, prom, config.metrics.token);
+  }
+  const metricsListener =
+    prom && config.metrics?.listener ? new MetricsListener(prom, config.metrics.token, deps.logger) : undefined;
+  let metricsUrl: string | undefined;
   healthRoutes(http, deps.store, deps.redisPing);
   authRoutes(http, {
     accounts,
@@ -266,8 +293,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     authz,
     gateway,
     cleanup,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen(port = config.port, host = config.host) {
       await http.listen({ port, host });
+      const listener = config.metrics?.listener;
+      if (metricsListener && listener) metricsUrl = await metricsListener.listen(listener.port, listener.host);
       cleanup.start();
       const address = http.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -287,6 +319,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       // Sockets first (each leaves its rooms, so presence is clean), then HTTP, then the stores.
       await gateway.close();
       await http.close();
+      await metricsListener?.close();
       authz.close();
       await deps.bus.close();
       await deps.presence.close();

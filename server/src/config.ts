@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Limits } from '../../protocol/index.js';
 import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 import { TlsConfigProblem, TlsFiles } from './tls-files.js';
+import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.js';
 
 /**
  * Every option, read once from the environment and validated; an unknown or malformed value stops
@@ -154,6 +155,8 @@ const EnvSchema = z.object({
   WS_MESSAGE_TIMEOUT_MS: count(10_000, 500, 300_000),
   /** Directory of the built web client. Default web/dist. */
   PUBLIC_DIR: z.string().default('web/dist'),
+  /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: see config-metrics.ts. */
+  ...MetricsEnv,
 });
 
 export interface Config {
@@ -200,6 +203,8 @@ export interface Config {
   wsMessageTimeoutMs: number;
   httpBodyLimit: number;
   publicDir: string;
+  /** Undefined: no metrics (GET /metrics is 404). */
+  metrics: MetricsConfig | undefined;
   rateLimits: {
     loginFreeFailures: number;
     loginMaxDelaySeconds: number;
@@ -286,6 +291,7 @@ export function loadConfig(
     wsMessageTimeoutMs: e.WS_MESSAGE_TIMEOUT_MS,
     httpBodyLimit: e.HTTP_BODY_LIMIT,
     publicDir: e.PUBLIC_DIR,
+    metrics: parseMetrics(e, e.PORT, e.NODE_ENV === 'production', (message) => new ConfigError(message)),
     rateLimits: {
       loginFreeFailures: e.RATE_LIMIT_LOGIN_FREE_FAILURES,
       loginMaxDelaySeconds: e.RATE_LIMIT_LOGIN_MAX_DELAY,
@@ -422,6 +428,7 @@ function checkSecret(config: Config): void {
           : undefined;
     if (problem) throw new ConfigError(`${name}: ${problem}`);
   }
+  if (config.metrics?.token !== undefined) secrets.push(['METRICS_TOKEN', config.metrics.token]);
   const given = secrets.filter(([, value]) => value !== undefined);
   for (let i = 0; i < given.length; i++) {
     for (let j = i + 1; j < given.length; j++) {

@@ -2,6 +2,7 @@ import { CloseCodes, type ClientFrame, type User } from '../../../protocol/index
 import type { Bus, BusEnvelope } from '../ports/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import { noMetrics, type Metrics, type SocketCloseReason } from '../ports/metrics.js';
 import type { Presence } from '../ports/presence.js';
 import type { Limit } from '../ports/rate-limiter.js';
 import type { SocketLike } from '../ports/socket.js';
@@ -39,6 +40,8 @@ export interface ChatCoreDeps {
   presence: Presence;
   clock: Clock;
   logger: Logger;
+  /** Default: counts nothing. */
+  metrics?: Metrics;
   nodeId: string;
   limits: ChatLimits;
   authz: Authorizer;
@@ -68,12 +71,13 @@ export class ChatCore {
   private readonly cleanups = new Set<Promise<void>>();
 
   constructor(deps: ChatCoreDeps) {
-    const hub = new LocalHub();
+    const metrics = deps.metrics ?? noMetrics;
+    const hub = new LocalHub(metrics);
     const fanOut = new FanOut(hub, deps.bus, deps.nodeId, deps.logger, deps.limits.reorderHoldMs);
     const presenceDiffs = new PresenceCoalescer(deps.limits.presenceCoalesceMs, (frame) =>
       fanOut.room(frame.room, serializeFrame(frame)),
     );
-    this.ctx = { ...deps, hub, fanOut, presenceDiffs, newId: () => globalThis.crypto.randomUUID() };
+    this.ctx = { ...deps, metrics, hub, fanOut, presenceDiffs, newId: () => globalThis.crypto.randomUUID() };
     fanOut.onEvict = (room, evict) => this.evict(room, evict);
     this.onSessionsEndedElsewhere = deps.onSessionsEndedElsewhere;
     this.admission = new FrameAdmission(deps.limits.frames);
@@ -93,6 +97,7 @@ export class ChatCore {
     );
     connection.whenEnded(() => this.ended(connection));
     this.ctx.hub.addConnection(connection);
+    this.ctx.metrics.socketOpened();
     const ended = this.endedSessions.get(sessionId);
     if (ended) {
       // Its session ended while the handshake was in flight: it never gets to say a word.
@@ -122,6 +127,7 @@ export class ChatCore {
 
   /** Handles one validated frame; frames of one connection take effect in order. */
   handle(connection: Connection, frame: ClientFrame): Promise<void> {
+    this.ctx.metrics.frameIn(frame.type);
     if (!this.admit(connection, frame.type === 'send' ? frame.clientMsgId : frame.type)) return Promise.resolve();
     return connection.enqueue(async () => {
       try {
@@ -137,8 +143,10 @@ export class ChatCore {
    * ends a socket that keeps sending garbage (1008).
    */
   refuseFrame(connection: Connection, message: string, ref: string | undefined, close: boolean): Promise<void> {
+    this.ctx.metrics.frameIn('invalid');
     if (!this.admit(connection, ref)) return Promise.resolve();
     return connection.enqueue(() => {
+      this.ctx.metrics.errorFrame('INVALID_FRAME');
       connection.send({ type: 'error', code: 'INVALID_FRAME', message, ...(ref === undefined ? {} : { ref }) });
       if (close) connection.close(CloseCodes.POLICY, 'too many invalid frames');
       return Promise.resolve();
@@ -202,12 +210,14 @@ export class ChatCore {
     const now = this.ctx.clock.now();
     const waitMs = this.admission.admit(connection, now);
     if (waitMs === 0) return true;
+    this.ctx.metrics.rateLimited('frames');
     if (connection.countViolation(now) >= this.ctx.limits.messageViolationsBeforeClose) {
       connection.close(CloseCodes.TOO_MANY_VIOLATIONS, 'too many rate-limit violations');
       return false;
     }
     // Answered at once, not in turn: the frames before it may still wait, and a flood must hear
     // "slow down" before anything else (`ref` says which frame was refused).
+    this.ctx.metrics.errorFrame('RATE_LIMITED');
     connection.send({
       type: 'error',
       code: 'RATE_LIMITED',
@@ -221,6 +231,8 @@ export class ChatCore {
   /** A connection ended: out of the hub at once, then out of its rooms after its frame in progress. */
   private ended(connection: Connection): void {
     this.ctx.hub.removeConnection(connection);
+    this.ctx.metrics.socketClosed(closeReason(connection.closeCode));
+    if (connection.closeCode === CloseCodes.SLOW_CONSUMER) this.ctx.metrics.slowConsumerClose();
     const cleanup = connection
       .afterWork(async () => {
         for (const room of [...connection.rooms]) await leaveRoom(this.ctx, connection, room);
@@ -277,6 +289,7 @@ export class ChatCore {
     const room = 'room' in frame ? { room: frame.room } : {};
     const error = asParleyError(failure) ?? failure;
     if (isParleyError(error)) {
+      this.ctx.metrics.errorFrame(error.code);
       connection.send({
         type: 'error',
         code: error.code,
@@ -289,6 +302,7 @@ export class ChatCore {
       return;
     }
     this.ctx.logger.error({ err: error, frameType: frame.type }, 'frame handling failed');
+    this.ctx.metrics.errorFrame('INTERNAL');
     connection.send({ type: 'error', code: 'INTERNAL', message: 'Something went wrong on our side.', ref });
   }
 
@@ -347,6 +361,30 @@ export class ChatCore {
         connection.close(CloseCodes.SESSION_ENDED, 'session ended');
       }
     }
+  }
+}
+
+/** The close code we sent, as a bounded label (undefined: the peer or the link ended it). */
+function closeReason(code: number | undefined): SocketCloseReason {
+  switch (code) {
+    case undefined:
+      return 'peer';
+    case CloseCodes.GOING_AWAY:
+      return 'going_away';
+    case CloseCodes.POLICY:
+      return 'policy';
+    case CloseCodes.TOO_BIG:
+      return 'too_big';
+    case CloseCodes.SESSION_ENDED:
+      return 'session_ended';
+    case CloseCodes.BANNED:
+      return 'banned';
+    case CloseCodes.SLOW_CONSUMER:
+      return 'slow_consumer';
+    case CloseCodes.TOO_MANY_VIOLATIONS:
+      return 'too_many_violations';
+    default:
+      return 'other';
   }
 }
 

@@ -30,6 +30,8 @@ export class Connection {
   private waiting = 0;
   private violations: number[] = [];
   private closed = false;
+  /** The close code we sent, or undefined when the peer (or the link) ended the connection. */
+  private closedWith: number | undefined;
   private onEnded: (() => void) | undefined;
 
   /**
@@ -52,6 +54,11 @@ export class Connection {
   /** Bytes written to the socket and not yet sent. */
   get bufferedBytes(): number {
     return this.socket.bufferedAmount;
+  }
+
+  /** The code we closed the connection with; undefined while open and when the peer ended it. */
+  get closeCode(): number | undefined {
+    return this.closedWith;
   }
 
   /** Called once when the connection ends, whoever ended it. */
@@ -145,6 +152,7 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.closedWith = code;
     this.socket.close(code, reason);
     this.onEnded?.();
   }

@@ -1,6 +1,7 @@
 import type { Bus } from '../ports/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { Presence } from '../ports/presence.js';
 import type { Limit } from '../ports/rate-limiter.js';
 import type { Store } from '../ports/store.js';
@@ -50,6 +51,8 @@ export interface CoreContext {
   presence: Presence;
   clock: Clock;
   logger: Logger;
+  /** What happens, counted (noMetrics when the node exposes none). */
+  metrics: Metrics;
   nodeId: string;
   limits: ChatLimits;
   /** The policies (Casbin): every room decision goes through `accessRoom`, which asks it. */

@@ -1,3 +1,4 @@
+import { noMetrics, type Metrics } from '../ports/metrics.js';
 import { outgoingBatch, type OutgoingFrame } from '../ports/socket.js';
 import type { Connection, RoomDelivery } from './connection.js';
 
@@ -14,6 +15,8 @@ interface RoomEvent {
   frame: OutgoingFrame;
   seq: number | undefined;
   personal: PersonalFrame | undefined;
+  /** When the event reached the hub (performance.now()), only when the fan-out is timed; else 0. */
+  at: number;
 }
 
 /**
@@ -33,6 +36,8 @@ export class LocalHub {
   private readonly all = new Set<Connection>();
   private pending = new Map<string, RoomEvent[]>();
   private flushScheduled = false;
+
+  constructor(private readonly metrics: Metrics = noMetrics) {}
 
   addConnection(connection: Connection): void {
     this.all.add(connection);
@@ -59,7 +64,7 @@ export class LocalHub {
   broadcast(room: string, frame: OutgoingFrame, seq: number | undefined, personal?: PersonalFrame): void {
     let events = this.pending.get(room);
     if (!events) this.pending.set(room, (events = []));
-    events.push({ frame, seq, personal });
+    events.push({ frame, seq, personal, at: this.metrics.timesFanOut ? performance.now() : 0 });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flush());
@@ -113,6 +118,18 @@ export class LocalHub {
     } else {
       for (const connection of members) if (!personal.has(connection)) connection.deliver(room, shared, events);
     }
+    this.count(events, members.size);
+  }
+
+  /**
+   * Once per room flush, never per socket: the durable events (with a seq) times the sockets of the
+   * room, and the wait of the oldest event (the first) until the last write.
+   */
+  private count(events: RoomEvent[], sockets: number): void {
+    let durable = 0;
+    for (const event of events) if (event.seq !== undefined) durable++;
+    if (durable > 0 && sockets > 0) this.metrics.deliveries(durable * sockets);
+    if (this.metrics.timesFanOut) this.metrics.fanOutSeconds((performance.now() - events[0]!.at) / 1000);
   }
 
   /** A connection with its own copy of some events: its ack for its message, or nothing for its typing. */

@@ -1,5 +1,6 @@
 import type { User } from '../../../../protocol/index.js';
 import type { Clock } from '../../ports/clock.js';
+import { noMetrics, type Metrics } from '../../ports/metrics.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import type { Store, StoredUser } from '../../ports/store.js';
 import { ParleyError, refusedWith } from '../errors.js';
@@ -27,11 +28,17 @@ export interface AccountsDeps {
   /** A hash of a random secret at the configured cost: compared against when the user is unknown. */
   dummyHash: string;
   newId(): string;
+  /** Counts login outcomes; default nothing. */
+  metrics?: Metrics;
 }
 
 /** Registration, login and password changes. Tokens and cookies are the edge's business. */
 export class Accounts {
-  constructor(private readonly deps: AccountsDeps) {}
+  private readonly metrics: Metrics;
+
+  constructor(private readonly deps: AccountsDeps) {
+    this.metrics = deps.metrics ?? noMetrics;
+  }
 
   async register(username: string, password: string, ip: string): Promise<User> {
     await this.deps.throttle.beforeRegister(ip);
@@ -65,15 +72,18 @@ export class Accounts {
     // Unknown users count too, so the throttle's answers tell nothing about who exists.
     const matches = await this.checkPassword(username, device.ip, deviceNonce, password, found?.passwordHash);
     if (!found || !matches) {
+      this.metrics.login('failure');
       if (found) await this.deps.securityLog.record('login_failed', found.id, null, device);
       throw new ParleyError('INVALID_CREDENTIALS');
     }
     // Only after the password: a wrong one must not learn that the account is suspended.
     if (found.suspension) {
+      this.metrics.login('failure');
       await this.deps.securityLog.record('login_failed', found.id, null, device);
       throw refusedWith('ACCOUNT_SUSPENDED', { reason: found.suspension.reason });
     }
     const issued = await this.deps.sessions.open(toUser(found), device);
+    this.metrics.login('success');
     await this.deps.securityLog.record('login_succeeded', found.id, issued.session.id, device);
     return issued;
   }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { User } from '../../../../protocol/index.js';
 import type { Clock } from '../../ports/clock.js';
+import { noMetrics, type Metrics } from '../../ports/metrics.js';
 import type { SessionScope, Store, StoredSession } from '../../ports/store.js';
 import { ParleyError, refusedWith } from '../errors.js';
 import { toUser } from '../events.js';
@@ -27,6 +28,8 @@ export interface SessionsDeps {
   /** Closes every socket of a suspended user with 4403, on every node (ChatCore.closeSuspendedUser). */
   closeSuspendedUser(userId: string, revokedSessionIds: string[]): void;
   newId(): string;
+  /** Counts revocations and refresh-token reuse; default nothing. */
+  metrics?: Metrics;
 }
 
 /** What a login or a refresh hands the edge to turn into tokens and cookies. */
@@ -57,9 +60,11 @@ const TOUCH_INTERVAL_MS = 60_000;
  */
 export class Sessions {
   private readonly cache: LiveSessionCache;
+  private readonly metrics: Metrics;
 
   constructor(private readonly deps: SessionsDeps) {
     this.cache = new LiveSessionCache(deps.limits.liveSessionCacheMs ?? 0);
+    this.metrics = deps.metrics ?? noMetrics;
   }
 
   async open(user: User, device: DeviceContext): Promise<IssuedSession> {
@@ -203,6 +208,7 @@ export class Sessions {
   ): Promise<string[]> {
     const revoked = await this.deps.store.revokeSessions(scope, iso(this.deps.clock.now()), reason);
     this.cache.forget(revoked);
+    if (revoked.length > 0) this.metrics.revocation(reason, revoked.length);
     if (revoked.length > 0) this.deps.endSessions(revoked);
     const kind = reason === 'logout' ? 'logout' : 'session_revoked';
     // One event per ended session, naming that session (the device fields say where it was ended from).
@@ -217,6 +223,7 @@ export class Sessions {
   async endForSuspension(userId: string, device: Omit<DeviceContext, 'fingerprintHash'>): Promise<string[]> {
     const revoked = await this.deps.store.revokeSessions({ userId }, iso(this.deps.clock.now()), 'account_suspended');
     this.cache.forget(revoked);
+    if (revoked.length > 0) this.metrics.revocation('account_suspended', revoked.length);
     // Whatever was revoked now: a socket may outlive its session, and a login may have raced us.
     this.deps.closeSuspendedUser(userId, revoked);
     for (const id of revoked) await this.deps.securityLog.record('session_revoked', userId, id, device);
@@ -230,6 +237,7 @@ export class Sessions {
   }
 
   private async reuseDetected(familyId: string, session: StoredSession, device: DeviceContext): Promise<never> {
+    this.metrics.refreshReuse();
     await this.deps.securityLog.record('refresh_token_reused', session.userId, session.id, device);
     await this.revoke({ familyId }, 'refresh_token_reused', session.userId, device);
     throw new ParleyError('REFRESH_TOKEN_REUSED');

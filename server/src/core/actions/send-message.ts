@@ -38,6 +38,7 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   const mentions = await resolveMentions(ctx, frame.room, text);
 
   let result;
+  const startedAt = performance.now();
   try {
     result = await ctx.store.appendMessage({
       id: ctx.newId(),
@@ -57,6 +58,7 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
     ctx.logger.error({ err: error, room: frame.room }, 'storing a message failed');
     throw new ParleyError('STORE_UNAVAILABLE');
   }
+  ctx.metrics.storeAppendSeconds((performance.now() - startedAt) / 1000);
   if (result.status === 'no-room') throw new ParleyError('ROOM_NOT_FOUND');
   // Removed from the room (on any node) after this socket joined it: nothing was stored.
   if (result.status === 'not-member') throw new ParleyError('NOT_IN_ROOM');
@@ -70,10 +72,12 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   // A reply carries the quote the store read in the append's transaction.
   const message = toMessage(result.message);
   const ack = encodeFrame({ type: 'ack', clientMsgId: frame.clientMsgId, message });
+  ctx.metrics.ack();
   if (result.status === 'duplicate') {
     connection.sendFrame(outgoingFrame(ack));
     return;
   }
+  ctx.metrics.messageStored();
   // The ack takes the place of the sender's copy, so it reaches the sender in seq order too.
   const personal = { connection, frame: outgoingFrame(ack) };
   ctx.fanOut.room(frame.room, serializeFrame({ type: 'message', message }), message.seq, personal);

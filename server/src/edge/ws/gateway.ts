@@ -6,6 +6,7 @@ import type { ChatCore } from '../../core/chat-core.js';
 import { ParleyError, asParleyError, rateLimited } from '../../core/errors.js';
 import type { Limit } from '../../ports/rate-limiter.js';
 import type { Logger } from '../../ports/logger.js';
+import { noMetrics, type Metrics } from '../../ports/metrics.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import { WS_VERSION, checkUpgradeRequest, readHandshake } from './handshake.js';
 import { MessageDeadline } from './message-deadline.js';
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   upgradeLimit: Limit;
   maxSocketsPerUser: number;
   clientIp(request: IncomingMessage): string;
+  /** Counts refused upgrades; default nothing. */
+  metrics?: Metrics;
 }
 
 interface Liveness {
@@ -70,7 +73,7 @@ export class Gateway {
       socket.on('error', () => socket.destroy());
       this.upgrade(request, socket, head).catch((error: unknown) => {
         this.options.logger.error({ err: error }, 'upgrade failed');
-        refuse(socket, 500, 'INTERNAL');
+        this.refuse(socket, 500, 'INTERNAL');
       });
     });
   }
@@ -109,8 +112,8 @@ export class Gateway {
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
-    if (path !== WS_PATH) return refuse(socket, 404, 'NOT_FOUND');
-    if (this.closing) return refuse(socket, 503, 'SHUTTING_DOWN');
+    if (path !== WS_PATH) return this.refuse(socket, 404, 'NOT_FOUND');
+    if (this.closing) return this.refuse(socket, 503, 'SHUTTING_DOWN');
     let identity;
     try {
       const allowance = await this.options.upgradeLimit.consume(this.options.clientIp(request));
@@ -125,12 +128,17 @@ export class Gateway {
       }
     } catch (failure) {
       const error = asParleyError(failure);
-      if (error) return refuse(socket, error.status, error.code, error.message, error.retryAfter);
+      if (error) return this.refuse(socket, error.status, error.code, error.message, error.retryAfter);
       throw failure;
     }
     if (socket.destroyed) return;
-    if (this.closing) return refuse(socket, 503, 'SHUTTING_DOWN');
+    if (this.closing) return this.refuse(socket, 503, 'SHUTTING_DOWN');
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, identity.user, identity.sessionId));
+  }
+
+  private refuse(socket: Duplex, status: number, code: ErrorCode, message?: string, retryAfter?: number): void {
+    (this.options.metrics ?? noMetrics).connectRefused(code);
+    refuse(socket, status, code, message, retryAfter);
   }
 
   private accept(ws: WebSocket, user: Parameters<ChatCore['connect']>[1], sessionId: string): void {
