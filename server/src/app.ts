@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
-import { errorBody } from '../../protocol/index.js';
+import { ErrorBodySchema, errorBody } from '../../protocol/index.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts/accounts.js';
 import { SecurityLog } from './core/accounts/security-log.js';
@@ -29,8 +29,12 @@ import type { AdminContext } from './core/admin/admin-context.js';
 import { registerErrorHandling } from './edge/http/errors.js';
 import { healthRoutes } from './edge/http/health-routes.js';
 import { requireAuth } from './edge/http/require-auth.js';
+import { routeSchema } from './edge/http/route-schema.js';
 import { registerSecurityHeaders } from './edge/http/security-headers.js';
 import { Gateway } from './edge/ws/gateway.js';
+import { registerApiDocs } from './edge/docs/api-docs.js';
+import { collectRoutes, type RegisteredRoute } from './edge/docs/route-list.js';
+import { cookieNames } from './edge/auth/cookies.js';
 import type { Bus } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
@@ -54,6 +58,8 @@ export interface AppDeps {
   closeExtras?: () => Promise<void>;
   /** How often the policies reload from the store whatever the bus says (default 30 s). */
   authzReloadMs?: number;
+  /** Tests only: runs before any plugin or route, so its hooks see every route (test/helpers/server.ts). */
+  instrument?: (http: FastifyInstance) => void;
 }
 
 export interface ParleyApp {
@@ -62,6 +68,8 @@ export interface ParleyApp {
   authz: Authorizer;
   gateway: Gateway;
   cleanup: CleanupJob;
+  /** Every route registered (for the test that checks the OpenAPI document lists them all). */
+  routes: readonly RegisteredRoute[];
   /** Listens and returns the base URL (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<string>;
   /**
@@ -87,6 +95,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   // ...and this long for the headers, upgrades included.
   http.server.headersTimeout = 10_000;
+  const routes = collectRoutes(http);
+  deps.instrument?.(http);
 
   await deps.store.ensureRoom(DEFAULT_ROOM, new Date(deps.clock.now()).toISOString());
 
@@ -221,6 +231,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     maxAge: 600,
   });
   registerErrorHandling(http);
+  await registerApiDocs(http, { fingerprintCookie: cookieNames(config.cookieSecure).fingerprint });
   healthRoutes(http, deps.store, deps.redisPing);
   authRoutes(http, {
     accounts,
@@ -247,7 +258,12 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     },
   };
   await http.register(adminRoutes(admin, auth), { prefix: ADMIN_PREFIX });
-  http.get('/api/v1/ws', (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
+  const wsDoc = routeSchema({
+    tag: 'websocket',
+    summary: 'The WebSocket endpoint: upgrade here (frames: /api/v1/asyncapi.json); plain GET is refused.',
+    response: { 426: ErrorBodySchema },
+  });
+  http.get('/api/v1/ws', { schema: wsDoc }, (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
 
   const publicDir = resolve(config.publicDir);
   if (existsSync(resolve(publicDir, 'index.html'))) {
@@ -263,6 +279,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     authz,
     gateway,
     cleanup,
+    routes,
     async listen(port = config.port, host = config.host) {
       await http.listen({ port, host });
       cleanup.start();
