@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { routeSchema, SECURITY } from '../http/route-schema.js';
+import { OPTIONAL_BODY, routeSchema, SECURITY } from '../http/route-schema.js';
 import { asyncApiDocument } from './asyncapi.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
@@ -52,7 +52,7 @@ export async function registerApiDocs(app: FastifyInstance, options: { fingerpri
       },
     },
     transform: createJsonSchemaTransform({ skipList: [] }),
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => markOptionalBodies(jsonSchemaTransformObject(input)),
   });
 
   const styleHashes = swaggerUiStyleHashes();
@@ -79,6 +79,19 @@ export async function registerApiDocs(app: FastifyInstance, options: { fingerpri
     },
     () => (asyncApi ??= asyncApiDocument(API_VERSION)),
   );
+}
+
+type Operation = { requestBody?: { required?: boolean } } & Record<string, unknown>;
+
+/** Turns route-schema.ts's mark into `requestBody.required: false`, and drops the mark. */
+function markOptionalBodies<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const operation of Object.values(paths).flatMap((methods) => Object.values(methods))) {
+    if (operation[OPTIONAL_BODY] !== true) continue;
+    delete operation[OPTIONAL_BODY];
+    if (operation.requestBody) operation.requestBody.required = false;
+  }
+  return document;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface RegisteredRoute {
 export function collectRoutes(app: FastifyInstance): RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
-    const hidden = (route.schema)?.hide === true;
+    const hidden = route.schema?.hide === true;
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
   });
   return routes;

@@ -35,7 +35,7 @@ import { validate } from './validate.js';
 
 export const ADMIN_PREFIX = '/api/v1/admin';
 
-const doc = (summary: string, rest: Pick<RouteDoc, 'params' | 'body' | 'querystring' | 'response'>) =>
+const doc = (summary: string, rest: Pick<RouteDoc, 'params' | 'body' | 'optionalBody' | 'querystring' | 'response'>) =>
   routeSchema({ tag: 'admin', summary, auth: true, ...rest });
 const UserAnswer = z.object({ user: AdminUserSchema });
 const docs = {
@@ -48,6 +48,7 @@ const docs = {
   revoke: doc('Revoke a global role (a body with a reason is optional).', {
     params: AdminRoleParams,
     body: RevokeRoleBody,
+    optionalBody: true,
     response: { 200: UserAnswer },
   }),
   suspend: doc('Suspend an account and end its sessions.', {
@@ -58,6 +59,7 @@ const docs = {
   unsuspend: doc('Lift a suspension (a body with a reason is optional).', {
     params: AdminUserParams,
     body: UnsuspendBody,
+    optionalBody: true,
     response: { 200: UserAnswer },
   }),
   policies: doc('The policies and the role grants.', { response: { 200: AdminPoliciesSchema } }),

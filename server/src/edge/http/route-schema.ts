@@ -15,6 +15,8 @@ export interface RouteDoc {
   /** A bearer access token and the fingerprint cookie it is bound to. */
   auth?: boolean;
   body?: z.ZodType;
+  /** The route reads a missing body as empty (`request.body ?? {}`); a body that accepts undefined is optional anyway. */
+  optionalBody?: boolean;
   params?: z.ZodType;
   querystring?: z.ZodType;
   response: Record<number, z.ZodType>;
@@ -22,6 +24,12 @@ export interface RouteDoc {
 
 /** The names of the security schemes in the document (api-docs.ts declares them). */
 export const SECURITY = { bearer: 'bearerAuth', fingerprint: 'fingerprintCookie' } as const;
+
+/**
+ * Marks an operation whose body may be left out: @fastify/swagger calls every body required, and
+ * api-docs.ts turns this mark into `requestBody.required: false`.
+ */
+export const OPTIONAL_BODY = 'x-parley-optional-body';
 
 /** An answer without a body (204). */
 export const NoContent = z.null().describe('No content.');
@@ -32,6 +40,9 @@ export function routeSchema(doc: RouteDoc): FastifySchema {
     summary: doc.summary,
     ...(doc.description === undefined ? {} : { description: doc.description }),
     ...(doc.body === undefined ? {} : { body: doc.body }),
+    ...(doc.body !== undefined && (doc.optionalBody === true || doc.body.safeParse(undefined).success)
+      ? { [OPTIONAL_BODY]: true }
+      : {}),
     ...(doc.params === undefined ? {} : { params: doc.params }),
     ...(doc.querystring === undefined ? {} : { querystring: doc.querystring }),
     ...(doc.auth ? { security: [{ [SECURITY.bearer]: [], [SECURITY.fingerprint]: [] }] } : {}),
