@@ -70,7 +70,7 @@ export function checkApiResponses(app: FastifyInstance, mismatches: ResponseMism
   let check: ReturnType<typeof responseChecker> | undefined;
   app.addHook('onSend', (request, reply, payload, done) => {
     const route = request.routeOptions.url;
-    const hidden = (request.routeOptions.schema)?.hide === true;
+    const hidden = request.routeOptions.schema?.hide === true;
     if (route === undefined || hidden || request.method === 'HEAD' || request.method === 'OPTIONS') {
       done(null, payload);
       return;
