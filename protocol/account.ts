@@ -3,6 +3,7 @@
  * profile a signed-in person may read of anyone (what a member already sees, plus when they joined).
  */
 import { z } from 'zod';
+import { UserSchema } from './events.js';
 import { Limits } from './limits.js';
 
 /** `POST /api/v1/auth/password`. Generous bounds: the length rules are the core's, with their own codes. */
@@ -20,9 +21,26 @@ export const UserProfileParams = z.strictObject({ username: z.string().regex(Lim
  * A person as anyone signed in may see them: the User of every frame, and when the account was made
  * (ISO 8601). Never sessions, devices, addresses or anything else about the account.
  */
-export interface UserProfile {
-  id: string;
-  username: string;
-  color: string;
-  createdAt: string;
-}
+export const UserProfileSchema = UserSchema.extend({ createdAt: z.string() });
+export type UserProfile = z.infer<typeof UserProfileSchema>;
+
+/** One of my live sessions, as `GET /api/v1/auth/sessions` lists them (`current`: the one asking). */
+export const SessionViewSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  ip: z.string(),
+  userAgent: z.string(),
+  current: z.boolean(),
+});
+
+/** One of my security events (`GET /api/v1/me/security-events`), newest first. */
+export const SecurityEventViewSchema = z.object({
+  id: z.number().int().optional(),
+  kind: z.string(),
+  at: z.string(),
+  ip: z.string(),
+  userAgent: z.string(),
+  sessionId: z.string().nullable(),
+});

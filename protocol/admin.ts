@@ -87,50 +87,53 @@ export type Policy = z.infer<typeof PolicyBody>;
 export const PermissionCheckBody = z.strictObject({ username: Username, domain: CheckDomain, action: Action });
 
 /** A user as an admin sees them. */
-export interface AdminUser {
-  id: string;
-  username: string;
-  createdAt: string;
+export const AdminUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  createdAt: z.string(),
   /** Global roles granted (besides `user`, which everyone is). */
-  roles: string[];
-  suspended?: { at: string; reason: string };
-}
+  roles: z.array(z.string()),
+  suspended: z.object({ at: z.string(), reason: z.string() }).optional(),
+});
+export type AdminUser = z.infer<typeof AdminUserSchema>;
 
-export interface AdminUserPage {
-  users: AdminUser[];
+export const AdminUserPageSchema = z.object({
+  users: z.array(AdminUserSchema),
   /** Pass as `after` for the next page; absent on the last one. */
-  next?: string;
-}
+  next: z.string().optional(),
+});
+export type AdminUserPage = z.infer<typeof AdminUserPageSchema>;
 
 /** A role held by a subject in a domain: a user's grant (with their name) or a role link. */
-export interface AdminGrant {
-  subject: string;
-  user?: { id: string; username: string };
-  role: string;
-  domain: string;
-}
+export const AdminGrantSchema = z.object({
+  subject: z.string(),
+  user: z.object({ id: z.string(), username: z.string() }).optional(),
+  role: z.string(),
+  domain: z.string(),
+});
+export type AdminGrant = z.infer<typeof AdminGrantSchema>;
 
-export interface AdminPolicies {
-  policies: Policy[];
-  grants: AdminGrant[];
-}
+export const AdminPoliciesSchema = z.object({ policies: z.array(PolicyBody), grants: z.array(AdminGrantSchema) });
+export type AdminPolicies = z.infer<typeof AdminPoliciesSchema>;
 
-export interface AdminAuditEntry {
-  position: number;
-  at: string;
+export const AdminAuditEntrySchema = z.object({
+  position: z.number().int(),
+  at: z.string(),
   /** A user id, or `cli`; `actorName` when the id names a user. */
-  actor: string;
-  actorName?: string;
-  action: string;
-  target: { kind: string; id: string };
-  reason: string;
-  details: Record<string, unknown>;
-  hash: string;
-}
+  actor: z.string(),
+  actorName: z.string().optional(),
+  action: z.string(),
+  target: z.object({ kind: z.string(), id: z.string() }),
+  reason: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+export type AdminAuditEntry = z.infer<typeof AdminAuditEntrySchema>;
 
-export interface AdminAuditPage {
+export const AdminAuditPageSchema = z.object({
   /** Newest first. */
-  entries: AdminAuditEntry[];
+  entries: z.array(AdminAuditEntrySchema),
   /** Pass as `before` for the next (older) page; absent on the last one. */
-  next?: number;
-}
+  next: z.number().int().optional(),
+});
+export type AdminAuditPage = z.infer<typeof AdminAuditPageSchema>;

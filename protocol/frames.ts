@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Limits } from './limits.js';
 import { isWellFormed } from './message-text.js';
 import { ERROR_CODE_LIST } from './errors.js';
-import { RoomEventSchema, RoomRoleSchema, UserSchema, VisibilitySchema, type User } from './events.js';
+import { RoomEventSchema, RoomRoleSchema, UserSchema, VisibilitySchema } from './events.js';
 
 export { UserSchema, type User } from './events.js';
 
@@ -297,11 +297,12 @@ export const OpenDmBody = z.union([
 export const ReadBody = z.strictObject({ seq });
 
 /** The answer to login and to refresh. */
-export interface LoginResponse {
-  accessToken: string;
-  accessTokenExpiresAt: string;
+export const LoginResponseSchema = z.object({
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.string(),
   /** Also set as an HttpOnly cookie (Path=/api/v1/auth); browsers need not keep it. */
-  refreshToken: string;
-  refreshTokenExpiresAt: string;
-  user: User;
-}
+  refreshToken: z.string(),
+  refreshTokenExpiresAt: z.string(),
+  user: UserSchema,
+});
+export type LoginResponse = z.infer<typeof LoginResponseSchema>;

@@ -11,3 +11,4 @@ export * from './excerpt.js';
 export * from './message-text.js';
 export * from './moderation.js';
 export * from './admin.js';
+export * from './http.js';

@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
-import { errorBody } from '../../protocol/index.js';
+import { ErrorBodySchema, errorBody } from '../../protocol/index.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts/accounts.js';
 import { SecurityLog } from './core/accounts/security-log.js';
@@ -29,6 +29,7 @@ import type { AdminContext } from './core/admin/admin-context.js';
 import { registerErrorHandling } from './edge/http/errors.js';
 import { healthRoutes } from './edge/http/health-routes.js';
 import { requireAuth } from './edge/http/require-auth.js';
+import { routeSchema } from './edge/http/route-schema.js';
 import { registerSecurityHeaders } from './edge/http/security-headers.js';
 import { Gateway } from './edge/ws/gateway.js';
 import { MetricsListener } from './edge/metrics-listener.js';
@@ -36,6 +37,9 @@ import { countHttpResponses, metricsRoute } from './edge/http/metrics-routes.js'
 import { PromMetrics } from './adapters/metrics-prom.js';
 import { meteredBus, meteredLimits } from './adapters/metered.js';
 import { noMetrics } from './ports/metrics.js';
+import { registerApiDocs } from './edge/docs/api-docs.js';
+import { collectRoutes, type RegisteredRoute } from './edge/docs/route-list.js';
+import { cookieNames } from './edge/auth/cookies.js';
 import type { Bus } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
@@ -59,6 +63,8 @@ export interface AppDeps {
   closeExtras?: () => Promise<void>;
   /** How often the policies reload from the store whatever the bus says (default 30 s). */
   authzReloadMs?: number;
+  /** Tests only: runs before any plugin or route, so its hooks see every route (test/helpers/server.ts). */
+  instrument?: (http: FastifyInstance) => void;
 }
 
 export interface ParleyApp {
@@ -69,6 +75,8 @@ export interface ParleyApp {
   cleanup: CleanupJob;
   /** Base URL of the METRICS_PORT listener once listening; undefined without one. */
   readonly metricsUrl: string | undefined;
+  /** Every route registered (for the test that checks the OpenAPI document lists them all). */
+  routes: readonly RegisteredRoute[];
   /** Listens and returns the base URL (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<string>;
   /**
@@ -97,6 +105,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   // ...and this long for the headers, upgrades included.
   http.server.headersTimeout = 10_000;
+  const routes = collectRoutes(http);
+  deps.instrument?.(http);
 
   // Metrics only when someone may read them (METRICS_PORT or METRICS_TOKEN); otherwise nothing is counted.
   const prom = config.metrics ? new PromMetrics() : undefined;
@@ -245,6 +255,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     maxAge: 600,
   });
   registerErrorHandling(http);
+  // Before every route: the document collects routes as they are added.
+  await registerApiDocs(http, { fingerprintCookie: cookieNames(config.cookieSecure).fingerprint });
   if (prom && config.metrics?.listener === undefined && config.metrics?.token !== undefined) {
     metricsRoute(http, prom, config.metrics.token);
   }
@@ -277,7 +289,12 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     },
   };
   await http.register(adminRoutes(admin, auth), { prefix: ADMIN_PREFIX });
-  http.get('/api/v1/ws', (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
+  const wsDoc = routeSchema({
+    tag: 'websocket',
+    summary: 'The WebSocket endpoint: upgrade here (frames: /api/v1/asyncapi.json); plain GET is refused.',
+    response: { 426: ErrorBodySchema },
+  });
+  http.get('/api/v1/ws', { schema: wsDoc }, (_request, reply) => reply.status(426).send(errorBody('UPGRADE_REQUIRED')));
 
   const publicDir = resolve(config.publicDir);
   if (existsSync(resolve(publicDir, 'index.html'))) {
@@ -296,6 +313,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     get metricsUrl() {
       return metricsUrl;
     },
+    routes,
     async listen(port = config.port, host = config.host) {
       await http.listen({ port, host });
       const listener = config.metrics?.listener;

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { PasswordHasher } from '../../src/ports/password-hasher.js';
 import { systemClock } from '../../src/ports/clock.js';
+import { checkApiResponses, type ResponseMismatch } from './openapi-check.js';
 
 export interface TestServer {
   app: ParleyApp;
@@ -22,6 +23,8 @@ export interface TestServer {
   dataDir: string;
   /** Every log line the server wrote, as raw JSON text. */
   logs: string[];
+  /** Answers that did not match the OpenAPI document; close() fails when there are any. */
+  responseMismatches: ResponseMismatch[];
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       callback();
     },
   });
+  const responseMismatches: ResponseMismatch[] = [];
   const adapters = await selectAdapters(config);
   const app = await buildApp(
     { ...config, jwtSecret },
@@ -95,6 +99,8 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       logger: createLogger(config.logLevel, sink),
       commonPasswords: loadCommonPasswords(),
       nodeId: randomUUID(),
+      // Every answer a test receives is checked against the OpenAPI document (issue 15).
+      instrument: (http) => checkApiResponses(http, responseMismatches),
     },
   );
   const url = await app.listen(options.port ?? 0, '127.0.0.1');
@@ -106,9 +112,14 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     config: { ...config, jwtSecret },
     dataDir,
     logs,
+    responseMismatches,
     async close() {
       await app.close();
       dir?.remove();
+      if (responseMismatches.length > 0) {
+        const list = responseMismatches.map((m) => `${m.method} ${m.route} ${m.status}: ${m.problem}`);
+        throw new Error(`answers that do not match the OpenAPI document:\n${list.join('\n')}`);
+      }
     },
   };
 }

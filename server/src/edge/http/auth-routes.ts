@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
-import { CredentialsBody, PasswordChangeBody, type LoginResponse } from '../../../../protocol/index.js';
+import {
+  CredentialsBody,
+  LoginResponseSchema,
+  PasswordChangeBody,
+  UserAnswer,
+  type LoginResponse,
+} from '../../../../protocol/index.js';
 import type { Accounts } from '../../core/accounts/accounts.js';
 import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
@@ -15,6 +21,7 @@ import {
 import type { DeviceCookies } from '../auth/device-cookie.js';
 import { hashFingerprint, newFingerprint } from '../auth/fingerprint.js';
 import { identityOf } from './require-auth.js';
+import { NoContent, routeSchema } from './route-schema.js';
 import { validate } from './validate.js';
 
 export interface AuthRoutesDeps {
@@ -31,6 +38,42 @@ export interface AuthRoutesDeps {
 // Generous bound: a wrong kind of token (a JWT) must get REFRESH_TOKEN_INVALID, not a validation error.
 const RefreshBody = z.strictObject({ refreshToken: z.string().max(4096).optional() }).optional();
 const LogoutBody = z.strictObject({ allSessions: z.boolean().optional() }).optional();
+
+const tag = 'auth';
+const docs = {
+  register: routeSchema({
+    tag,
+    summary: 'Create an account.',
+    body: CredentialsBody,
+    response: { 201: UserAnswer },
+  }),
+  login: routeSchema({
+    tag,
+    summary: 'Log in: tokens in the body; fingerprint, refresh and device cookies set.',
+    body: CredentialsBody,
+    response: { 200: LoginResponseSchema },
+  }),
+  refresh: routeSchema({
+    tag,
+    summary: 'Rotate the refresh token (body or cookie) for new tokens; the fingerprint cookie must match.',
+    body: RefreshBody,
+    response: { 200: LoginResponseSchema },
+  }),
+  logout: routeSchema({
+    tag,
+    summary: 'End this session, or all of mine.',
+    auth: true,
+    body: LogoutBody,
+    response: { 204: NoContent },
+  }),
+  password: routeSchema({
+    tag,
+    summary: 'Change my password.',
+    auth: true,
+    body: PasswordChangeBody,
+    response: { 204: NoContent },
+  }),
+};
 
 /** Register, login, refresh, logout and password change. Token answers are never cached. */
 export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
@@ -55,13 +98,13 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     return reply.header('Set-Cookie', cookies).header('Cache-Control', 'no-store').send(body);
   }
 
-  app.post('/api/v1/auth/register', async (request, reply) => {
+  app.post('/api/v1/auth/register', { schema: docs.register }, async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const user = await deps.accounts.register(username, password, request.ip);
     return reply.status(201).send({ user });
   });
 
-  app.post('/api/v1/auth/login', async (request, reply) => {
+  app.post('/api/v1/auth/login', { schema: docs.login }, async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const fingerprint = newFingerprint();
     const issued = await deps.accounts.login(username, password, {
@@ -81,7 +124,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     return tokenAnswer(reply, issued, cookies);
   });
 
-  app.post('/api/v1/auth/refresh', async (request, reply) => {
+  app.post('/api/v1/auth/refresh', { schema: docs.refresh }, async (request, reply) => {
     const body = validate(RefreshBody, request.body ?? undefined);
     const presented = body?.refreshToken ?? readCookie(request.headers.cookie, names.refresh) ?? '';
     const fingerprint = readCookie(request.headers.cookie, names.fingerprint);
@@ -95,7 +138,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     return tokenAnswer(reply, issued, [refreshCookie(issued.refreshToken, secondsLeft, deps.secureCookies)]);
   });
 
-  app.post('/api/v1/auth/logout', { preHandler: deps.auth }, async (request, reply) => {
+  app.post('/api/v1/auth/logout', { preHandler: deps.auth, schema: docs.logout }, async (request, reply) => {
     const body = validate(LogoutBody, request.body ?? undefined);
     const { user, sessionId } = identityOf(request);
     await deps.sessions.logout(user.id, sessionId, body?.allSessions === true, device(request));
@@ -110,7 +153,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     );
   });
 
-  app.post('/api/v1/auth/password', { preHandler: deps.auth }, async (request, reply) => {
+  app.post('/api/v1/auth/password', { preHandler: deps.auth, schema: docs.password }, async (request, reply) => {
     const change = validate(PasswordChangeBody, request.body);
     const { user, sessionId } = identityOf(request);
     await deps.accounts.changePassword(user.id, sessionId, change, {

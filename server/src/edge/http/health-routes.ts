@@ -1,15 +1,32 @@
 import type { FastifyInstance } from 'fastify';
-import { errorBody, type ErrorCode } from '../../../../protocol/index.js';
+import { z } from 'zod';
+import { ErrorBodySchema, errorBody, type ErrorCode } from '../../../../protocol/index.js';
 import type { Store } from '../../ports/store.js';
+import { routeSchema } from './route-schema.js';
 
 /**
  * Liveness (the process answers) and readiness (its database and, when used, Redis answer), outside
  * /api/v1. Not ready is 503 with the error body naming what is down.
  */
-export function healthRoutes(app: FastifyInstance, store: Store, redisPing: (() => Promise<void>) | undefined): void {
-  app.get('/health', () => ({ status: 'ok' }));
+const healthDoc = routeSchema({
+  tag: 'health',
+  summary: 'Liveness: the process answers.',
+  response: { 200: z.object({ status: z.literal('ok') }) },
+});
+const Dependency = z.enum(['up', 'down']);
+const readyDoc = routeSchema({
+  tag: 'health',
+  summary: 'Readiness: the database and, when used, Redis answer.',
+  response: {
+    200: z.object({ status: z.literal('ready'), database: Dependency, redis: Dependency.optional() }),
+    503: ErrorBodySchema.extend({ status: z.record(z.string(), Dependency) }).describe('A dependency is down.'),
+  },
+});
 
-  app.get('/ready', async (request, reply) => {
+export function healthRoutes(app: FastifyInstance, store: Store, redisPing: (() => Promise<void>) | undefined): void {
+  app.get('/health', { schema: healthDoc }, () => ({ status: 'ok' }));
+
+  app.get('/ready', { schema: readyDoc }, async (request, reply) => {
     const checks: [string, () => Promise<void>, ErrorCode][] = [['database', () => store.ping(), 'STORE_UNAVAILABLE']];
     if (redisPing) checks.push(['redis', redisPing, 'REDIS_UNAVAILABLE']);
     const status: Record<string, 'up' | 'down'> = {};

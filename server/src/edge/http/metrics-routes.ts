@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { errorBody } from '../../../../protocol/index.js';
 import type { Metrics } from '../../ports/metrics.js';
+import { routeSchema } from './route-schema.js';
 
 /** What serves the exposition text (adapters/metrics-prom.ts). */
 export interface MetricsExposition {
@@ -19,9 +21,19 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return timingSafeEqual(digest(presented), digest(token));
 }
 
+const metricsDoc = routeSchema({
+  tag: 'operations',
+  summary: 'Prometheus metrics, in the text exposition format.',
+  description:
+    'Present on the main port only with METRICS_TOKEN and no METRICS_PORT; the token goes in ' +
+    '`Authorization: Bearer`. Otherwise /metrics is served by the METRICS_PORT listener, or not at all.',
+  response: { 200: z.string().describe('The Prometheus text exposition format, version 0.0.4.') },
+  textResponse: true,
+});
+
 /** GET /metrics on the main port, behind the bearer token (METRICS_TOKEN without METRICS_PORT). */
 export function metricsRoute(app: FastifyInstance, exposition: MetricsExposition, token: string): void {
-  app.get('/metrics', async (request, reply) => {
+  app.get('/metrics', { schema: metricsDoc }, async (request, reply) => {
     if (!bearerMatches(request.headers.authorization, token)) {
       return reply.status(401).header('WWW-Authenticate', 'Bearer').send(errorBody('UNAUTHENTICATED'));
     }
