@@ -134,6 +134,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     roomCreateLimit: deps.limits.create('rooms-user', { points: rl.roomsPerHour, windowSeconds: 3600 }),
     dmCreateLimit: deps.limits.create('dms-user', { points: rl.dmsPerHour, windowSeconds: 3600 }),
     onSessionsEndedElsewhere: (ids) => sessions.forget(ids),
+    // Called only once sockets exist, after the authenticator below is built.
+    credentials: { renew: (token, bound) => authenticator.renew(token, bound) },
     messageLimit: deps.limits.create('messages-user', {
       points: rl.messagesPerSecond,
       windowSeconds: 1,

@@ -33,6 +33,11 @@ export interface TestServerOptions {
   hasher?: (real: PasswordHasher) => PasswordHasher;
   /** Listen on this port (to start a server again where clients knew it); default 0, any free port. */
   port?: number;
+  /**
+   * Config values set after validation: lifetimes shorter than an operator may choose (a 2 s access
+   * token, a session of seconds), so a test sees them lapse.
+   */
+  overrides?: Partial<Config>;
 }
 
 /**
@@ -76,6 +81,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       ...GENEROUS_LIMITS,
       ...options.env,
     }),
+    ...options.overrides,
   };
   const jwtSecret = config.jwtSecret ?? randomBytes(48).toString('base64url');
   const logs: string[] = [];

@@ -6,7 +6,7 @@ import type { ChatCore } from '../../core/chat-core.js';
 import { ParleyError, asParleyError, rateLimited } from '../../core/errors.js';
 import type { Limit } from '../../ports/rate-limiter.js';
 import type { Logger } from '../../ports/logger.js';
-import type { Authenticator } from '../auth/authenticate.js';
+import type { Authenticator, Identity } from '../auth/authenticate.js';
 import { WS_VERSION, checkUpgradeRequest, readHandshake } from './handshake.js';
 import { MessageDeadline } from './message-deadline.js';
 import { wsSocket } from './ws-socket.js';
@@ -130,15 +130,15 @@ export class Gateway {
     }
     if (socket.destroyed) return;
     if (this.closing) return refuse(socket, 503, 'SHUTTING_DOWN');
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, identity.user, identity.sessionId));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, identity));
   }
 
-  private accept(ws: WebSocket, user: Parameters<ChatCore['connect']>[1], sessionId: string): void {
+  private accept(ws: WebSocket, { user, sessionId, expiresAt }: Identity): void {
     const { core, logger } = this.options;
     let invalidInARow = 0;
 
     // Listeners first, before anything asynchronous, so no early frame is missed.
-    const connection = core.connect(wsSocket(ws), user, sessionId);
+    const connection = core.connect(wsSocket(ws), user, sessionId, expiresAt);
     const deadline = new MessageDeadline(ws, this.options.messageTimeoutMs, () =>
       // 4408, not 1008: a link too slow for this message is the client's network, not a bug, and
       // 4408 tells it to reconnect (with growing backoff) and resume.
