@@ -87,9 +87,12 @@ export class ChatCore {
     this.onSessionsEndedElsewhere = deps.onSessionsEndedElsewhere;
     this.admission = new FrameAdmission(deps.limits.frames);
     this.credentials = deps.credentials;
-    this.expiries = new ExpiryWheel(EXPIRY_TICK_MS, () => deps.clock.now(), (connection) =>
-      // 4401: the client refreshes its token and reconnects, as after a revocation.
-      connection.close(CloseCodes.SESSION_ENDED, 'credentials expired'),
+    this.expiries = new ExpiryWheel(
+      EXPIRY_TICK_MS,
+      () => deps.clock.now(),
+      (connection) =>
+        // 4401: the client refreshes its token and reconnects, as after a revocation.
+        connection.close(CloseCodes.SESSION_ENDED, 'credentials expired'),
     );
     this.unsubscribe = deps.bus.subscribe((envelope) => this.onBusEnvelope(envelope));
   }
@@ -299,7 +302,10 @@ export class ChatCore {
    * Only a good one moves the deadline; a refusal (TOKEN_INVALID) leaves it where it was.
    */
   private async renew(connection: Connection, token: string): Promise<void> {
-    const deadline = await this.credentials.renew(token, { userId: connection.user.id, sessionId: connection.sessionId });
+    const deadline = await this.credentials.renew(token, {
+      userId: connection.user.id,
+      sessionId: connection.sessionId,
+    });
     // Closed (expired, revoked) while the token was checked: nothing to move.
     if (!connection.isOpen || this.endedSessions.has(connection.sessionId)) return;
     this.expiries.set(connection, deadline);

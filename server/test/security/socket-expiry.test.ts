@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessTokens } from '../../src/edge/auth/access-tokens.js';
 import { hashFingerprint } from '../../src/edge/auth/fingerprint.js';
-import { CloseCodes } from '../../../protocol/index.js';
+import { CloseCodes, type User } from '../../../protocol/index.js';
 import { GOOD_PASSWORD, register, request, uniqueName } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connect, type TestClient } from '../helpers/ws-client.js';
@@ -23,7 +23,7 @@ interface Login {
   accessToken: string;
   refreshToken: string;
   cookie: string;
-  user: { username: string };
+  user: User;
 }
 
 async function loginAs(base: string, username: string): Promise<Login> {
@@ -140,7 +140,7 @@ describe('a renewal that is refused', () => {
   it('refuses a malformed renew frame as INVALID_FRAME', async () => {
     const login = await newLogin(server.url);
     const client = await connect(server.wsUrl, login);
-    client.send({ type: 'renew', token: 42 });
+    client.send({ type: 'renew', token: 42 } as Record<string, unknown>);
     expect(await client.next('error')).toMatchObject({ code: 'INVALID_FRAME' });
     client.send({ type: 'renew', token: 'a'.repeat(5000) });
     expect(await client.next('error')).toMatchObject({ code: 'INVALID_FRAME' });

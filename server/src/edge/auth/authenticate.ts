@@ -44,7 +44,8 @@ export function createAuthenticator(tokens: AccessTokens, sessions: Sessions, se
     async renew(token, bound) {
       const claims = await tokens.verify(token);
       // One answer for every refusal: a prober learns nothing about other users' sessions.
-      if (claims.userId !== bound.userId || claims.sessionId !== bound.sessionId) throw new ParleyError('TOKEN_INVALID');
+      if (claims.userId !== bound.userId || claims.sessionId !== bound.sessionId)
+        throw new ParleyError('TOKEN_INVALID');
       const active = await sessions.active(claims.sessionId, claims.userId);
       if (!active || active.session.fingerprintHash !== claims.fingerprintHash) throw new ParleyError('TOKEN_INVALID');
       return deadline(claims.expiresAt, active.session);
