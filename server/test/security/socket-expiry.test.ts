@@ -140,7 +140,8 @@ describe('a renewal that is refused', () => {
   it('refuses a malformed renew frame as INVALID_FRAME', async () => {
     const login = await newLogin(server.url);
     const client = await connect(server.wsUrl, login);
-    client.send({ type: 'renew', token: 42 } as Record<string, unknown>);
+    const numeric: Record<string, unknown> = { type: 'renew', token: 42 };
+    client.send(numeric);
     expect(await client.next('error')).toMatchObject({ code: 'INVALID_FRAME' });
     client.send({ type: 'renew', token: 'a'.repeat(5000) });
     expect(await client.next('error')).toMatchObject({ code: 'INVALID_FRAME' });
