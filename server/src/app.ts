@@ -36,7 +36,9 @@ import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Presence } from './ports/presence.js';
 import type { LimitFactory } from './ports/rate-limiter.js';
+import type { SocketSlots } from './ports/socket-slots.js';
 import type { Store } from './ports/store.js';
+import { MemorySocketSlots } from './adapters/socket-slots-memory.js';
 
 export interface AppDeps {
   store: Store;
@@ -48,6 +50,8 @@ export interface AppDeps {
   commonPasswords: ReadonlySet<string>;
   nodeId: string;
   limits: LimitFactory;
+  /** Live sockets per user (WS_MAX_SOCKETS_PER_USER); default: counted on this node. */
+  socketSlots?: SocketSlots;
   /** Readiness of Redis when the node uses it. */
   redisPing?: (() => Promise<void>) | undefined;
   /** Anything else to close at shutdown, after the store. */
@@ -192,6 +196,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   const auth = requireAuth(authenticator);
   const cleanup = new CleanupJob(sessions, deps.logger, config.cleanupIntervalSeconds * 1000);
 
+  const socketSlots = deps.socketSlots ?? new MemorySocketSlots();
   let ownOrigins = new Set<string>();
   const gateway = new Gateway({
     core,
@@ -207,6 +212,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       keyOfIp,
     ),
     maxSocketsPerUser: rl.wsMaxSocketsPerUser,
+    socketSlots,
     clientIp: clientIpResolver(trustProxy),
   });
   gateway.attach(http.server);
@@ -288,6 +294,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       authz.close();
       await deps.bus.close();
       await deps.presence.close();
+      await socketSlots.close();
       await deps.store.close();
       await deps.closeExtras?.();
     },
