@@ -193,7 +193,10 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock, config.jwtSecretPrevious);
   const authenticator = createAuthenticator(tokens, sessions, config.cookieSecure);
-  const auth = requireAuth(authenticator);
+  const auth = requireAuth(
+    authenticator,
+    deps.limits.create('reads-user', { points: rl.readsPerUserPerMinute, windowSeconds: 60 }),
+  );
   const cleanup = new CleanupJob(sessions, deps.logger, config.cleanupIntervalSeconds * 1000);
 
   const socketSlots = deps.socketSlots ?? new MemorySocketSlots();
@@ -239,6 +242,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     secureCookies: config.cookieSecure,
     sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    refreshLimits: {
+      perIp: limitKeyedBy(
+        deps.limits.create('refresh-ip', { points: rl.refreshPerIpPerMinute, windowSeconds: 60 }),
+        keyOfIp,
+      ),
+      perSession: deps.limits.create('refresh-session', { points: rl.refreshPerSessionPerMinute, windowSeconds: 60 }),
+    },
   });
   sessionRoutes(http, sessions, deps.store, auth);
   chatRoutes(http, core, auth);

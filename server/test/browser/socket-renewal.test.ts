@@ -2,7 +2,8 @@
  * The web client keeps its socket across access-token expiries: every refresh it schedules ahead of
  * expiry hands the new token to the open socket (`renew`), so the server, which closes a socket with
  * 4401 when its token lapses, keeps it open. With an 8 s token the page crosses three expiries with
- * the one WebSocket it opened, its status never leaves "online", and it can still send.
+ * the one WebSocket it opened, its status never leaves "online", and it can still send, all under the
+ * default refresh and read limits.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,7 +21,15 @@ let browser: Browser;
 let disposeBrowser: () => Promise<void>;
 beforeAll(async () => {
   ensureWebBuilt();
-  server = await startServer({ overrides: { accessTokenTtlSeconds: TTL_S } });
+  server = await startServer({
+    overrides: { accessTokenTtlSeconds: TTL_S },
+    // The refresh and read limits at their defaults: the web client never meets them.
+    env: {
+      RATE_LIMIT_REFRESH_IP_PER_MINUTE: '120',
+      RATE_LIMIT_REFRESH_SESSION_PER_MINUTE: '30',
+      RATE_LIMIT_READS_PER_USER_PER_MINUTE: '600',
+    },
+  });
   ({ browser, dispose: disposeBrowser } = await launchBrowser());
 });
 afterAll(async () => {
