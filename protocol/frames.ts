@@ -133,6 +133,14 @@ export const HistoryRequestFrame = z.strictObject({
 });
 export const TypingRequestFrame = z.strictObject({ type: z.literal('typing'), room: roomName });
 export const PingFrame = z.strictObject({ type: z.literal('ping') });
+/**
+ * A fresh access token for this socket, sent after the client refreshed: the socket's deadline
+ * moves to the token's expiry (never past the session's end). Same user and session as the socket.
+ */
+export const RenewFrame = z.strictObject({
+  type: z.literal('renew'),
+  token: z.string().min(1).max(Limits.ACCESS_TOKEN_MAX_CHARS),
+});
 
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   JoinFrame,
@@ -141,6 +149,7 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   HistoryRequestFrame,
   TypingRequestFrame,
   PingFrame,
+  RenewFrame,
   EditFrame,
   DeleteFrame,
   ReactFrame,
@@ -226,6 +235,8 @@ export const ReadFrame = z.object({ type: z.literal('read'), room: z.string(), s
 /** My list of rooms changed (I joined, left, was added or removed, a DM opened): fetch `GET /rooms`. */
 export const RoomsChangedFrame = z.object({ type: z.literal('rooms-changed'), room: z.string() });
 export const PongFrame = z.object({ type: z.literal('pong') });
+/** The answer to a good `renew`: the socket now stays open until `expiresAt` (ISO time) unless renewed again. */
+export const RenewedFrame = z.object({ type: z.literal('renewed'), expiresAt: z.string() });
 export const ErrorFrame = z.object({
   type: z.literal('error'),
   code: z.enum(ERROR_CODE_LIST as [string, ...string[]]),
@@ -250,6 +261,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   TypingFrame,
   LeftFrame,
   PongFrame,
+  RenewedFrame,
   ErrorFrame,
   EventFrame,
   ReadFrame,

@@ -22,6 +22,8 @@ export const Limits = {
   REPLY_MAX_BYTES: 262_144,
   ROOM_PATTERN: /^[a-z0-9][a-z0-9_-]{0,31}$/,
   CLIENT_MSG_ID_MAX: 64,
+  /** Longest access token a `renew` frame may carry (ours are about 300 characters). */
+  ACCESS_TOKEN_MAX_CHARS: 2048,
   HISTORY_PAGE_MAX: 100,
   /** Messages sent on join without `after`. */
   JOIN_BACKLOG: 100,

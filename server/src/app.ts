@@ -45,7 +45,9 @@ import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Presence } from './ports/presence.js';
 import type { LimitFactory } from './ports/rate-limiter.js';
+import type { SocketSlots } from './ports/socket-slots.js';
 import type { Store } from './ports/store.js';
+import { MemorySocketSlots } from './adapters/socket-slots-memory.js';
 
 export interface AppDeps {
   store: Store;
@@ -57,6 +59,8 @@ export interface AppDeps {
   commonPasswords: ReadonlySet<string>;
   nodeId: string;
   limits: LimitFactory;
+  /** Live sockets per user (WS_MAX_SOCKETS_PER_USER); default: counted on this node. */
+  socketSlots?: SocketSlots;
   /** Readiness of Redis when the node uses it. */
   redisPing?: (() => Promise<void>) | undefined;
   /** Anything else to close at shutdown, after the store. */
@@ -165,6 +169,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     roomCreateLimit: deps.limits.create('rooms-user', { points: rl.roomsPerHour, windowSeconds: 3600 }),
     dmCreateLimit: deps.limits.create('dms-user', { points: rl.dmsPerHour, windowSeconds: 3600 }),
     onSessionsEndedElsewhere: (ids) => sessions.forget(ids),
+    // Called only once sockets exist, after the authenticator below is built.
+    credentials: { renew: (token, bound) => authenticator.renew(token, bound) },
     messageLimit: deps.limits.create('messages-user', {
       points: rl.messagesPerSecond,
       windowSeconds: 1,
@@ -220,9 +226,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock, config.jwtSecretPrevious);
   const authenticator = createAuthenticator(tokens, sessions, config.cookieSecure);
-  const auth = requireAuth(authenticator);
+  const auth = requireAuth(
+    authenticator,
+    deps.limits.create('reads-user', { points: rl.readsPerUserPerMinute, windowSeconds: 60 }),
+  );
   const cleanup = new CleanupJob(sessions, deps.logger, config.cleanupIntervalSeconds * 1000);
 
+  const socketSlots = deps.socketSlots ?? new MemorySocketSlots();
   let ownOrigins = new Set<string>();
   const gateway = new Gateway({
     core,
@@ -238,6 +248,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       keyOfIp,
     ),
     maxSocketsPerUser: rl.wsMaxSocketsPerUser,
+    socketSlots,
     clientIp: clientIpResolver(trustProxy),
     metrics,
   });
@@ -273,6 +284,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     secureCookies: config.cookieSecure,
     sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    refreshLimits: {
+      perIp: limitKeyedBy(
+        deps.limits.create('refresh-ip', { points: rl.refreshPerIpPerMinute, windowSeconds: 60 }),
+        keyOfIp,
+      ),
+      perSession: deps.limits.create('refresh-session', { points: rl.refreshPerSessionPerMinute, windowSeconds: 60 }),
+    },
   });
   sessionRoutes(http, sessions, deps.store, auth);
   chatRoutes(http, core, auth);
@@ -341,6 +359,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       authz.close();
       await deps.bus.close();
       await deps.presence.close();
+      await socketSlots.close();
       await deps.store.close();
       await deps.closeExtras?.();
     },

@@ -125,8 +125,17 @@ const EnvSchema = z.object({
   ROOM_MEMBERS_MAX: count(10_000, 2, 10_000_000),
   /** WebSocket upgrades per IP per minute. Default 60. */
   RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: count(60, 1, 1_000_000),
-  /** Live WebSockets per user (on this node). Default 20. */
+  /** Live WebSockets per user, across every node when REDIS_URL is set (else per node). Default 20. */
   WS_MAX_SOCKETS_PER_USER: count(20, 1, 100_000),
+  /** Refresh requests (POST /auth/refresh) per IP per minute, whatever their outcome. Default 120. */
+  RATE_LIMIT_REFRESH_IP_PER_MINUTE: count(120, 1, 1_000_000),
+  /**
+   * Refresh requests per session per minute, counted by the session's fingerprint cookie (one per
+   * login), whatever their outcome. Default 30 (an honest tab refreshes once per token lifetime and on load).
+   */
+  RATE_LIMIT_REFRESH_SESSION_PER_MINUTE: count(30, 1, 1_000_000),
+  /** Authenticated GET requests under /api/v1 per user per minute, across their sessions. Default 600. */
+  RATE_LIMIT_READS_PER_USER_PER_MINUTE: count(600, 1, 1_000_000),
   /** Steady message rate per user, across all their sockets, per second. Default 5. */
   RATE_LIMIT_MESSAGES_PER_SECOND: count(5, 1, 100_000),
   /** Extra messages a user may send in a burst above the steady rate. Default 20. */
@@ -220,6 +229,9 @@ export interface Config {
     roomsPerUser: number;
     membersPerRoom: number;
     wsUpgradesPerIpPerMinute: number;
+    refreshPerIpPerMinute: number;
+    refreshPerSessionPerMinute: number;
+    readsPerUserPerMinute: number;
     wsMaxSocketsPerUser: number;
     messagesPerSecond: number;
     messagesBurst: number;
@@ -308,6 +320,9 @@ export function loadConfig(
       membersPerRoom: e.ROOM_MEMBERS_MAX,
       wsUpgradesPerIpPerMinute: e.RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE,
       wsMaxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
+      refreshPerIpPerMinute: e.RATE_LIMIT_REFRESH_IP_PER_MINUTE,
+      refreshPerSessionPerMinute: e.RATE_LIMIT_REFRESH_SESSION_PER_MINUTE,
+      readsPerUserPerMinute: e.RATE_LIMIT_READS_PER_USER_PER_MINUTE,
       messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
       messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
       messageViolationsBeforeClose: e.RATE_LIMIT_MESSAGE_VIOLATIONS,

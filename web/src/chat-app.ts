@@ -15,7 +15,7 @@ import { createConnection, healthAnswers, wsUrl, type AuthCheck, type Connection
 import { createReadMarker, type ReadMarker } from './conversations/read-marker.js';
 import { createRooms, type Rooms } from './conversations/rooms.js';
 import { createHistory, type History } from './history.js';
-import { refreshSession } from './session-token.js';
+import { onTokenAdopted, refreshSession } from './session-token.js';
 import { createStore } from './store.js';
 import { createSync, type Sync } from './sync.js';
 import { createAccountPanel, type AccountPanel } from './ui/account/account-panel.js';
@@ -215,6 +215,8 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
         code === CloseCodes.BANNED ? handlers.onSessionEnded(SUSPENDED_TEXT) : view.notice(reason, true),
     },
   });
+  // Every refresh (scheduled ahead of expiry) renews the open socket, which otherwise closes with 4401.
+  const stopRenewing = onTokenAdopted((token) => conn?.renewToken(token));
   const live: Live = { sync, history, rooms: myRooms, marker, attention, conn, handlers };
   current = live;
   view.setStatus('connecting', 'connecting…');
@@ -224,6 +226,7 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
 
   return {
     stop() {
+      stopRenewing();
       live.conn.stop();
       live.rooms.stop();
       live.marker.stop();

@@ -3,7 +3,8 @@
  * follows the shared close codes — 4401 refresh the token then reconnect, 4403 (the account was
  * suspended) stop for good and say why,
  * 1001/4408 reconnect and resume, 4429 back off longer. The access token rides in a subprotocol,
- * never in the URL. What to do once connected (join, resume) belongs to sync.ts.
+ * never in the URL. The server closes a socket with 4401 when its token expires, so after every
+ * refresh the new token is handed to the open socket (`renew`): it stays open, with no blip. What to do once connected (join, resume) belongs to sync.ts.
  *
  * While it waits it counts down (retry-wait.ts), and it does not wait longer than it must: after a
  * close that says the server went away (1001, a lost link), a visible page probes `GET /health`
@@ -73,6 +74,11 @@ export interface Connection {
   stop(): void;
   /** Sends if the socket is open and the server said ready; false otherwise. */
   send(frame: ClientFrame): boolean;
+  /**
+   * Hands a freshly refreshed access token to the open socket, so the server keeps it open past the
+   * old token's expiry. Without an open socket there is nothing to do: the next one opens with it.
+   */
+  renewToken(token: string): void;
   /** The person asks to try now: ends the wait before the next attempt, if there is one. */
   retryNow(): void;
 }
@@ -163,6 +169,9 @@ export function createConnection(opts: ConnectionOptions): Connection {
       probedAttempt = false;
       events.onState('online', 'online');
     }
+    // The answers to `renew` are this module's business. A refused one needs nothing either: the
+    // server closes the socket with 4401 at the old expiry, and that path refreshes or ends the session.
+    if (frame.type === 'renewed' || (frame.type === 'error' && frame.ref === 'renew')) return;
     events.onFrame(frame);
   }
 
@@ -311,6 +320,10 @@ export function createConnection(opts: ConnectionOptions): Connection {
     },
     retryNow() {
       if (!stopped) wait?.now();
+    },
+    renewToken(token) {
+      if (ws === null || !ready || ws.readyState !== WebSocket.OPEN) return;
+      ws.send(JSON.stringify({ type: 'renew', token } satisfies ClientFrame));
     },
   };
 }

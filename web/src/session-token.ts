@@ -20,6 +20,8 @@ let active = false;
 /** Bumped by dropSession, so a refresh that lands after a logout is not adopted. */
 let generation = 0;
 let onEnded: (error: api.ApiError) => void = () => undefined;
+/** Told of every new access token (the chat hands it to its open socket). */
+const adoptedListeners = new Set<(accessToken: string) => void>();
 
 function exclusive<T>(fn: () => Promise<T>): Promise<T> {
   const locks = (navigator as Navigator & { locks?: LockManager }).locks;
@@ -32,6 +34,13 @@ export function adoptSession(res: LoginResponse): void {
   api.setAccessToken(res.accessToken, res.accessTokenExpiresAt);
   active = true;
   schedule(res.accessTokenExpiresAt);
+  for (const listener of adoptedListeners) listener(res.accessToken);
+}
+
+/** Calls `listener` with each access token adopted from now on; answers the way to stop. */
+export function onTokenAdopted(listener: (accessToken: string) => void): () => void {
+  adoptedListeners.add(listener);
+  return () => adoptedListeners.delete(listener);
 }
 
 /** One refresh, shared by every caller in this tab. Rejects with an ApiError. */

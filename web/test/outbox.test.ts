@@ -36,6 +36,7 @@ beforeEach(() => {
     start: vi.fn(),
     stop: vi.fn(),
     retryNow: vi.fn(),
+    renewToken: vi.fn(),
     send: (frame) => up && (sent.push(frame), true),
   };
   const history: History = { loadOlder: vi.fn(), reload: vi.fn() };

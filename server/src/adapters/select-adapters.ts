@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Bus } from '../ports/bus.js';
 import type { Presence } from '../ports/presence.js';
 import type { LimitFactory } from '../ports/rate-limiter.js';
+import type { SocketSlots } from '../ports/socket-slots.js';
 import type { Store } from '../ports/store.js';
 import { MemoryBus } from './bus-memory.js';
 import { RedisBus } from './bus-redis.js';
@@ -9,6 +10,8 @@ import { MemoryPresence } from './presence-memory.js';
 import { RedisPresence } from './presence-redis.js';
 import { MemoryLimitFactory } from './rate-limit-memory.js';
 import { RedisLimitFactory } from './rate-limit-redis.js';
+import { MemorySocketSlots } from './socket-slots-memory.js';
+import { RedisSocketSlots } from './socket-slots-redis.js';
 import { openPostgresStore } from './store-postgres/store-postgres.js';
 import { openSqliteStore } from './store-sqlite/store-sqlite.js';
 
@@ -17,6 +20,8 @@ export interface Adapters {
   bus: Bus;
   presence: Presence;
   limits: LimitFactory;
+  /** Live sockets per user: on this node, or (Redis) across nodes. */
+  socketSlots: SocketSlots;
   /** Answers when the shared cache (Redis) responds; undefined on a single node. */
   redisPing: (() => Promise<void>) | undefined;
   /** Closes what the app does not close itself (the Redis limit client). */
@@ -32,6 +37,7 @@ export async function selectAdapters(config: Config): Promise<Adapters> {
       bus: new MemoryBus(),
       presence: new MemoryPresence(),
       limits: new MemoryLimitFactory(),
+      socketSlots: new MemorySocketSlots(),
       redisPing: undefined,
       closeExtras: () => Promise.resolve(),
     };
@@ -40,12 +46,15 @@ export async function selectAdapters(config: Config): Promise<Adapters> {
   const bus = new RedisBus(url, prefix);
   const limits = new RedisLimitFactory(url, prefix);
   const presence = new RedisPresence(url, prefix);
-  await Promise.all([bus.start(), limits.start(), presence.start()]);
+  // A lease outlives two missed heartbeats, so a slow beat never frees a live socket's slot.
+  const socketSlots = new RedisSocketSlots(url, prefix, 3 * config.wsHeartbeatMs);
+  await Promise.all([bus.start(), limits.start(), presence.start(), socketSlots.start()]);
   return {
     store,
     bus,
     presence,
     limits,
+    socketSlots,
     redisPing: () => limits.ping(),
     closeExtras: () => {
       limits.close();

@@ -6,6 +6,7 @@ import { noMetrics, type Metrics, type SocketCloseReason } from '../ports/metric
 import type { Presence } from '../ports/presence.js';
 import type { Limit } from '../ports/rate-limiter.js';
 import type { SocketLike } from '../ports/socket.js';
+import type { SocketCredentials } from '../ports/socket-credentials.js';
 import type { Store } from '../ports/store.js';
 import { EVERY_DOMAIN, type Authorizer } from './authz/authorizer.js';
 import { announceTyping } from './actions/typing.js';
@@ -23,6 +24,7 @@ import type { ChatLimits, CoreContext } from './context.js';
 import { asParleyError, isParleyError } from './errors.js';
 import { serializeFrame } from './events.js';
 import { FanOut } from './fan-out.js';
+import { ExpiryWheel } from './expiry-wheel.js';
 import { FrameAdmission } from './frame-admission.js';
 import { budgetOn } from './reply-budget.js';
 import { LocalHub } from './local-hub.js';
@@ -33,6 +35,8 @@ import { PresenceCoalescer } from './presence-coalescer.js';
  * one that looked the session up just before its end and upgrades just after is still refused.
  */
 const ENDED_SESSION_MEMORY_MS = 10 * 60_000;
+/** How often expired sockets are looked for: one closes at most this long after its credentials lapse. */
+const EXPIRY_TICK_MS = 250;
 
 export interface ChatCoreDeps {
   store: Store;
@@ -48,6 +52,8 @@ export interface ChatCoreDeps {
   messageLimit: Limit;
   roomCreateLimit: Limit;
   dmCreateLimit: Limit;
+  /** Checks the fresh token of a `renew` frame (the edge's JWT verification). */
+  credentials: SocketCredentials;
   /** Told whenever sessions end on another node (the bus), before their sockets close here. */
   onSessionsEndedElsewhere?: (sessionIds: string[]) => void;
 }
@@ -69,6 +75,9 @@ export class ChatCore {
   private readonly endedSessions = new Map<string, { at: number; code: number }>();
   /** The clean-up of every connection that ended and is still leaving its rooms. */
   private readonly cleanups = new Set<Promise<void>>();
+  /** Each socket's deadline: its access token's expiry or its session's end, moved by `renew`. */
+  private readonly expiries: ExpiryWheel<Connection>;
+  private readonly credentials: SocketCredentials;
 
   constructor(deps: ChatCoreDeps) {
     const metrics = deps.metrics ?? noMetrics;
@@ -81,11 +90,22 @@ export class ChatCore {
     fanOut.onEvict = (room, evict) => this.evict(room, evict);
     this.onSessionsEndedElsewhere = deps.onSessionsEndedElsewhere;
     this.admission = new FrameAdmission(deps.limits.frames);
+    this.credentials = deps.credentials;
+    this.expiries = new ExpiryWheel(
+      EXPIRY_TICK_MS,
+      () => deps.clock.now(),
+      (connection) =>
+        // 4401: the client refreshes its token and reconnects, as after a revocation.
+        connection.close(CloseCodes.SESSION_ENDED, 'credentials expired'),
+    );
     this.unsubscribe = deps.bus.subscribe((envelope) => this.onBusEnvelope(envelope));
   }
 
-  /** Registers an authenticated socket and greets it with `ready`. */
-  connect(socket: SocketLike, user: User, sessionId: string): Connection {
+  /**
+   * Registers an authenticated socket and greets it with `ready`. `expiresAt` (ms since the epoch):
+   * when its credentials lapse; unless a `renew` moves it, the socket is closed with 4401 then.
+   */
+  connect(socket: SocketLike, user: User, sessionId: string, expiresAt: number): Connection {
     const { limits } = this.ctx;
     const connection = new Connection(
       this.ctx.newId(),
@@ -104,6 +124,7 @@ export class ChatCore {
       connection.close(ended.code, ended.code === CloseCodes.BANNED ? 'account suspended' : 'session ended');
       return connection;
     }
+    this.expiries.set(connection, expiresAt);
     const roles = globalRolesOf(this.ctx.authz, user.id);
     connection.send({
       type: 'ready',
@@ -183,6 +204,7 @@ export class ChatCore {
    * every connection has left its rooms (presence cleaned), after the frame each was handling.
    */
   async shutdown(): Promise<void> {
+    this.expiries.stop();
     this.ctx.fanOut.flush();
     for (const connection of this.ctx.hub.connections()) connection.close(CloseCodes.GOING_AWAY, 'server going away');
     this.unsubscribe();
@@ -233,6 +255,7 @@ export class ChatCore {
     this.ctx.hub.removeConnection(connection);
     this.ctx.metrics.socketClosed(closeReason(connection.closeCode));
     if (connection.closeCode === CloseCodes.SLOW_CONSUMER) this.ctx.metrics.slowConsumerClose();
+    this.expiries.delete(connection);
     const cleanup = connection
       .afterWork(async () => {
         for (const room of [...connection.rooms]) await leaveRoom(this.ctx, connection, room);
@@ -281,7 +304,24 @@ export class ChatCore {
       case 'ping':
         connection.send({ type: 'pong' });
         return;
+      case 'renew':
+        return this.renew(connection, frame.token);
     }
+  }
+
+  /**
+   * A fresh token for this socket: verified like a handshake token, for the same user and session.
+   * Only a good one moves the deadline; a refusal (TOKEN_INVALID) leaves it where it was.
+   */
+  private async renew(connection: Connection, token: string): Promise<void> {
+    const deadline = await this.credentials.renew(token, {
+      userId: connection.user.id,
+      sessionId: connection.sessionId,
+    });
+    // Closed (expired, revoked) while the token was checked: nothing to move.
+    if (!connection.isOpen || this.endedSessions.has(connection.sessionId)) return;
+    this.expiries.set(connection, deadline);
+    connection.send({ type: 'renewed', expiresAt: new Date(deadline).toISOString() });
   }
 
   private answerError(connection: Connection, frame: ClientFrame, failure: unknown): void {

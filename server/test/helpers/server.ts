@@ -36,6 +36,11 @@ export interface TestServerOptions {
   hasher?: (real: PasswordHasher) => PasswordHasher;
   /** Listen on this port (to start a server again where clients knew it); default 0, any free port. */
   port?: number;
+  /**
+   * Config values set after validation: lifetimes shorter than an operator may choose (a 2 s access
+   * token, a session of seconds), so a test sees them lapse.
+   */
+  overrides?: Partial<Config>;
 }
 
 /**
@@ -51,6 +56,9 @@ export const GENEROUS_LIMITS: Record<string, string> = {
   RATE_LIMIT_REGISTER_IP_PER_HOUR: '1000000',
   RATE_LIMIT_WS_UPGRADES_IP_PER_MINUTE: '1000000',
   WS_MAX_SOCKETS_PER_USER: '1000',
+  RATE_LIMIT_REFRESH_IP_PER_MINUTE: '1000000',
+  RATE_LIMIT_REFRESH_SESSION_PER_MINUTE: '1000000',
+  RATE_LIMIT_READS_PER_USER_PER_MINUTE: '1000000',
   RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
   RATE_LIMIT_FRAMES_PER_SECOND: '1000000',
   RATE_LIMIT_FRAMES_BURST: '1000000',
@@ -79,6 +87,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       ...GENEROUS_LIMITS,
       ...options.env,
     }),
+    ...options.overrides,
   };
   const jwtSecret = config.jwtSecret ?? randomBytes(48).toString('base64url');
   const logs: string[] = [];

@@ -15,6 +15,8 @@ export interface AccessClaims {
   /** SHA-256 (base64url) of the device fingerprint cookie. */
   fingerprintHash: string;
   tokenId: string;
+  /** When the token expires (its `exp`), in ms since the epoch. */
+  expiresAt: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export class AccessTokens {
     this.verifyKeys = previousSecret === undefined ? [this.key] : [this.key, importHmacKey(previousSecret)];
   }
 
-  async sign(claims: Omit<AccessClaims, 'tokenId'>): Promise<{ token: string; expiresAt: Date }> {
+  async sign(claims: Omit<AccessClaims, 'tokenId' | 'expiresAt'>): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(this.clock.now() / 1000);
     const expiresAt = new Date((now + this.ttlSeconds) * 1000);
     const token = await new SignJWT({ sid: claims.sessionId, fph: claims.fingerprintHash })
@@ -78,11 +80,12 @@ export class AccessTokens {
       requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp', 'sid', 'fph'],
       currentDate: new Date(this.clock.now()),
     });
-    const { sub, jti, sid, fph } = payload;
+    const { sub, jti, sid, fph, exp } = payload;
     if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string' || typeof fph !== 'string') {
       throw new ParleyError('TOKEN_INVALID');
     }
-    return { userId: sub, sessionId: sid, fingerprintHash: fph, tokenId: jti };
+    // jose has checked that exp is a number in the future.
+    return { userId: sub, sessionId: sid, fingerprintHash: fph, tokenId: jti, expiresAt: (exp ?? 0) * 1000 };
   }
 }
 

@@ -22,6 +22,7 @@ import type { DeviceCookies } from '../auth/device-cookie.js';
 import { hashFingerprint, newFingerprint } from '../auth/fingerprint.js';
 import { identityOf } from './require-auth.js';
 import { NoContent, routeSchema } from './route-schema.js';
+import { admitRefresh, type RefreshLimits } from './request-limits.js';
 import { validate } from './validate.js';
 
 export interface AuthRoutesDeps {
@@ -33,6 +34,7 @@ export interface AuthRoutesDeps {
   secureCookies: boolean;
   sessionMaxAgeSeconds: number;
   refreshTokenTtlSeconds: number;
+  refreshLimits: RefreshLimits;
 }
 
 // Generous bound: a wrong kind of token (a JWT) must get REFRESH_TOKEN_INVALID, not a validation error.
@@ -129,6 +131,8 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     const presented = body?.refreshToken ?? readCookie(request.headers.cookie, names.refresh) ?? '';
     const fingerprint = readCookie(request.headers.cookie, names.fingerprint);
     const fingerprintHash = fingerprint === undefined ? undefined : hashFingerprint(fingerprint);
+    // After the body's shape (a malformed request is not counted), before any lookup.
+    await admitRefresh(deps.refreshLimits, request.ip, fingerprintHash);
     const issued = await deps.sessions.refresh(presented, fingerprintHash, {
       fingerprintHash: fingerprintHash ?? '',
       ...device(request),

@@ -7,7 +7,8 @@ import { ParleyError, asParleyError, rateLimited } from '../../core/errors.js';
 import type { Limit } from '../../ports/rate-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import { noMetrics, type Metrics } from '../../ports/metrics.js';
-import type { Authenticator } from '../auth/authenticate.js';
+import type { SocketSlots } from '../../ports/socket-slots.js';
+import type { Authenticator, Identity } from '../auth/authenticate.js';
 import { WS_VERSION, checkUpgradeRequest, readHandshake } from './handshake.js';
 import { MessageDeadline } from './message-deadline.js';
 import { wsSocket } from './ws-socket.js';
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   /** Upgrades per client IP (counted before authentication, so floods cost no crypto). */
   upgradeLimit: Limit;
   maxSocketsPerUser: number;
+  /** Where the sockets per user are counted (this node, or every node through Redis). */
+  socketSlots: SocketSlots;
   clientIp(request: IncomingMessage): string;
   /** Counts refused upgrades; default nothing. */
   metrics?: Metrics;
@@ -64,7 +67,13 @@ export class Gateway {
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     };
     this.wss = new WebSocketServer(serverOptions);
-    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      this.beat();
+      // Renews the leases of this node's socket slots (with Redis); a crashed node's lapse.
+      this.options.socketSlots
+        .keepAlive()
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'socket slot keep-alive failed'));
+    }, options.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -115,6 +124,7 @@ export class Gateway {
     if (path !== WS_PATH) return this.refuse(socket, 404, 'NOT_FOUND');
     if (this.closing) return this.refuse(socket, 503, 'SHUTTING_DOWN');
     let identity;
+    const slotId = globalThis.crypto.randomUUID();
     try {
       const allowance = await this.options.upgradeLimit.consume(this.options.clientIp(request));
       if (!allowance.allowed) throw rateLimited(allowance);
@@ -123,17 +133,22 @@ export class Gateway {
       identity = await this.options.authenticator.authenticate(offer.token, request.headers.cookie);
       // Ended while we looked it up: the revocation has already closed this session's sockets.
       if (this.options.core.sessionEnded(identity.sessionId)) throw new ParleyError('TOKEN_INVALID');
-      if (this.options.core.connectionsOfUser(identity.user.id) >= this.options.maxSocketsPerUser) {
-        throw new ParleyError('RATE_LIMITED', `At most ${this.options.maxSocketsPerUser} live sockets per user.`, 5);
+      // Last: a slot is claimed only for a handshake that passed everything else.
+      const { maxSocketsPerUser, socketSlots } = this.options;
+      if (!(await socketSlots.claim(identity.user.id, slotId, maxSocketsPerUser))) {
+        throw new ParleyError('RATE_LIMITED', `At most ${maxSocketsPerUser} live sockets per user.`, 5);
       }
     } catch (failure) {
       const error = asParleyError(failure);
       if (error) return this.refuse(socket, error.status, error.code, error.message, error.retryAfter);
       throw failure;
     }
-    if (socket.destroyed) return;
+    // The slot is given back when the TCP connection ends, whether or not it was ever upgraded.
+    const release = () => void this.options.socketSlots.release(identity.user.id, slotId).catch(() => undefined);
+    if (socket.destroyed) return release();
+    socket.once('close', release);
     if (this.closing) return this.refuse(socket, 503, 'SHUTTING_DOWN');
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, identity.user, identity.sessionId));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, identity, slotId));
   }
 
   private refuse(socket: Duplex, status: number, code: ErrorCode, message?: string, retryAfter?: number): void {
@@ -141,12 +156,12 @@ export class Gateway {
     refuse(socket, status, code, message, retryAfter);
   }
 
-  private accept(ws: WebSocket, user: Parameters<ChatCore['connect']>[1], sessionId: string): void {
+  private accept(ws: WebSocket, { user, sessionId, expiresAt }: Identity, slotId: string): void {
     const { core, logger } = this.options;
     let invalidInARow = 0;
 
     // Listeners first, before anything asynchronous, so no early frame is missed.
-    const connection = core.connect(wsSocket(ws), user, sessionId);
+    const connection = core.connect(wsSocket(ws), user, sessionId, expiresAt);
     const deadline = new MessageDeadline(ws, this.options.messageTimeoutMs, () =>
       // 4408, not 1008: a link too slow for this message is the client's network, not a bug, and
       // 4408 tells it to reconnect (with growing backoff) and resume.
@@ -173,7 +188,10 @@ export class Gateway {
       invalidInARow = 0;
       void core.handle(connection, parsed.frame);
     });
-    ws.on('close', () => core.disconnect(connection));
+    ws.on('close', () => {
+      core.disconnect(connection);
+      void this.options.socketSlots.release(user.id, slotId).catch(() => undefined);
+    });
   }
 
   private beat(): void {
