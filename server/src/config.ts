@@ -3,6 +3,7 @@ import { Limits } from '../../protocol/index.js';
 import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 import { TlsConfigProblem, TlsFiles } from './tls-files.js';
 import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.js';
+import { parseOrigins } from './config-origins.js';
 
 /**
  * Every option, read once from the environment and validated; an unknown or malformed value stops
@@ -286,7 +287,10 @@ export function loadConfig(
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL,
     sessionCacheMs: e.SESSION_CACHE_MS,
     bcryptCost: e.BCRYPT_COST,
-    allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : parseOrigins(e.ALLOWED_ORIGINS),
+    allowedOrigins:
+      e.ALLOWED_ORIGINS === undefined
+        ? undefined
+        : parseOrigins(e.ALLOWED_ORIGINS, (message) => new ConfigError(message)),
     cookieSecure: e.COOKIE_SECURE === 'true' || tls !== undefined,
     tls,
     trustProxy: e.TRUST_PROXY,
@@ -393,28 +397,6 @@ function parseDatabaseUrl(url: string, poolSize: number, synchronous: 'normal' |
   throw new ConfigError(
     `DATABASE_URL: unsupported scheme in "${url.split(':')[0] ?? ''}:"; use sqlite:<path> or postgres://…`,
   );
-}
-
-function parseOrigins(list: string): string[] {
-  const origins = list
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-  if (origins.length === 0)
-    throw new ConfigError('ALLOWED_ORIGINS: list at least one origin, or unset it for the defaults');
-  for (const origin of origins) {
-    if (origin === '*' || origin === 'null')
-      throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is never allowed; list exact origins`);
-    let parsed: URL;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://chat.example.com`);
-    }
-    if (parsed.origin !== origin)
-      throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" must be exactly "${parsed.origin}"`);
-  }
-  return origins;
 }
 
 /**
