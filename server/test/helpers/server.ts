@@ -90,8 +90,11 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     ...options.overrides,
   };
   const jwtSecret = config.jwtSecret ?? randomBytes(48).toString('base64url');
+  // Like main.ts in development: a generated key, unless the test set one (or none) itself.
   const totpEncryptionKey =
-    config.totpEncryptionKey ?? (config.env === 'production' ? undefined : randomBytes(48).toString('base64url'));
+    options.overrides && 'totpEncryptionKey' in options.overrides
+      ? config.totpEncryptionKey
+      : (config.totpEncryptionKey ?? randomBytes(48).toString('base64url'));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
