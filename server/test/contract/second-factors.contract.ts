@@ -86,6 +86,16 @@ export function describeSecondFactorContract(
       );
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       expect(await store.findSecondStepTicket(ticket.ticketHash, at(2))).toBeUndefined();
+      // Expired tickets go with the session cleanup.
+      let deleted = 0;
+      for (
+        let n = await store.deleteExpired(at(6), at(0), 10);
+        n > 0;
+        n = await store.deleteExpired(at(6), at(0), 10)
+      ) {
+        deleted += n;
+      }
+      expect(deleted).toBeGreaterThanOrEqual(1);
     });
 
     it('keeps a security event`s detail', async () => {
