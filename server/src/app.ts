@@ -20,6 +20,11 @@ import { Authorizer } from './core/authz/authorizer.js';
 import { AccessTokens } from './edge/auth/access-tokens.js';
 import { createAuthenticator } from './edge/auth/authenticate.js';
 import { authRoutes } from './edge/http/auth-routes.js';
+import { StepUp } from './core/accounts/step-up.js';
+import { SecondStep, totpGate } from './core/accounts/factors/second-step.js';
+import { SecretBox } from './core/accounts/factors/secret-box.js';
+import { Totp } from './core/accounts/factors/totp.js';
+import { totpRoutes } from './edge/http/totp-routes.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
 import { moderationRoutes } from './edge/http/moderation-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
@@ -199,30 +204,57 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     newId,
     metrics,
   });
+  const throttle = new LoginThrottle(
+    deps.limits,
+    {
+      freeFailures: rl.loginFreeFailures,
+      maxDelaySeconds: rl.loginMaxDelaySeconds,
+      ipFailuresPerHour: rl.loginIpFailuresPerHour,
+      userFailuresPerHour: rl.loginUserFailuresPerHour,
+      deviceFailuresPerHour: rl.loginDeviceFailuresPerHour,
+      concurrentPerIp: rl.loginConcurrentPerIp,
+      concurrentPerUser: rl.loginConcurrentPerUser,
+      registrationsPerIpPerHour: rl.registrationsPerIpPerHour,
+    },
+    keyOfIp,
+  );
+  const dummyHash = await deps.hasher.hash(newId());
   const accounts = new Accounts({
     store: deps.store,
     hasher: deps.hasher,
     clock: deps.clock,
     sessions,
     securityLog,
-    throttle: new LoginThrottle(
-      deps.limits,
-      {
-        freeFailures: rl.loginFreeFailures,
-        maxDelaySeconds: rl.loginMaxDelaySeconds,
-        ipFailuresPerHour: rl.loginIpFailuresPerHour,
-        userFailuresPerHour: rl.loginUserFailuresPerHour,
-        deviceFailuresPerHour: rl.loginDeviceFailuresPerHour,
-        concurrentPerIp: rl.loginConcurrentPerIp,
-        concurrentPerUser: rl.loginConcurrentPerUser,
-        registrationsPerIpPerHour: rl.registrationsPerIpPerHour,
-      },
-      keyOfIp,
-    ),
+    throttle,
     commonPasswords: deps.commonPasswords,
-    dummyHash: await deps.hasher.hash(newId()),
+    dummyHash,
+    secondFactorOn: (userId) => totp.isOn(userId),
     newId,
     metrics,
+  });
+  const totp = new Totp({
+    store: deps.store,
+    clock: deps.clock,
+    securityLog,
+    box: config.totpEncryptionKey === undefined ? undefined : new SecretBox(config.totpEncryptionKey),
+  });
+  const secondStep = new SecondStep({
+    store: deps.store,
+    clock: deps.clock,
+    securityLog,
+    throttle,
+    sessions,
+    totp,
+    metrics,
+  });
+  const stepUp = new StepUp({
+    store: deps.store,
+    clock: deps.clock,
+    securityLog,
+    hasher: deps.hasher,
+    throttle,
+    dummyHash,
+    secondFactor: totpGate({ throttle, securityLog, totp }),
   });
   const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock, config.jwtSecretPrevious);
   const authenticator = createAuthenticator(tokens, sessions, config.cookieSecure);
@@ -284,6 +316,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     secureCookies: config.cookieSecure,
     sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    stepUp,
+    secondStep,
     refreshLimits: {
       perIp: limitKeyedBy(
         deps.limits.create('refresh-ip', { points: rl.refreshPerIpPerMinute, windowSeconds: 60 }),
@@ -293,6 +327,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     },
   });
   sessionRoutes(http, sessions, deps.store, auth);
+  totpRoutes(http, { totp, auth });
   chatRoutes(http, core, auth);
   roomRoutes(http, core, auth);
   moderationRoutes(http, core, auth);

@@ -6,6 +6,7 @@ import { kyselyConversations } from './conversations.js';
 import { kyselyMessages } from './messages.js';
 import type { Database } from './schema.js';
 import { kyselySecurityEvents } from './security-events.js';
+import { kyselySecondFactors } from './second-factors.js';
 import { kyselySessions } from './sessions.js';
 import { kyselyUsers } from './users.js';
 
@@ -19,6 +20,7 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselyUsers(db),
     ...kyselySessions(db),
     ...kyselySecurityEvents(db),
+    ...kyselySecondFactors(db),
     ...kyselyMessages(db),
     ...kyselyConversations(db),
     ...kyselyAuthzRules(db),

@@ -25,6 +25,8 @@ export interface Database {
     family_id: string;
     expires_at: string;
     revoked_reason: string | null;
+    /** The last proof of identity (login or step-up), ISO 8601; null: none recorded. */
+    proof_at: Generated<string | null>;
   };
   refresh_tokens: {
     token_hash: string;
@@ -42,6 +44,30 @@ export interface Database {
     at: string;
     ip: string;
     user_agent: string;
+    /** JSON object of facts about the event (strong-auth migration); null: none. */
+    detail: Generated<string | null>;
+  };
+  user_totp: {
+    user_id: string;
+    secret_enc: string;
+    created_at: string;
+    enabled_at: string | null;
+    last_step: number | null;
+  };
+  recovery_codes: {
+    user_id: string;
+    code_hash: string;
+    created_at: string;
+    used_at: string | null;
+  };
+  second_step_tickets: {
+    ticket_hash: string;
+    user_id: string;
+    /** SHA-256 of the device cookie the login set. */
+    fingerprint_hash: string;
+    created_at: string;
+    expires_at: string;
+    used_at: string | null;
   };
   rooms: {
     name: string;

@@ -33,6 +33,10 @@ export function kyselySessions(db: Kysely<Database>): SessionStore {
       await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
     },
 
+    async recordSessionProof(id, at) {
+      await db.updateTable('sessions').set({ proof_at: at }).where('id', '=', id).execute();
+    },
+
     async revokeSessions(scope: SessionScope, at, reason) {
       let query = db
         .updateTable('sessions')
@@ -98,7 +102,16 @@ export function kyselySessions(db: Kysely<Database>): SessionStore {
           ),
         )
         .executeTakeFirst();
-      return Number(tokens.numDeletedRows + sessionTokens.numDeletedRows + sessions.numDeletedRows);
+      // Second-step tickets live five minutes; an expired one is worth nothing to keep.
+      const tickets = await db
+        .deleteFrom('second_step_tickets')
+        .where('ticket_hash', 'in', (q) =>
+          q.selectFrom('second_step_tickets').select('ticket_hash').where('expires_at', '<=', now).limit(batchSize),
+        )
+        .executeTakeFirst();
+      return Number(
+        tokens.numDeletedRows + sessionTokens.numDeletedRows + sessions.numDeletedRows + tickets.numDeletedRows,
+      );
     },
   };
 }
@@ -116,6 +129,7 @@ function toSessionRow(session: StoredSession) {
     user_agent: session.userAgent,
     revoked_at: session.revokedAt,
     revoked_reason: session.revokedReason,
+    proof_at: session.proofAt ?? null,
   };
 }
 
@@ -132,6 +146,7 @@ function toSession(row: Selectable<Database['sessions']>): StoredSession {
     userAgent: row.user_agent,
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
+    proofAt: row.proof_at,
   };
 }
 

@@ -2,13 +2,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import { z } from 'zod';
 import {
   CredentialsBody,
+  LoginAnswerSchema,
   LoginResponseSchema,
+  SecondStepBody,
   PasswordChangeBody,
+  StepUpAnswerSchema,
+  StepUpBody,
   UserAnswer,
   type LoginResponse,
 } from '../../../../protocol/index.js';
 import type { Accounts } from '../../core/accounts/accounts.js';
 import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
+import type { StepUp } from '../../core/accounts/step-up.js';
+import type { SecondStep } from '../../core/accounts/factors/second-step.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import {
   clearedCookies,
@@ -35,6 +41,8 @@ export interface AuthRoutesDeps {
   sessionMaxAgeSeconds: number;
   refreshTokenTtlSeconds: number;
   refreshLimits: RefreshLimits;
+  stepUp: StepUp;
+  secondStep: SecondStep;
 }
 
 // Generous bound: a wrong kind of token (a JWT) must get REFRESH_TOKEN_INVALID, not a validation error.
@@ -51,8 +59,15 @@ const docs = {
   }),
   login: routeSchema({
     tag,
-    summary: 'Log in: tokens in the body; fingerprint, refresh and device cookies set.',
+    summary:
+      'Log in: tokens in the body; fingerprint, refresh and device cookies set. With TOTP on: only a ticket for the second step (and the device cookie).',
     body: CredentialsBody,
+    response: { 200: LoginAnswerSchema },
+  }),
+  secondStep: routeSchema({
+    tag,
+    summary: 'Finish a login with TOTP on: the ticket and a TOTP code or a recovery code, from the same browser.',
+    body: SecondStepBody,
     response: { 200: LoginResponseSchema },
   }),
   refresh: routeSchema({
@@ -74,6 +89,13 @@ const docs = {
     auth: true,
     body: PasswordChangeBody,
     response: { 204: NoContent },
+  }),
+  stepUp: routeSchema({
+    tag,
+    summary: 'Confirm it is me (password, and a TOTP or recovery code when TOTP is on) for sensitive actions.',
+    auth: true,
+    body: StepUpBody,
+    response: { 200: StepUpAnswerSchema },
   }),
 };
 
@@ -109,11 +131,38 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   app.post('/api/v1/auth/login', { schema: docs.login }, async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const fingerprint = newFingerprint();
-    const issued = await deps.accounts.login(username, password, {
+    const outcome = await deps.accounts.login(username, password, {
       fingerprintHash: hashFingerprint(fingerprint),
       presentedDevice: presentedDevice(request),
       ...device(request),
     });
+    if ('needsSecondStep' in outcome) {
+      // No session yet: only the device cookie, which the ticket is bound to.
+      const cookie = deps.deviceCookies.issue(outcome.needsSecondStep.id);
+      const secondStep = await deps.secondStep.begin(outcome.needsSecondStep.id, hashFingerprint(cookie));
+      return reply
+        .header('Set-Cookie', [deviceCookie(cookie, deps.secureCookies)])
+        .header('Cache-Control', 'no-store')
+        .send({ secondStep });
+    }
+    return sessionAnswer(reply, outcome, fingerprint);
+  });
+
+  app.post('/api/v1/auth/login/second-step', { schema: docs.secondStep }, async (request, reply) => {
+    const body = validate(SecondStepBody, request.body);
+    const fingerprint = newFingerprint();
+    const presentedCookie = readCookie(request.headers.cookie, names.device);
+    const issued = await deps.secondStep.complete(
+      body.ticket,
+      'code' in body ? { code: body.code } : { recoveryCode: body.recoveryCode },
+      presentedCookie === undefined ? undefined : hashFingerprint(presentedCookie),
+      { fingerprintHash: hashFingerprint(fingerprint), presentedDevice: presentedDevice(request), ...device(request) },
+    );
+    return sessionAnswer(reply, issued, fingerprint);
+  });
+
+  /** A full login's answer: tokens, session cookies and a fresh device cookie. */
+  function sessionAnswer(reply: FastifyReply, issued: IssuedSession, fingerprint: string) {
     const cookies = [
       ...sessionCookies(
         { fingerprint, refreshToken: issued.refreshToken },
@@ -124,7 +173,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
       deviceCookie(deps.deviceCookies.issue(issued.user.id), deps.secureCookies),
     ];
     return tokenAnswer(reply, issued, cookies);
-  });
+  }
 
   app.post('/api/v1/auth/refresh', { schema: docs.refresh }, async (request, reply) => {
     const body = validate(RefreshBody, request.body ?? undefined);
@@ -165,5 +214,15 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
       presentedDevice: presentedDevice(request),
     });
     return reply.status(204).header('Cache-Control', 'no-store').send();
+  });
+
+  app.post('/api/v1/auth/step-up', { preHandler: deps.auth, schema: docs.stepUp }, async (request, reply) => {
+    const body = validate(StepUpBody, request.body);
+    const { user, sessionId } = identityOf(request);
+    const answer = await deps.stepUp.confirm(user.id, sessionId, body, {
+      ...device(request),
+      presentedDevice: presentedDevice(request),
+    });
+    return reply.header('Cache-Control', 'no-store').send(answer);
   });
 }
