@@ -3,6 +3,7 @@ import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
+import { passkeysUp } from '../store-kysely/passkeys-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
 
 /**
@@ -88,6 +89,8 @@ const migrations: Record<string, Migration> = {
   '0004_audit_log': { up: auditLogUp },
   '0005_moderation': { up: moderationUp },
   '0006_suspension': { up: suspensionUp },
+  // After the step-up migration (i16-totp's 0007_strong_auth), which the lead merges in before it.
+  '0008_passkeys': { up: passkeysUp },
 };
 
 export const postgresMigrations: MigrationProvider = {
