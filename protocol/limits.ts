@@ -46,3 +46,10 @@ export const Limits = {
   /** Public rooms I am not in that `GET /rooms` lists, by name. */
   PUBLIC_ROOMS_LISTED_MAX: 200,
 } as const;
+
+/** How long a passkey ceremony (options → verify) may take, in seconds. */
+export const PASSKEY_CHALLENGE_TTL_SECONDS = 300;
+/** Characters in a passkey's name. */
+export const PASSKEY_NAME_MAX = 64;
+/** How long a proof (login or step-up) lets a session do sensitive things, in seconds (owned by i16-totp). */
+export const STEP_UP_WINDOW_SECONDS = 300;

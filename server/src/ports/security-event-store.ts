@@ -10,6 +10,9 @@ export const SecurityEventKinds = [
   'logout',
   'session_revoked',
   'password_changed',
+  'passkey_added',
+  'passkey_removed',
+  'passkey_used',
 ] as const;
 
 export type SecurityEventKind = (typeof SecurityEventKinds)[number];
