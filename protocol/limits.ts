@@ -1,4 +1,11 @@
 /** Limits that both sides of the wire must agree on. Server-side values may be tightened by config. */
+
+/**
+ * How long a proof of identity (a login, or a step-up) lets a session do a sensitive action
+ * (change the password, log out everywhere, an admin write, …) before it must confirm again.
+ */
+export const STEP_UP_WINDOW_SECONDS = 300;
+
 export const Limits = {
   USERNAME_PATTERN: /^[A-Za-z0-9_]{3,32}$/,
   PASSWORD_MIN_CHARS: 8,
@@ -51,5 +58,3 @@ export const Limits = {
 export const PASSKEY_CHALLENGE_TTL_SECONDS = 300;
 /** Characters in a passkey's name. */
 export const PASSKEY_NAME_MAX = 64;
-/** How long a proof (login or step-up) lets a session do sensitive things, in seconds (owned by i16-totp). */
-export const STEP_UP_WINDOW_SECONDS = 300;

@@ -13,6 +13,12 @@ export const SecurityEventKinds = [
   'passkey_added',
   'passkey_removed',
   'passkey_used',
+  // Strong sign-in (issue 16).
+  'step_up',
+  'totp_enabled',
+  'totp_disabled',
+  'recovery_code_used',
+  'second_step_failed',
 ] as const;
 
 export type SecurityEventKind = (typeof SecurityEventKinds)[number];
@@ -25,6 +31,8 @@ export interface SecurityEvent {
   at: string;
   ip: string;
   userAgent: string;
+  /** A few facts about the event, nothing secret (recovery_code_used: `{ remaining }`). */
+  detail?: Record<string, string | number> | null;
 }
 
 export interface SecurityEventStore {

@@ -5,6 +5,7 @@ import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
 import { passkeysUp } from '../store-kysely/passkeys-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
+import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
 /**
  * PostgreSQL migrations: the same tables as SQLite (times as ISO 8601 text, so both adapters
@@ -89,7 +90,7 @@ const migrations: Record<string, Migration> = {
   '0004_audit_log': { up: auditLogUp },
   '0005_moderation': { up: moderationUp },
   '0006_suspension': { up: suspensionUp },
-  // After the step-up migration (i16-totp's 0007_strong_auth), which the lead merges in before it.
+  '0007_strong_auth': { up: strongAuthUp },
   '0008_passkeys': { up: passkeysUp },
 };
 

@@ -5,6 +5,7 @@ import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
 import { passkeysUp } from '../store-kysely/passkeys-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
+import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
 /**
  * Migrations live in code (not files found at run time) so the built server carries them.
@@ -103,7 +104,7 @@ const migrations: Record<string, Migration> = {
   '0005_audit_log': { up: auditLogUp },
   '0006_moderation': { up: moderationUp },
   '0007_suspension': { up: suspensionUp },
-  // After the step-up migration (i16-totp's 0008_strong_auth), which the lead merges in before it.
+  '0008_strong_auth': { up: strongAuthUp },
   '0009_passkeys': { up: passkeysUp },
 };
 
