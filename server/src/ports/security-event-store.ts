@@ -10,6 +10,9 @@ export const SecurityEventKinds = [
   'logout',
   'session_revoked',
   'password_changed',
+  'passkey_added',
+  'passkey_removed',
+  'passkey_used',
   // Strong sign-in (issue 16).
   'step_up',
   'totp_enabled',

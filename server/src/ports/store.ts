@@ -20,6 +20,7 @@
 import type { RoomRole } from '../../../protocol/index.js';
 import type { AuthzRuleStore } from './authz-rule-store.js';
 import type { AuditLogStore } from './audit-log-store.js';
+import type { PasskeyStore } from './passkey-store.js';
 import type { SecurityEventStore } from './security-event-store.js';
 import type { SecondFactorStore } from './second-factor-store.js';
 import type { SessionStore } from './session-store.js';
@@ -29,6 +30,7 @@ export type { StoredSession, StoredRefreshToken, SessionScope } from './session-
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
 export type { StoredTotp, StoredSecondStepTicket } from './second-factor-store.js';
 export type * from './conversation-store.js';
+export type { PasskeyPurpose, PasskeyStore, StoredPasskey, StoredPasskeyChallenge } from './passkey-store.js';
 export type { AuthzRule, AuthzRuleStore } from './authz-rule-store.js';
 export type { AuditEntry, AuditHead, NewAuditEntry, LinkedAuditEntry, AuditTargetKind } from './audit-log-store.js';
 
@@ -168,7 +170,8 @@ export interface Store
     MessageStore,
     ConversationStore,
     AuthzRuleStore,
-    AuditLogStore {
+    AuditLogStore,
+    PasskeyStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,23 +9,16 @@ import {
   StepUpAnswerSchema,
   StepUpBody,
   UserAnswer,
-  type LoginResponse,
 } from '../../../../protocol/index.js';
 import type { Accounts } from '../../core/accounts/accounts.js';
 import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
 import type { StepUp } from '../../core/accounts/step-up.js';
 import type { SecondStep } from '../../core/accounts/factors/second-step.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
-import {
-  clearedCookies,
-  cookieNames,
-  deviceCookie,
-  readCookie,
-  refreshCookie,
-  sessionCookies,
-} from '../auth/cookies.js';
+import { clearedCookies, cookieNames, deviceCookie, readCookie, refreshCookie } from '../auth/cookies.js';
 import type { DeviceCookies } from '../auth/device-cookie.js';
 import { hashFingerprint, newFingerprint } from '../auth/fingerprint.js';
+import { loginAnswer, tokenAnswer } from './login-answer.js';
 import { identityOf } from './require-auth.js';
 import { NoContent, routeSchema } from './route-schema.js';
 import { admitRefresh, type RefreshLimits } from './request-limits.js';
@@ -106,22 +99,6 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   const presentedDevice = (request: FastifyRequest) =>
     deps.deviceCookies.verify(readCookie(request.headers.cookie, names.device));
 
-  async function tokenAnswer(reply: FastifyReply, issued: IssuedSession, cookies: string[]) {
-    const { token, expiresAt } = await deps.tokens.sign({
-      userId: issued.user.id,
-      sessionId: issued.session.id,
-      fingerprintHash: issued.session.fingerprintHash,
-    });
-    const body: LoginResponse = {
-      accessToken: token,
-      accessTokenExpiresAt: expiresAt.toISOString(),
-      refreshToken: issued.refreshToken,
-      refreshTokenExpiresAt: issued.refreshTokenExpiresAt,
-      user: issued.user,
-    };
-    return reply.header('Set-Cookie', cookies).header('Cache-Control', 'no-store').send(body);
-  }
-
   app.post('/api/v1/auth/register', { schema: docs.register }, async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const user = await deps.accounts.register(username, password, request.ip);
@@ -161,18 +138,9 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     return sessionAnswer(reply, issued, fingerprint);
   });
 
-  /** A full login's answer: tokens, session cookies and a fresh device cookie. */
+  /** A full login's answer: tokens, session cookies and a fresh device cookie (login-answer.ts). */
   function sessionAnswer(reply: FastifyReply, issued: IssuedSession, fingerprint: string) {
-    const cookies = [
-      ...sessionCookies(
-        { fingerprint, refreshToken: issued.refreshToken },
-        { sessionSeconds: deps.sessionMaxAgeSeconds, refreshSeconds: deps.refreshTokenTtlSeconds },
-        deps.secureCookies,
-      ),
-      // A fresh device cookie at every password login, with a fresh failure allowance.
-      deviceCookie(deps.deviceCookies.issue(issued.user.id), deps.secureCookies),
-    ];
-    return tokenAnswer(reply, issued, cookies);
+    return loginAnswer(deps, reply, issued, fingerprint);
   }
 
   app.post('/api/v1/auth/refresh', { schema: docs.refresh }, async (request, reply) => {
@@ -188,7 +156,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     });
     // The cookie lives exactly as long as the token: the idle TTL, capped by the session's end.
     const secondsLeft = Math.max(0, Math.floor((Date.parse(issued.refreshTokenExpiresAt) - Date.now()) / 1000));
-    return tokenAnswer(reply, issued, [refreshCookie(issued.refreshToken, secondsLeft, deps.secureCookies)]);
+    return tokenAnswer(deps, reply, issued, [refreshCookie(issued.refreshToken, secondsLeft, deps.secureCookies)]);
   });
 
   app.post('/api/v1/auth/logout', { preHandler: deps.auth, schema: docs.logout }, async (request, reply) => {
