@@ -333,7 +333,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     },
   });
   sessionRoutes(http, sessions, deps.store, auth);
-  totpRoutes(http, { totp, auth });
+  totpRoutes(http, { totp, auth, countPasskeys: async (userId) => (await deps.store.listPasskeys(userId)).length });
   const proofDeps = { store: deps.store, clock: deps.clock };
   const webauthn = config.webauthn;
   const passkeys: PasskeyContext = {

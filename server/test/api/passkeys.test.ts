@@ -74,6 +74,11 @@ describe('passkeys over the API, with a real (virtual) authenticator', () => {
     });
     expect(renamed.body.passkey.name).toBe('Laptop');
     expect(await events(alice)).toContain('passkey_added');
+    const factors = await request<{ passkeys: number }>(`${server.url}/api/v1/me/second-factors`, {
+      token: alice.accessToken,
+      cookie: alice.cookie,
+    });
+    expect(factors.body.passkeys).toBe(1);
   });
 
   it('signs in with the passkey: a normal device-bound session, with passkey_used in the feed', async () => {
