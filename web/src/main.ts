@@ -4,12 +4,15 @@
  */
 import '@fontsource/vt323/400.css';
 import type { LoginResponse } from '../../protocol/frames.js';
+import { startAuthentication } from '@simplewebauthn/browser';
 import * as api from './api.js';
+import * as strong from './api-strong.js';
 import type { ChatApp } from './chat-app.js';
 import { suspendedText } from './moderation/words.js';
 import { adoptSession, dropSession, installRefresher, refreshSession } from './session-token.js';
 import { initTheme, rememberThemeAgain } from './theme.js';
 import { createAuthView } from './ui/auth-view.js';
+import { createSecondStepView } from './ui/second-step-view.js';
 import { byId } from './ui/dom.js';
 
 const SESSION_ENDED = 'Your session has ended. Log in again.';
@@ -24,16 +27,32 @@ let screen: 'boot' | 'auth' | 'chat' = 'boot';
 const loadChat = () => import('./chat-app.js');
 
 const auth = createAuthView({
-  async login(creds) {
-    await start(await api.login(creds));
-  },
+  login: async (creds) => loggedIn(await api.login(creds)),
   async register(creds) {
     await api.register(creds);
-    await start(await api.login(creds));
+    await loggedIn(await api.login(creds));
+  },
+  async passkey() {
+    const { ceremonyId, options } = await strong.passkeyLoginOptions();
+    const response = await startAuthentication({ optionsJSON: options });
+    await start(await strong.passkeyLogin(ceremonyId, response));
   },
   // While someone types their password, fetch the chat chunk so the first screen after it is instant.
   warm: () => void loadChat().catch(() => undefined),
 });
+
+const secondStep = createSecondStepView({
+  answer: strong.secondStep,
+  done: start,
+  back: (message) => auth.show(message),
+});
+
+/** A password login either signed in, or (with an authenticator app on) asks for the second step. */
+async function loggedIn(res: Awaited<ReturnType<typeof api.login>>): Promise<void> {
+  if (!('secondStep' in res)) return start(res);
+  auth.hideForm();
+  secondStep.show(res.secondStep);
+}
 
 installRefresher((err) =>
   endSession(err.code === 'ACCOUNT_SUSPENDED' ? suspendedText(err.details.reason) : SESSION_ENDED),
@@ -43,6 +62,7 @@ async function start(res: LoginResponse): Promise<void> {
   const { startChat } = await loadChat();
   adoptSession(res);
   bootEl.hidden = true;
+  secondStep.hide();
   auth.hide();
   screen = 'chat';
   app?.stop();
