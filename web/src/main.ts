@@ -72,8 +72,22 @@ async function start(res: LoginResponse): Promise<void> {
   });
 }
 
+/** Set while "log out everywhere" waits for the server: the socket it closes (4401) is no surprise then. */
+let leaving = false;
+
 async function logout(everywhere: boolean): Promise<void> {
-  const request = api.logout(everywhere).catch(() => undefined);
+  if (everywhere) {
+    // Ending every session needs a fresh proof: the step-up prompt asks for it while the chat is still up,
+    // and a "no" there ends nothing.
+    leaving = true;
+    const refused = await api.logout(true).then(
+      () => false,
+      (err: unknown) => err instanceof api.ApiError && err.needsStepUp,
+    );
+    leaving = false;
+    if (refused) return;
+  }
+  const request = everywhere ? Promise.resolve() : api.logout(false).catch(() => undefined);
   // Stop the socket first, so the server closing it (4401) does not look like an expired session.
   app?.stop();
   app = null;
@@ -83,7 +97,7 @@ async function logout(everywhere: boolean): Promise<void> {
 }
 
 function endSession(message: string): void {
-  if (screen === 'auth') return;
+  if (screen === 'auth' || leaving) return;
   screen = 'auth';
   app?.stop();
   app = null;
