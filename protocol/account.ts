@@ -43,4 +43,16 @@ export const SecurityEventViewSchema = z.object({
   ip: z.string(),
   userAgent: z.string(),
   sessionId: z.string().nullable(),
+  /** A few facts about the event, e.g. `{ remaining: 7 }` for recovery_code_used. */
+  detail: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
+
+/** `POST /api/v1/auth/step-up`: the password again, and a TOTP or recovery code when TOTP is on. */
+export const StepUpBody = z.strictObject({
+  password: z.string().max(1024),
+  code: z.string().max(64).optional(),
+});
+export type StepUp = z.infer<typeof StepUpBody>;
+
+/** The answer to a step-up: sensitive actions are allowed until this instant (ISO 8601). */
+export const StepUpAnswerSchema = z.object({ proofUntil: z.string() });

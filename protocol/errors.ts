@@ -40,6 +40,8 @@ export const ErrorCodes = {
     message: 'This refresh token was already used. Its sessions have been ended for your safety; log in again.',
   },
   CURRENT_PASSWORD_WRONG: { status: 403, message: 'The current password is not correct.' },
+  STEP_UP_REQUIRED: { status: 403, message: 'Confirm it is you first.' },
+  INVALID_CODE: { status: 401, message: 'That code is not correct.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'This Origin is not allowed.' },
   FORBIDDEN: { status: 403, message: 'You may not do that.' },

@@ -1,4 +1,11 @@
 /** Limits that both sides of the wire must agree on. Server-side values may be tightened by config. */
+
+/**
+ * How long a proof of identity (a login, or a step-up) lets a session do a sensitive action
+ * (change the password, log out everywhere, an admin write, …) before it must confirm again.
+ */
+export const STEP_UP_WINDOW_SECONDS = 300;
+
 export const Limits = {
   USERNAME_PATTERN: /^[A-Za-z0-9_]{3,32}$/,
   PASSWORD_MIN_CHARS: 8,

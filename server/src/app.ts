@@ -20,6 +20,7 @@ import { Authorizer } from './core/authz/authorizer.js';
 import { AccessTokens } from './edge/auth/access-tokens.js';
 import { createAuthenticator } from './edge/auth/authenticate.js';
 import { authRoutes } from './edge/http/auth-routes.js';
+import { StepUp } from './core/accounts/step-up.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
 import { moderationRoutes } from './edge/http/moderation-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
@@ -199,31 +200,34 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     newId,
     metrics,
   });
+  const throttle = new LoginThrottle(
+    deps.limits,
+    {
+      freeFailures: rl.loginFreeFailures,
+      maxDelaySeconds: rl.loginMaxDelaySeconds,
+      ipFailuresPerHour: rl.loginIpFailuresPerHour,
+      userFailuresPerHour: rl.loginUserFailuresPerHour,
+      deviceFailuresPerHour: rl.loginDeviceFailuresPerHour,
+      concurrentPerIp: rl.loginConcurrentPerIp,
+      concurrentPerUser: rl.loginConcurrentPerUser,
+      registrationsPerIpPerHour: rl.registrationsPerIpPerHour,
+    },
+    keyOfIp,
+  );
+  const dummyHash = await deps.hasher.hash(newId());
   const accounts = new Accounts({
     store: deps.store,
     hasher: deps.hasher,
     clock: deps.clock,
     sessions,
     securityLog,
-    throttle: new LoginThrottle(
-      deps.limits,
-      {
-        freeFailures: rl.loginFreeFailures,
-        maxDelaySeconds: rl.loginMaxDelaySeconds,
-        ipFailuresPerHour: rl.loginIpFailuresPerHour,
-        userFailuresPerHour: rl.loginUserFailuresPerHour,
-        deviceFailuresPerHour: rl.loginDeviceFailuresPerHour,
-        concurrentPerIp: rl.loginConcurrentPerIp,
-        concurrentPerUser: rl.loginConcurrentPerUser,
-        registrationsPerIpPerHour: rl.registrationsPerIpPerHour,
-      },
-      keyOfIp,
-    ),
+    throttle,
     commonPasswords: deps.commonPasswords,
-    dummyHash: await deps.hasher.hash(newId()),
+    dummyHash,
     newId,
     metrics,
   });
+  const stepUp = new StepUp({ store: deps.store, clock: deps.clock, securityLog, hasher: deps.hasher, throttle, dummyHash });
   const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock, config.jwtSecretPrevious);
   const authenticator = createAuthenticator(tokens, sessions, config.cookieSecure);
   const auth = requireAuth(
@@ -284,6 +288,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     secureCookies: config.cookieSecure,
     sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    stepUp,
     refreshLimits: {
       perIp: limitKeyedBy(
         deps.limits.create('refresh-ip', { points: rl.refreshPerIpPerMinute, windowSeconds: 60 }),

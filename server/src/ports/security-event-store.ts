@@ -10,6 +10,12 @@ export const SecurityEventKinds = [
   'logout',
   'session_revoked',
   'password_changed',
+  // Strong sign-in (issue 16).
+  'step_up',
+  'totp_enabled',
+  'totp_disabled',
+  'recovery_code_used',
+  'second_step_failed',
 ] as const;
 
 export type SecurityEventKind = (typeof SecurityEventKinds)[number];
@@ -22,6 +28,8 @@ export interface SecurityEvent {
   at: string;
   ip: string;
   userAgent: string;
+  /** A few facts about the event, nothing secret (recovery_code_used: `{ remaining }`). */
+  detail?: Record<string, string | number> | null;
 }
 
 export interface SecurityEventStore {

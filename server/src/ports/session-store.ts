@@ -22,6 +22,11 @@ export interface StoredSession {
   userAgent: string;
   revokedAt: string | null;
   revokedReason: string | null;
+  /**
+   * When this session last proved who holds it (a login with every factor the account has, or a
+   * step-up): sensitive actions need it recent (core/accounts/step-up.ts). Reads fill it; null: never.
+   */
+  proofAt?: string | null;
 }
 
 export interface StoredRefreshToken {
@@ -43,6 +48,8 @@ export interface SessionStore {
   /** Sessions neither revoked nor past their absolute end, newest first. */
   listLiveSessions(userId: string, now: string): Promise<StoredSession[]>;
   touchSession(id: string, at: string): Promise<void>;
+  /** Records a fresh proof of identity on a session (a step-up); a later one replaces it. */
+  recordSessionProof(id: string, at: string): Promise<void>;
   revokeSessions(scope: SessionScope, at: string, reason: string): Promise<string[]>;
 
   findRefreshToken(tokenHash: string): Promise<StoredRefreshToken | undefined>;

@@ -227,6 +227,7 @@ export function describeStoreContract(
         userAgent: 'test',
         revokedAt: null,
         revokedReason: null,
+        proofAt: null,
         ...overrides,
       };
     }
@@ -252,6 +253,18 @@ export function describeStoreContract(
       expect(await store.findRefreshToken(first.tokenHash)).toEqual(first);
       expect(await store.findSession(randomUUID())).toBeUndefined();
       expect(await store.findRefreshToken('nope')).toBeUndefined();
+    });
+
+    it('keeps a session`s proof of identity from creation, and a later proof replaces it', async () => {
+      const author = await user();
+      const proven = session(author.id, { proofAt: '2030-01-01T00:00:00.000Z' });
+      await store.createSession(proven, token(proven));
+      expect((await store.findSession(proven.id))?.proofAt).toBe('2030-01-01T00:00:00.000Z');
+      await store.recordSessionProof(proven.id, '2030-01-01T00:04:00.000Z');
+      expect((await store.findSession(proven.id))?.proofAt).toBe('2030-01-01T00:04:00.000Z');
+      const never = session(author.id);
+      await store.createSession(never, token(never));
+      expect((await store.findSession(never.id))?.proofAt).toBeNull();
     });
 
     it('a refresh token is spent exactly once under concurrent rotations', async () => {

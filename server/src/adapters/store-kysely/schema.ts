@@ -25,6 +25,8 @@ export interface Database {
     family_id: string;
     expires_at: string;
     revoked_reason: string | null;
+    /** The last proof of identity (login or step-up), ISO 8601; null: none recorded. */
+    proof_at: Generated<string | null>;
   };
   refresh_tokens: {
     token_hash: string;
@@ -42,6 +44,8 @@ export interface Database {
     at: string;
     ip: string;
     user_agent: string;
+    /** JSON object of facts about the event (strong-auth migration); null: none. */
+    detail: Generated<string | null>;
   };
   rooms: {
     name: string;

@@ -14,6 +14,7 @@ export function kyselySecurityEvents(db: Kysely<Database>): SecurityEventStore {
           at: event.at,
           ip: event.ip,
           user_agent: event.userAgent,
+          detail: event.detail ? JSON.stringify(event.detail) : null,
         })
         .execute();
     },
@@ -34,6 +35,7 @@ export function kyselySecurityEvents(db: Kysely<Database>): SecurityEventStore {
         at: row.at,
         ip: row.ip,
         userAgent: row.user_agent,
+        detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, string | number>),
       }));
     },
   };

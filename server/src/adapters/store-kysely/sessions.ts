@@ -33,6 +33,10 @@ export function kyselySessions(db: Kysely<Database>): SessionStore {
       await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
     },
 
+    async recordSessionProof(id, at) {
+      await db.updateTable('sessions').set({ proof_at: at }).where('id', '=', id).execute();
+    },
+
     async revokeSessions(scope: SessionScope, at, reason) {
       let query = db
         .updateTable('sessions')
@@ -116,6 +120,7 @@ function toSessionRow(session: StoredSession) {
     user_agent: session.userAgent,
     revoked_at: session.revokedAt,
     revoked_reason: session.revokedReason,
+    proof_at: session.proofAt ?? null,
   };
 }
 
@@ -132,6 +137,7 @@ function toSession(row: Selectable<Database['sessions']>): StoredSession {
     userAgent: row.user_agent,
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
+    proofAt: row.proof_at,
   };
 }
 

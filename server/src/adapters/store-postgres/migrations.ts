@@ -4,6 +4,7 @@ import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
+import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
 /**
  * PostgreSQL migrations: the same tables as SQLite (times as ISO 8601 text, so both adapters
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   '0004_audit_log': { up: auditLogUp },
   '0005_moderation': { up: moderationUp },
   '0006_suspension': { up: suspensionUp },
+  '0007_strong_auth': { up: strongAuthUp },
 };
 
 export const postgresMigrations: MigrationProvider = {

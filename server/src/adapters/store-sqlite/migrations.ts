@@ -4,6 +4,7 @@ import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
+import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
 /**
  * Migrations live in code (not files found at run time) so the built server carries them.
@@ -102,6 +103,7 @@ const migrations: Record<string, Migration> = {
   '0005_audit_log': { up: auditLogUp },
   '0006_moderation': { up: moderationUp },
   '0007_suspension': { up: suspensionUp },
+  '0008_strong_auth': { up: strongAuthUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {

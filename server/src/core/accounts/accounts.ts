@@ -5,10 +5,12 @@ import type { PasswordHasher } from '../../ports/password-hasher.js';
 import type { Store, StoredUser } from '../../ports/store.js';
 import { ParleyError, refusedWith } from '../errors.js';
 import { toUser } from '../events.js';
-import { checkNewPassword, isBcryptSafe, isValidUsername } from './password-policy.js';
+import { checkPasswordThrottled } from './password-check.js';
+import { checkNewPassword, isValidUsername } from './password-policy.js';
 import type { DeviceContext, SecurityLog } from './security-log.js';
 import type { IssuedSession, Sessions } from './sessions.js';
 import type { LoginThrottle } from './login-throttle.js';
+import { requireRecentProof } from './step-up.js';
 
 /** A device cookie whose signature the edge verified: whose it is, and its nonce. */
 export interface PresentedDevice {
@@ -97,6 +99,7 @@ export class Accounts {
   ): Promise<void> {
     const user = await this.deps.store.findUserById(userId);
     if (!user) throw new ParleyError('UNAUTHENTICATED');
+    await requireRecentProof(this.deps, currentSessionId);
     // A stolen session must not become a password-guessing oracle: same throttle as login.
     const deviceNonce = device.presentedDevice?.userId === user.id ? device.presentedDevice.nonce : undefined;
     const matches = await this.checkPassword(
@@ -120,28 +123,13 @@ export class Accounts {
     }
   }
 
-  /**
-   * One throttled bcrypt comparison (against the dummy hash when there is no user). True only for
-   * the right password that bcrypt could read whole; the throttle hears the outcome either way.
-   */
-  private async checkPassword(
+  private checkPassword(
     username: string,
     ip: string,
     deviceNonce: string | undefined,
     password: string,
     hash: string | undefined,
   ): Promise<boolean> {
-    const attempt = await this.deps.throttle.beginLogin(username, ip, deviceNonce);
-    let matches = false;
-    try {
-      matches =
-        (await this.deps.hasher.verify(password, hash ?? this.deps.dummyHash)) &&
-        hash !== undefined &&
-        isBcryptSafe(password);
-    } finally {
-      if (matches) await attempt.succeeded();
-      else attempt.failed();
-    }
-    return matches;
+    return checkPasswordThrottled(this.deps, { username, ip, deviceNonce }, password, hash);
   }
 }

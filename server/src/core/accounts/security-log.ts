@@ -25,6 +25,7 @@ export class SecurityLog {
     userId: string,
     sessionId: string | null,
     device: Omit<DeviceContext, 'fingerprintHash'>,
+    detail?: Record<string, string | number>,
   ) {
     try {
       await this.store.appendSecurityEvent({
@@ -34,6 +35,7 @@ export class SecurityLog {
         at: new Date(this.clock.now()).toISOString(),
         ip: device.ip,
         userAgent: device.userAgent.slice(0, 512),
+        ...(detail ? { detail } : {}),
       });
     } catch (error) {
       this.logger.error({ err: error, kind }, 'could not record a security event');

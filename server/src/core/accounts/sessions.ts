@@ -8,6 +8,7 @@ import { toUser } from '../events.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_PATTERN } from './refresh-tokens.js';
 import { LiveSessionCache } from './live-session-cache.js';
 import type { DeviceContext, SecurityLog } from './security-log.js';
+import { requireRecentProof } from './step-up.js';
 
 export interface SessionLimits {
   /** Idle lifetime of a refresh token, in seconds (REFRESH_TOKEN_TTL). */
@@ -82,6 +83,8 @@ export class Sessions {
       userAgent: device.userAgent.slice(0, 512),
       revokedAt: null,
       revokedReason: null,
+      // Every way in (password with every factor, passkey) is a proof of who holds the session.
+      proofAt: iso(now),
     };
     const refresh = newRefreshToken();
     const refreshTokenExpiresAt = this.refreshExpiry(now, session);
@@ -196,6 +199,8 @@ export class Sessions {
     allSessions: boolean,
     device: Omit<DeviceContext, 'fingerprintHash'>,
   ) {
+    // Ending every session is sensitive: a stolen session must not lock its owner out.
+    if (allSessions) await requireRecentProof(this.deps, sessionId);
     await this.revoke(allSessions ? { userId } : { sessionId }, 'logout', userId, device);
   }
 

@@ -29,6 +29,7 @@ import { suspendUser } from '../../core/admin/suspend-user.js';
 import { unsuspendUser } from '../../core/admin/unsuspend-user.js';
 import { GLOBAL_DOMAIN } from '../../core/authz/authorizer.js';
 import { ParleyError } from '../../core/errors.js';
+import { requireRecentProof } from '../../core/accounts/step-up.js';
 import { identityOf } from './require-auth.js';
 import { NoContent, routeSchema, type RouteDoc } from './route-schema.js';
 import { validate } from './validate.js';
@@ -95,6 +96,12 @@ export function adminRoutes(ctx: AdminContext, auth: preHandlerAsyncHookHandler)
     app.addHook('preHandler', (request, _reply, done) => {
       const allowed = ctx.authz.can(identityOf(request).user.id, GLOBAL_DOMAIN, 'admin');
       done(allowed ? undefined : new ParleyError('FORBIDDEN'));
+    });
+    // Every write needs a recent proof of identity (a stolen admin session cannot act for long).
+    // `permissions/check` is a question asked with POST, not a write.
+    app.addHook('preHandler', async (request) => {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.routeOptions.url === `${ADMIN_PREFIX}/permissions/check`) return;
+      await requireRecentProof(ctx, identityOf(request).sessionId);
     });
     // Nothing an admin sees may be kept by a cache between them and us.
     app.addHook('onRequest', (_request, reply, done) => {

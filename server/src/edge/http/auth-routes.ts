@@ -4,11 +4,14 @@ import {
   CredentialsBody,
   LoginResponseSchema,
   PasswordChangeBody,
+  StepUpAnswerSchema,
+  StepUpBody,
   UserAnswer,
   type LoginResponse,
 } from '../../../../protocol/index.js';
 import type { Accounts } from '../../core/accounts/accounts.js';
 import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
+import type { StepUp } from '../../core/accounts/step-up.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import {
   clearedCookies,
@@ -35,6 +38,7 @@ export interface AuthRoutesDeps {
   sessionMaxAgeSeconds: number;
   refreshTokenTtlSeconds: number;
   refreshLimits: RefreshLimits;
+  stepUp: StepUp;
 }
 
 // Generous bound: a wrong kind of token (a JWT) must get REFRESH_TOKEN_INVALID, not a validation error.
@@ -74,6 +78,13 @@ const docs = {
     auth: true,
     body: PasswordChangeBody,
     response: { 204: NoContent },
+  }),
+  stepUp: routeSchema({
+    tag,
+    summary: 'Confirm it is me (password, and a TOTP or recovery code when TOTP is on) for sensitive actions.',
+    auth: true,
+    body: StepUpBody,
+    response: { 200: StepUpAnswerSchema },
   }),
 };
 
@@ -165,5 +176,15 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
       presentedDevice: presentedDevice(request),
     });
     return reply.status(204).header('Cache-Control', 'no-store').send();
+  });
+
+  app.post('/api/v1/auth/step-up', { preHandler: deps.auth, schema: docs.stepUp }, async (request, reply) => {
+    const body = validate(StepUpBody, request.body);
+    const { user, sessionId } = identityOf(request);
+    const answer = await deps.stepUp.confirm(user.id, sessionId, body, {
+      ...device(request),
+      presentedDevice: presentedDevice(request),
+    });
+    return reply.header('Cache-Control', 'no-store').send(answer);
   });
 }

@@ -65,6 +65,7 @@ export function sessionRoutes(
         ip: event.ip,
         userAgent: event.userAgent,
         sessionId: event.sessionId,
+        ...(event.detail ? { detail: event.detail } : {}),
       })),
     });
   });
