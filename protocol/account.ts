@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { UserSchema } from './events.js';
-import { Limits } from './limits.js';
+import { Limits, PASSKEY_NAME_MAX } from './limits.js';
 
 /** `POST /api/v1/auth/password`. Generous bounds: the length rules are the core's, with their own codes. */
 export const PasswordChangeBody = z.strictObject({
@@ -56,3 +56,29 @@ export type StepUp = z.infer<typeof StepUpBody>;
 
 /** The answer to a step-up: sensitive actions are allowed until this instant (ISO 8601). */
 export const StepUpAnswerSchema = z.object({ proofUntil: z.string() });
+
+/** One of my passkeys (`GET /api/v1/me/passkeys`): never its key or counter. */
+export const PasskeyViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  backedUp: z.boolean(),
+});
+export type PasskeyView = z.infer<typeof PasskeyViewSchema>;
+
+/** A passkey's name as its owner gives it. */
+export const PasskeyName = z.string().trim().min(1).max(PASSKEY_NAME_MAX);
+
+/** Options for the browser's navigator.credentials call, and the ceremony id to send back with its answer. */
+export const PasskeyOptionsAnswer = z.object({
+  ceremonyId: z.string(),
+  options: z.record(z.string(), z.unknown()),
+});
+
+/** The browser's answer (the JSON @simplewebauthn/browser gives), checked in full by the server. */
+export const WebAuthnResponse = z.looseObject({ id: z.string().max(1024), type: z.literal('public-key') });
+export const PasskeyCeremonyBody = z.strictObject({ ceremonyId: z.string().max(128), response: WebAuthnResponse });
+export const PasskeyRegisterBody = PasskeyCeremonyBody.extend({ name: PasskeyName });
+export const PasskeyRenameBody = z.strictObject({ name: PasskeyName });
+export const ProofAnswer = z.object({ proofUntil: z.string() });

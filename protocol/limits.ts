@@ -53,3 +53,8 @@ export const Limits = {
   /** Public rooms I am not in that `GET /rooms` lists, by name. */
   PUBLIC_ROOMS_LISTED_MAX: 200,
 } as const;
+
+/** How long a passkey ceremony (options → verify) may take, in seconds. */
+export const PASSKEY_CHALLENGE_TTL_SECONDS = 300;
+/** Characters in a passkey's name. */
+export const PASSKEY_NAME_MAX = 64;

@@ -15,6 +15,9 @@ import { clientIpResolver, parseTrustProxy } from './edge/client-ip.js';
 import { ipLimitKey, limitKeyedBy } from './edge/ip-limit-key.js';
 import { DeviceCookies } from './edge/auth/device-cookie.js';
 import { sessionRoutes } from './edge/http/session-routes.js';
+import { passkeyRoutes } from './edge/http/passkey-routes.js';
+import { recordProof, requireRecentProof } from './core/accounts/step-up.js';
+import type { PasskeyContext } from './core/passkeys/passkey-context.js';
 import { ChatCore } from './core/chat-core.js';
 import { Authorizer } from './core/authz/authorizer.js';
 import { AccessTokens } from './edge/auth/access-tokens.js';
@@ -279,15 +282,18 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     prom && config.metrics?.listener ? new MetricsListener(prom, config.metrics.token, deps.logger) : undefined;
   let metricsUrl: string | undefined;
   healthRoutes(http, deps.store, deps.redisPing);
-  authRoutes(http, {
-    accounts,
-    sessions,
+  const loginAnswers = {
     tokens,
-    auth,
     deviceCookies: new DeviceCookies(config.jwtSecret, config.jwtSecretPrevious),
     secureCookies: config.cookieSecure,
     sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+  };
+  authRoutes(http, {
+    ...loginAnswers,
+    accounts,
+    sessions,
+    auth,
     stepUp,
     refreshLimits: {
       perIp: limitKeyedBy(
@@ -298,6 +304,35 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     },
   });
   sessionRoutes(http, sessions, deps.store, auth);
+  const proofDeps = { store: deps.store, clock: deps.clock };
+  const webauthn = config.webauthn;
+  const passkeys: PasskeyContext = {
+    store: deps.store,
+    clock: deps.clock,
+    securityLog,
+    sessions,
+    newId,
+    proofs: {
+      requireRecent: (_userId, sessionId) => requireRecentProof(proofDeps, sessionId),
+      record: (sessionId) => recordProof(proofDeps, sessionId),
+    },
+    // Outside production without WEBAUTHN_ORIGINS: this server's own localhost origins, once listening.
+    relyingParty: () =>
+      webauthn && {
+        rpId: webauthn.rpId,
+        rpName: 'Parley',
+        origins: webauthn.origins ?? [...ownOrigins].filter((origin) => new URL(origin).hostname === 'localhost'),
+      },
+  };
+  passkeyRoutes(http, {
+    ...loginAnswers,
+    passkeys,
+    auth,
+    signInPerIp: limitKeyedBy(
+      deps.limits.create('passkey-ip', { points: rl.refreshPerIpPerMinute, windowSeconds: 60 }),
+      keyOfIp,
+    ),
+  });
   chatRoutes(http, core, auth);
   roomRoutes(http, core, auth);
   moderationRoutes(http, core, auth);

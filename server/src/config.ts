@@ -4,6 +4,7 @@ import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 import { TlsConfigProblem, TlsFiles } from './tls-files.js';
 import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.js';
 import { parseOrigins } from './config-origins.js';
+import { parseWebAuthn, type WebAuthnConfig } from './config-webauthn.js';
 
 /**
  * Every option, read once from the environment and validated; an unknown or malformed value stops
@@ -62,6 +63,10 @@ const EnvSchema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   /** Comma-separated exact origins allowed to open WebSockets. Default: this server's own origins. */
   ALLOWED_ORIGINS: z.string().optional(),
+  /** Passkeys' relying party id (a domain). Default outside production: localhost. config-webauthn.ts. */
+  WEBAUTHN_RP_ID: z.string().optional(),
+  /** Comma-separated exact origins passkeys may be used from. Default outside production: own localhost origins. */
+  WEBAUTHN_ORIGINS: z.string().optional(),
   /**
    * true: mark every cookie Secure, with the __Host-/__Secure- prefixes, and send HSTS (serve over
    * HTTPS). Default false, or true when TLS_CERT is set (false is then refused); production refuses
@@ -190,6 +195,8 @@ export interface Config {
   bcryptCost: number;
   /** Explicit allow-list; undefined means "this server's own origins", computed once listening. */
   allowedOrigins: string[] | undefined;
+  /** Passkeys' relying party; undefined (production without it): passkey routes answer 503. */
+  webauthn: WebAuthnConfig | undefined;
   /** Always true with `tls`: the cookie names and HSTS follow the scheme clients use. */
   cookieSecure: boolean;
   /** Set: the server itself speaks HTTPS and WSS. */
@@ -291,6 +298,12 @@ export function loadConfig(
       e.ALLOWED_ORIGINS === undefined
         ? undefined
         : parseOrigins(e.ALLOWED_ORIGINS, (message) => new ConfigError(message)),
+    webauthn: parseWebAuthn(
+      e.WEBAUTHN_RP_ID,
+      e.WEBAUTHN_ORIGINS,
+      e.NODE_ENV === 'production',
+      (message) => new ConfigError(message),
+    ),
     cookieSecure: e.COOKIE_SECURE === 'true' || tls !== undefined,
     tls,
     trustProxy: e.TRUST_PROXY,

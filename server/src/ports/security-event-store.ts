@@ -16,6 +16,9 @@ export const SecurityEventKinds = [
   'totp_disabled',
   'recovery_code_used',
   'second_step_failed',
+  'passkey_added',
+  'passkey_removed',
+  'passkey_used',
 ] as const;
 
 export type SecurityEventKind = (typeof SecurityEventKinds)[number];

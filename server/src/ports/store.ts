@@ -20,6 +20,7 @@
 import type { RoomRole } from '../../../protocol/index.js';
 import type { AuthzRuleStore } from './authz-rule-store.js';
 import type { AuditLogStore } from './audit-log-store.js';
+import type { PasskeyStore } from './passkey-store.js';
 import type { SecurityEventStore } from './security-event-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore, StoredRoom } from './conversation-store.js';
@@ -27,6 +28,7 @@ import type { ConversationStore, StoredRoom } from './conversation-store.js';
 export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
 export type * from './conversation-store.js';
+export type { PasskeyPurpose, PasskeyStore, StoredPasskey, StoredPasskeyChallenge } from './passkey-store.js';
 export type { AuthzRule, AuthzRuleStore } from './authz-rule-store.js';
 export type { AuditEntry, AuditHead, NewAuditEntry, LinkedAuditEntry, AuditTargetKind } from './audit-log-store.js';
 
@@ -158,7 +160,15 @@ export class StoreUnavailableError extends Error {
 
 /** The whole Store an adapter implements. */
 export interface Store
-  extends UserStore, SessionStore, SecurityEventStore, MessageStore, ConversationStore, AuthzRuleStore, AuditLogStore {
+  extends
+    UserStore,
+    SessionStore,
+    SecurityEventStore,
+    MessageStore,
+    ConversationStore,
+    AuthzRuleStore,
+    AuditLogStore,
+    PasskeyStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import { kyselyAuthzRules } from './authz-rules.js';
 import { kyselyAuditLog } from './audit-log.js';
 import { kyselyConversations } from './conversations.js';
 import { kyselyMessages } from './messages.js';
+import { kyselyPasskeys } from './passkeys.js';
 import type { Database } from './schema.js';
 import { kyselySecurityEvents } from './security-events.js';
 import { kyselySessions } from './sessions.js';
@@ -23,6 +24,7 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselyConversations(db),
     ...kyselyAuthzRules(db),
     ...kyselyAuditLog(db),
+    ...kyselyPasskeys(db),
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [

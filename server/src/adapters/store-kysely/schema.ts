@@ -2,6 +2,28 @@ import type { Generated } from 'kysely';
 
 /** Table shapes as Kysely sees them. Times are ISO 8601 strings (UTC). */
 export interface Database {
+  webauthn_credentials: {
+    id: string;
+    user_id: string;
+    public_key: string;
+    /** bigint: a string from PostgreSQL, a number from SQLite. */
+    counter: number | string;
+    transports: string;
+    device_type: string;
+    backed_up: number;
+    name: string;
+    created_at: string;
+    last_used_at: string | null;
+  };
+  webauthn_challenges: {
+    id: string;
+    challenge: string;
+    purpose: string;
+    bound_to: string;
+    user_id: string | null;
+    created_at: string;
+    expires_at: string;
+  };
   users: {
     id: string;
     username: string;

@@ -3,6 +3,7 @@ import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
+import { passkeysUp } from '../store-kysely/passkeys-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
 import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
@@ -90,6 +91,8 @@ const migrations: Record<string, Migration> = {
   '0005_moderation': { up: moderationUp },
   '0006_suspension': { up: suspensionUp },
   '0007_strong_auth': { up: strongAuthUp },
+  // After the step-up migration (i16-totp's 0007_strong_auth), which the lead merges in before it.
+  '0008_passkeys': { up: passkeysUp },
 };
 
 export const postgresMigrations: MigrationProvider = {

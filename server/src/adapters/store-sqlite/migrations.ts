@@ -3,6 +3,7 @@ import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
+import { passkeysUp } from '../store-kysely/passkeys-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
 import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
@@ -104,6 +105,8 @@ const migrations: Record<string, Migration> = {
   '0006_moderation': { up: moderationUp },
   '0007_suspension': { up: suspensionUp },
   '0008_strong_auth': { up: strongAuthUp },
+  // After the step-up migration (i16-totp's 0008_strong_auth), which the lead merges in before it.
+  '0009_passkeys': { up: passkeysUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {

@@ -62,3 +62,12 @@ export function clearedCookies(secure: boolean): string[] {
   const names = cookieNames(secure);
   return [cookie(names.fingerprint, '', '/', 0, secure), cookie(names.refresh, '', AUTH_COOKIE_PATH, 0, secure)];
 }
+
+/** The passkey sign-in ceremony cookie: binds options to verify in one browser; 5 minutes, auth routes only. */
+export function passkeyCeremonyCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return cookie(passkeyCeremonyCookieName(secure), value, AUTH_COOKIE_PATH, maxAgeSeconds, secure);
+}
+
+export function passkeyCeremonyCookieName(secure: boolean): string {
+  return secure ? '__Secure-parley_pk' : 'parley_pk';
+}

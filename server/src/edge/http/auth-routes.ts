@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import {
   CredentialsBody,
@@ -7,22 +7,15 @@ import {
   StepUpAnswerSchema,
   StepUpBody,
   UserAnswer,
-  type LoginResponse,
 } from '../../../../protocol/index.js';
 import type { Accounts } from '../../core/accounts/accounts.js';
-import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
+import type { Sessions } from '../../core/accounts/sessions.js';
 import type { StepUp } from '../../core/accounts/step-up.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
-import {
-  clearedCookies,
-  cookieNames,
-  deviceCookie,
-  readCookie,
-  refreshCookie,
-  sessionCookies,
-} from '../auth/cookies.js';
+import { clearedCookies, cookieNames, readCookie, refreshCookie } from '../auth/cookies.js';
 import type { DeviceCookies } from '../auth/device-cookie.js';
 import { hashFingerprint, newFingerprint } from '../auth/fingerprint.js';
+import { loginAnswer, tokenAnswer } from './login-answer.js';
 import { identityOf } from './require-auth.js';
 import { NoContent, routeSchema } from './route-schema.js';
 import { admitRefresh, type RefreshLimits } from './request-limits.js';
@@ -95,22 +88,6 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   const presentedDevice = (request: FastifyRequest) =>
     deps.deviceCookies.verify(readCookie(request.headers.cookie, names.device));
 
-  async function tokenAnswer(reply: FastifyReply, issued: IssuedSession, cookies: string[]) {
-    const { token, expiresAt } = await deps.tokens.sign({
-      userId: issued.user.id,
-      sessionId: issued.session.id,
-      fingerprintHash: issued.session.fingerprintHash,
-    });
-    const body: LoginResponse = {
-      accessToken: token,
-      accessTokenExpiresAt: expiresAt.toISOString(),
-      refreshToken: issued.refreshToken,
-      refreshTokenExpiresAt: issued.refreshTokenExpiresAt,
-      user: issued.user,
-    };
-    return reply.header('Set-Cookie', cookies).header('Cache-Control', 'no-store').send(body);
-  }
-
   app.post('/api/v1/auth/register', { schema: docs.register }, async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const user = await deps.accounts.register(username, password, request.ip);
@@ -125,16 +102,8 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
       presentedDevice: presentedDevice(request),
       ...device(request),
     });
-    const cookies = [
-      ...sessionCookies(
-        { fingerprint, refreshToken: issued.refreshToken },
-        { sessionSeconds: deps.sessionMaxAgeSeconds, refreshSeconds: deps.refreshTokenTtlSeconds },
-        deps.secureCookies,
-      ),
-      // A fresh device cookie at every password login, with a fresh failure allowance.
-      deviceCookie(deps.deviceCookies.issue(issued.user.id), deps.secureCookies),
-    ];
-    return tokenAnswer(reply, issued, cookies);
+    // A fresh device cookie at every password login, with a fresh failure allowance.
+    return loginAnswer(deps, reply, issued, fingerprint);
   });
 
   app.post('/api/v1/auth/refresh', { schema: docs.refresh }, async (request, reply) => {
@@ -150,7 +119,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     });
     // The cookie lives exactly as long as the token: the idle TTL, capped by the session's end.
     const secondsLeft = Math.max(0, Math.floor((Date.parse(issued.refreshTokenExpiresAt) - Date.now()) / 1000));
-    return tokenAnswer(reply, issued, [refreshCookie(issued.refreshToken, secondsLeft, deps.secureCookies)]);
+    return tokenAnswer(deps, reply, issued, [refreshCookie(issued.refreshToken, secondsLeft, deps.secureCookies)]);
   });
 
   app.post('/api/v1/auth/logout', { preHandler: deps.auth, schema: docs.logout }, async (request, reply) => {

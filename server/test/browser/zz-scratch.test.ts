@@ -1,0 +1,21 @@
+import type { Browser } from 'playwright-core';
+import { it } from 'vitest';
+import { arrive, useServerAndBrowser } from '../helpers/browser.js';
+import { GOOD_PASSWORD, uniqueName } from '../helpers/http.js';
+import { type TestServer } from '../helpers/server.js';
+let server: TestServer;
+let browser: Browser;
+useServerAndBrowser((stage) => ({ server, browser } = stage));
+it('shots', async () => {
+  const p = await arrive(browser, server.url.replace('127.0.0.1', 'localhost'), uniqueName('zed'), GOOD_PASSWORD);
+  await p.page.click('#logout-btn');
+  await p.page.waitForSelector('#auth:not([hidden])');
+  await p.page.screenshot({ path: '/tmp/w16/login.png' });
+  await p.page.fill('#username', p.username); await p.page.fill('#password', GOOD_PASSWORD); await p.page.click('#login-btn');
+  await p.page.waitForSelector('#status[data-state="online"]');
+  await p.page.click('#account-btn');
+  await p.page.click('#account-security');
+  await p.page.waitForSelector('#security-dialog[open]');
+  await p.page.waitForTimeout(500);
+  await p.page.screenshot({ path: '/tmp/w16/security.png' });
+});
