@@ -5,7 +5,8 @@
  * authenticator never signs in as the first. The authenticator app: enrolled from the page (a QR
  * drawn under the strict CSP, the secret as text, the first code), recovery codes shown once and
  * downloaded, then a password login that asks for the second step, a recovery code used once, and
- * the step-up prompt (password + code) before new recovery codes and turning it off.
+ * the step-up prompt (password + code) before new recovery codes and turning it off. Any refused
+ * action (log out everywhere, a password change) asks for the step-up and is retried after it.
  * The server's clock can be moved forward, which is how a proof gets older than five minutes.
  */
 import * as OTPAuth from 'otpauth';
@@ -276,5 +277,38 @@ it.skip('enrols an authenticator app from the page, then a password login asks f
   expect(await cspViolations(cy.page)).toEqual([]);
   expect(cy.dialogs).toEqual([]);
   await cy.context.close();
+  shift = 0;
+});
+
+it('any refused action asks for the step-up and is retried after it; a cancelled prompt changes nothing', async () => {
+  shift = 0;
+  const dee = await arriveLocal('dee');
+  shift = STALE_MS;
+
+  // "Log out everywhere" with a stale proof: the prompt, cancelled, and everything stays as it was.
+  await dee.page.click('#sessions-btn');
+  await dee.page.waitForSelector('#sessions-dialog[open]');
+  await dee.page.click('#logout-all-btn');
+  await dee.page.waitForSelector('#step-up-dialog[open]');
+  await dee.page.click('#step-up-cancel');
+  await dee.page.waitForSelector('#step-up-dialog:not([open])', { state: 'attached' });
+  expect(await dee.page.isVisible('#chat')).toBe(true);
+  expect(await dee.page.getAttribute('#status', 'data-state')).toBe('online');
+
+  // Changing the password: the prompt takes the password alone (no second factor here), then the change goes through.
+  await dee.page.click('#account-btn');
+  await dee.page.waitForSelector('#account-dialog[open]');
+  await dee.page.fill('#password-current', GOOD_PASSWORD);
+  await dee.page.fill('#password-new', 'copper-heron-glacier-77');
+  await dee.page.fill('#password-confirm', 'copper-heron-glacier-77');
+  await dee.page.press('#password-confirm', 'Enter');
+  await dee.page.waitForSelector('#step-up-dialog[open]');
+  expect(await dee.page.inputValue('#step-up-username')).toBe(dee.username);
+  await dee.page.fill('#step-up-password', GOOD_PASSWORD);
+  await dee.page.press('#step-up-password', 'Enter');
+  await dee.page.waitForSelector('#step-up-dialog:not([open])', { state: 'attached' });
+  await expect.poll(() => dee.page.textContent('#password-done')).toMatch(/password changed/i);
+  expect(await cspViolations(dee.page)).toEqual([]);
+  await dee.context.close();
   shift = 0;
 });
