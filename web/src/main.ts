@@ -4,7 +4,7 @@
  */
 import '@fontsource/vt323/400.css';
 import type { LoginResponse } from '../../protocol/frames.js';
-import { startAuthentication } from '@simplewebauthn/browser';
+import { browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService } from '@simplewebauthn/browser';
 import * as api from './api.js';
 import * as strong from './api-strong.js';
 import type { ChatApp } from './chat-app.js';
@@ -12,6 +12,7 @@ import { suspendedText } from './moderation/words.js';
 import { adoptSession, dropSession, installRefresher, refreshSession } from './session-token.js';
 import { initTheme, rememberThemeAgain } from './theme.js';
 import { createAuthView } from './ui/auth-view.js';
+import { passkeyProblem } from './ui/passkey-words.js';
 import { createSecondStepView } from './ui/second-step-view.js';
 import { byId } from './ui/dom.js';
 
@@ -41,6 +42,25 @@ const auth = createAuthView({
   warm: () => void loadChat().catch(() => undefined),
 });
 
+/**
+ * The browser's autofill UI for passkeys, where it has one: the username field offers my passkeys
+ * beside saved passwords (a conditional request, pending while the login screen shows). Pressing
+ * "sign in with a passkey" or logging in otherwise cancels it; a cancelled one says nothing.
+ */
+async function offerPasskeyAutofill(): Promise<void> {
+  if (!(await browserSupportsWebAuthnAutofill())) return;
+  const { ceremonyId, options } = await strong.passkeyLoginOptions();
+  const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: true });
+  await start(await strong.passkeyLogin(ceremonyId, response));
+}
+
+function autofill(): void {
+  offerPasskeyAutofill().catch((err: unknown) => {
+    // Only the server's word is news here; the browser's cancellations and timeouts are not.
+    if (err instanceof api.ApiError && !err.isNetwork && screen === 'auth') auth.show(passkeyProblem(err));
+  });
+}
+
 const secondStep = createSecondStepView({
   answer: strong.secondStep,
   done: start,
@@ -62,6 +82,7 @@ async function start(res: LoginResponse): Promise<void> {
   const { startChat } = await loadChat();
   adoptSession(res);
   bootEl.hidden = true;
+  WebAuthnAbortService.cancelCeremony(); // the autofill offer, if one is pending
   secondStep.hide();
   auth.hide();
   screen = 'chat';
@@ -104,6 +125,7 @@ function endSession(message: string): void {
   dropSession();
   bootEl.hidden = true;
   auth.show(message);
+  autofill();
 }
 
 async function boot(): Promise<void> {
