@@ -12,3 +12,4 @@ export * from './message-text.js';
 export * from './moderation.js';
 export * from './admin.js';
 export * from './http.js';
+export * from './second-factors.js';

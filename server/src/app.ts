@@ -24,6 +24,10 @@ import { AccessTokens } from './edge/auth/access-tokens.js';
 import { createAuthenticator } from './edge/auth/authenticate.js';
 import { authRoutes } from './edge/http/auth-routes.js';
 import { StepUp } from './core/accounts/step-up.js';
+import { SecondStep, totpGate } from './core/accounts/factors/second-step.js';
+import { SecretBox } from './core/accounts/factors/secret-box.js';
+import { Totp } from './core/accounts/factors/totp.js';
+import { totpRoutes } from './edge/http/totp-routes.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
 import { moderationRoutes } from './edge/http/moderation-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
@@ -227,10 +231,34 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     throttle,
     commonPasswords: deps.commonPasswords,
     dummyHash,
+    secondFactorOn: (userId) => totp.isOn(userId),
     newId,
     metrics,
   });
-  const stepUp = new StepUp({ store: deps.store, clock: deps.clock, securityLog, hasher: deps.hasher, throttle, dummyHash });
+  const totp = new Totp({
+    store: deps.store,
+    clock: deps.clock,
+    securityLog,
+    box: config.totpEncryptionKey === undefined ? undefined : new SecretBox(config.totpEncryptionKey),
+  });
+  const secondStep = new SecondStep({
+    store: deps.store,
+    clock: deps.clock,
+    securityLog,
+    throttle,
+    sessions,
+    totp,
+    metrics,
+  });
+  const stepUp = new StepUp({
+    store: deps.store,
+    clock: deps.clock,
+    securityLog,
+    hasher: deps.hasher,
+    throttle,
+    dummyHash,
+    secondFactor: totpGate({ throttle, securityLog, totp }),
+  });
   const tokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, deps.clock, config.jwtSecretPrevious);
   const authenticator = createAuthenticator(tokens, sessions, config.cookieSecure);
   const auth = requireAuth(
@@ -295,6 +323,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     sessions,
     auth,
     stepUp,
+    secondStep,
     refreshLimits: {
       perIp: limitKeyedBy(
         deps.limits.create('refresh-ip', { points: rl.refreshPerIpPerMinute, windowSeconds: 60 }),
@@ -333,6 +362,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       keyOfIp,
     ),
   });
+  totpRoutes(http, { totp, auth });
   chatRoutes(http, core, auth);
   roomRoutes(http, core, auth);
   moderationRoutes(http, core, auth);

@@ -46,6 +46,12 @@ const EnvSchema = z.object({
   JWT_SECRET: z.string().optional(),
   /** The previous JWT_SECRET while rotating: tokens it signed are still accepted until they expire. */
   JWT_SECRET_PREVIOUS: z.string().optional(),
+  /**
+   * Key material for the TOTP secrets at rest (AES-256-GCM, key derived with HKDF), >= 32 random
+   * characters, different from JWT_SECRET. Development generates one if unset; production without
+   * it refuses TOTP enrolment (503 TOTP_UNAVAILABLE). Changing it makes enrolled authenticators unreadable.
+   */
+  TOTP_ENCRYPTION_KEY: z.string().optional(),
   /** Access token lifetime in seconds. Default 900 (15 minutes). */
   ACCESS_TOKEN_TTL: seconds(900, 30, 86_400),
   /** Refresh token idle lifetime in seconds: unused this long, it can no longer be refreshed. Default 1209600 (14 days). */
@@ -187,6 +193,8 @@ export interface Config {
   /** Undefined until resolved: development generates one at startup. */
   jwtSecret: string | undefined;
   jwtSecretPrevious: string | undefined;
+  /** TOTP_ENCRYPTION_KEY; undefined: generated in development, TOTP unavailable in production. */
+  totpEncryptionKey: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
@@ -288,6 +296,7 @@ export function loadConfig(
     redis: e.REDIS_URL === undefined ? undefined : { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     jwtSecret: e.JWT_SECRET,
     jwtSecretPrevious: e.JWT_SECRET_PREVIOUS,
+    totpEncryptionKey: e.TOTP_ENCRYPTION_KEY,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
@@ -420,6 +429,7 @@ function checkSecret(config: Config): void {
   const secrets: [string, string | undefined][] = [
     ['JWT_SECRET', config.jwtSecret],
     ['JWT_SECRET_PREVIOUS', config.jwtSecretPrevious],
+    ['TOTP_ENCRYPTION_KEY', config.totpEncryptionKey],
   ];
   if (config.env === 'production' && config.jwtSecret === undefined) {
     throw new ConfigError(`JWT_SECRET: required in production (at least ${MIN_SECRET_LENGTH} random characters)`);

@@ -34,9 +34,19 @@ async function main(): Promise<void> {
     );
   }
 
+  let totpEncryptionKey = config.totpEncryptionKey;
+  if (totpEncryptionKey === undefined && config.env !== 'production') {
+    const dev = loadOrCreateDevSecret(config.dataDir, 'totp-key');
+    totpEncryptionKey = dev.secret;
+    logger.warn(
+      { path: dev.path, created: dev.created },
+      'TOTP_ENCRYPTION_KEY is not set; using a generated development key',
+    );
+  }
+
   const adapters = await selectAdapters(config);
   const app = await buildApp(
-    { ...config, jwtSecret },
+    { ...config, jwtSecret, totpEncryptionKey },
     {
       ...adapters,
       hasher: new BcryptHasher(config.bcryptCost),

@@ -61,7 +61,7 @@ export interface SessionStore {
 
   /**
    * Deletes at most `batchSize` rows that no longer matter: refresh tokens past their expiry and
-   * sessions that ended before `sessionCutoff` (with their tokens). Answers how many it deleted, so
+   * sessions that ended before `sessionCutoff` (with their tokens), and expired second-step tickets. Answers how many it deleted, so
    * the caller can loop without holding the database for long.
    */
   deleteExpired(now: string, sessionCutoff: string, batchSize: number): Promise<number>;

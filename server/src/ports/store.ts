@@ -22,11 +22,13 @@ import type { AuthzRuleStore } from './authz-rule-store.js';
 import type { AuditLogStore } from './audit-log-store.js';
 import type { PasskeyStore } from './passkey-store.js';
 import type { SecurityEventStore } from './security-event-store.js';
+import type { SecondFactorStore } from './second-factor-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore, StoredRoom } from './conversation-store.js';
 
 export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
+export type { StoredTotp, StoredSecondStepTicket } from './second-factor-store.js';
 export type * from './conversation-store.js';
 export type { PasskeyPurpose, PasskeyStore, StoredPasskey, StoredPasskeyChallenge } from './passkey-store.js';
 export type { AuthzRule, AuthzRuleStore } from './authz-rule-store.js';
@@ -163,6 +165,7 @@ export interface Store
   extends
     UserStore,
     SessionStore,
+    SecondFactorStore,
     SecurityEventStore,
     MessageStore,
     ConversationStore,

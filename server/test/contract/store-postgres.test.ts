@@ -5,6 +5,7 @@ import { describeAuthzRuleContract } from './authz-rules.contract.js';
 import { describeConversationContract } from './conversations.contract.js';
 import { describeModerationAppendContract } from './moderation-append.contract.js';
 import { describeModerationContract } from './moderation.contract.js';
+import { describeSecondFactorContract } from './second-factors.contract.js';
 import { describeStoreContract } from './store.contract.js';
 
 describeStoreContract('PostgreSQL', () => freshPostgresStore(async (url) => ({ peer: await openPostgresStore(url) })), {
@@ -18,6 +19,8 @@ describeConversationContract(
 );
 
 describeAuthzRuleContract('PostgreSQL', () => freshPostgresStore());
+
+describeSecondFactorContract('PostgreSQL', () => freshPostgresStore());
 
 describeModerationContract('PostgreSQL', () =>
   freshPostgresStore(async (url) => ({ peer: await openPostgresStore(url) })),

@@ -12,6 +12,7 @@ import { describeAuthzRuleContract } from './authz-rules.contract.js';
 import { describeConversationContract } from './conversations.contract.js';
 import { describeModerationAppendContract } from './moderation-append.contract.js';
 import { describeModerationContract } from './moderation.contract.js';
+import { describeSecondFactorContract } from './second-factors.contract.js';
 import { describeStoreContract } from './store.contract.js';
 
 describeStoreContract('SQLite file', () => freshSqliteStore());
@@ -19,6 +20,8 @@ describeStoreContract('SQLite file', () => freshSqliteStore());
 describeConversationContract('SQLite file', () => freshSqliteStore((file) => ({ raw: rawSqlite(file) })));
 
 describeAuthzRuleContract('SQLite file', () => freshSqliteStore());
+
+describeSecondFactorContract('SQLite file', () => freshSqliteStore());
 
 describe('SQLite group commit', () => {
   it('an append resolves only once committed: another connection already sees it', async () => {

@@ -90,6 +90,11 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     ...options.overrides,
   };
   const jwtSecret = config.jwtSecret ?? randomBytes(48).toString('base64url');
+  // Like main.ts in development: a generated key, unless the test set one (or none) itself.
+  const totpEncryptionKey =
+    options.overrides && 'totpEncryptionKey' in options.overrides
+      ? config.totpEncryptionKey
+      : (config.totpEncryptionKey ?? randomBytes(48).toString('base64url'));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -100,7 +105,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
   const responseMismatches: ResponseMismatch[] = [];
   const adapters = await selectAdapters(config);
   const app = await buildApp(
-    { ...config, jwtSecret },
+    { ...config, jwtSecret, totpEncryptionKey },
     {
       ...adapters,
       hasher: (options.hasher ?? ((real) => real))(new BcryptHasher(config.bcryptCost)),
@@ -118,7 +123,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     url,
     wsUrl: `${url.replace('http', 'ws')}/api/v1/ws`,
     origin: url,
-    config: { ...config, jwtSecret },
+    config: { ...config, jwtSecret, totpEncryptionKey },
     dataDir,
     logs,
     responseMismatches,

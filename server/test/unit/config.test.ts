@@ -34,6 +34,12 @@ it.each([
   ],
   [{ NODE_ENV: 'production', JWT_SECRET: STRONG, JWT_SECRET_PREVIOUS: 'short' }, /JWT_SECRET_PREVIOUS: .*rule: length/],
   [{ JWT_SECRET_PREVIOUS: STRONG }, /JWT_SECRET_PREVIOUS: set JWT_SECRET too/],
+  [{ TOTP_ENCRYPTION_KEY: 'short' }, /TOTP_ENCRYPTION_KEY: must be at least 32/],
+  [
+    { NODE_ENV: 'production', JWT_SECRET: STRONG, TOTP_ENCRYPTION_KEY: 'x'.repeat(40), COOKIE_SECURE: 'true' },
+    /TOTP_ENCRYPTION_KEY: .*rule: repetitive/,
+  ],
+  [{ JWT_SECRET: STRONG, TOTP_ENCRYPTION_KEY: STRONG }, /TOTP_ENCRYPTION_KEY: must differ from JWT_SECRET/],
   [{ MESSAGE_MAX_BYTES: '100' }, /MESSAGE_MAX_BYTES/],
   [{ WS_MAX_PAYLOAD: '16384' }, /MESSAGE_MAX_BYTES: .*WS_MAX_PAYLOAD \(16384\)/],
   [{ MESSAGE_MAX_BYTES: '65500' }, /MESSAGE_MAX_BYTES: .*WS_MAX_PAYLOAD/],
@@ -50,6 +56,20 @@ it.each([
   [{ RATE_LIMIT_LOGIN_DEVICE_FAILURES_PER_HOUR: '0' }, /RATE_LIMIT_LOGIN_DEVICE_FAILURES_PER_HOUR/],
 ])('refuses %j with a message naming the variable', (env, message) => {
   expect(() => loadConfig(env)).toThrow(message);
+});
+
+it('takes a TOTP key apart from the JWT secret; production may go without one (TOTP then unavailable)', () => {
+  const key = randomBytes(32).toString('base64url');
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET: STRONG,
+    TOTP_ENCRYPTION_KEY: key,
+    COOKIE_SECURE: 'true',
+  });
+  expect(config.totpEncryptionKey).toBe(key);
+  expect(
+    loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG, COOKIE_SECURE: 'true' }).totpEncryptionKey,
+  ).toBeUndefined();
 });
 
 it('accepts a strong secret and secure cookies in production', () => {

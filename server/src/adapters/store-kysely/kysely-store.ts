@@ -7,6 +7,7 @@ import { kyselyMessages } from './messages.js';
 import { kyselyPasskeys } from './passkeys.js';
 import type { Database } from './schema.js';
 import { kyselySecurityEvents } from './security-events.js';
+import { kyselySecondFactors } from './second-factors.js';
 import { kyselySessions } from './sessions.js';
 import { kyselyUsers } from './users.js';
 
@@ -20,6 +21,7 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselyUsers(db),
     ...kyselySessions(db),
     ...kyselySecurityEvents(db),
+    ...kyselySecondFactors(db),
     ...kyselyMessages(db),
     ...kyselyConversations(db),
     ...kyselyAuthzRules(db),

@@ -69,6 +69,28 @@ export interface Database {
     /** JSON object of facts about the event (strong-auth migration); null: none. */
     detail: Generated<string | null>;
   };
+  user_totp: {
+    user_id: string;
+    secret_enc: string;
+    created_at: string;
+    enabled_at: string | null;
+    last_step: number | null;
+  };
+  recovery_codes: {
+    user_id: string;
+    code_hash: string;
+    created_at: string;
+    used_at: string | null;
+  };
+  second_step_tickets: {
+    ticket_hash: string;
+    user_id: string;
+    /** SHA-256 of the device cookie the login set. */
+    fingerprint_hash: string;
+    created_at: string;
+    expires_at: string;
+    used_at: string | null;
+  };
   rooms: {
     name: string;
     last_seq: Generated<number>;

@@ -102,7 +102,16 @@ export function kyselySessions(db: Kysely<Database>): SessionStore {
           ),
         )
         .executeTakeFirst();
-      return Number(tokens.numDeletedRows + sessionTokens.numDeletedRows + sessions.numDeletedRows);
+      // Second-step tickets live five minutes; an expired one is worth nothing to keep.
+      const tickets = await db
+        .deleteFrom('second_step_tickets')
+        .where('ticket_hash', 'in', (q) =>
+          q.selectFrom('second_step_tickets').select('ticket_hash').where('expires_at', '<=', now).limit(batchSize),
+        )
+        .executeTakeFirst();
+      return Number(
+        tokens.numDeletedRows + sessionTokens.numDeletedRows + sessions.numDeletedRows + tickets.numDeletedRows,
+      );
     },
   };
 }

@@ -32,6 +32,13 @@ export interface AccountsDeps {
   newId(): string;
   /** Counts login outcomes; default nothing. */
   metrics?: Metrics;
+  /** Whether the account has a second factor on (TOTP): then a right password opens no session. */
+  secondFactorOn?: (userId: string) => Promise<boolean>;
+}
+
+/** A right password for an account with TOTP on: the edge starts the second step for this user. */
+export interface NeedsSecondStep {
+  needsSecondStep: User;
 }
 
 /** Registration, login and password changes. Tokens and cookies are the edge's business. */
@@ -67,7 +74,7 @@ export class Accounts {
     username: string,
     password: string,
     device: DeviceContext & { presentedDevice?: PresentedDevice | undefined },
-  ): Promise<IssuedSession> {
+  ): Promise<IssuedSession | NeedsSecondStep> {
     const found = isValidUsername(username) ? await this.deps.store.findUserByUsername(username) : undefined;
     const deviceNonce =
       found !== undefined && device.presentedDevice?.userId === found.id ? device.presentedDevice.nonce : undefined;
@@ -84,6 +91,8 @@ export class Accounts {
       await this.deps.securityLog.record('login_failed', found.id, null, device);
       throw refusedWith('ACCOUNT_SUSPENDED', { reason: found.suspension.reason });
     }
+    // Not a proof yet, and no session: the code must follow (factors/second-step.ts).
+    if (await this.deps.secondFactorOn?.(found.id)) return { needsSecondStep: toUser(found) };
     const issued = await this.deps.sessions.open(toUser(found), device);
     this.metrics.login('success');
     await this.deps.securityLog.record('login_succeeded', found.id, issued.session.id, device);

@@ -5,9 +5,13 @@ import { join } from 'node:path';
 /**
  * Development convenience: a JWT secret generated once and kept in the data folder with mode 0600,
  * so restarts keep everyone logged in. Production never comes here (config refuses a missing secret).
+ * The TOTP encryption key is kept the same way beside it (`totp-key`), so enrolled apps keep working.
  */
-export function loadOrCreateDevSecret(dataDir: string): { secret: string; created: boolean; path: string } {
-  const path = join(dataDir, 'jwt-secret');
+export function loadOrCreateDevSecret(
+  dataDir: string,
+  name = 'jwt-secret',
+): { secret: string; created: boolean; path: string } {
+  const path = join(dataDir, name);
   if (existsSync(path)) {
     const secret = readFileSync(path, 'utf8').trim();
     if (secret.length >= 32) return { secret, created: false, path };

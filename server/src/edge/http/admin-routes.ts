@@ -100,7 +100,12 @@ export function adminRoutes(ctx: AdminContext, auth: preHandlerAsyncHookHandler)
     // Every write needs a recent proof of identity (a stolen admin session cannot act for long).
     // `permissions/check` is a question asked with POST, not a write.
     app.addHook('preHandler', async (request) => {
-      if (request.method === 'GET' || request.method === 'HEAD' || request.routeOptions.url === `${ADMIN_PREFIX}/permissions/check`) return;
+      if (
+        request.method === 'GET' ||
+        request.method === 'HEAD' ||
+        request.routeOptions.url === `${ADMIN_PREFIX}/permissions/check`
+      )
+        return;
       await requireRecentProof(ctx, identityOf(request).sessionId);
     });
     // Nothing an admin sees may be kept by a cache between them and us.

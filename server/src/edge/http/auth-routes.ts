@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from
 import { z } from 'zod';
 import {
   CredentialsBody,
+  LoginAnswerSchema,
   LoginResponseSchema,
+  SecondStepBody,
   PasswordChangeBody,
   StepUpAnswerSchema,
   StepUpBody,
@@ -11,8 +13,9 @@ import {
 import type { Accounts } from '../../core/accounts/accounts.js';
 import type { Sessions } from '../../core/accounts/sessions.js';
 import type { StepUp } from '../../core/accounts/step-up.js';
+import type { SecondStep } from '../../core/accounts/factors/second-step.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
-import { clearedCookies, cookieNames, readCookie, refreshCookie } from '../auth/cookies.js';
+import { clearedCookies, cookieNames, deviceCookie, readCookie, refreshCookie } from '../auth/cookies.js';
 import type { DeviceCookies } from '../auth/device-cookie.js';
 import { hashFingerprint, newFingerprint } from '../auth/fingerprint.js';
 import { loginAnswer, tokenAnswer } from './login-answer.js';
@@ -32,6 +35,7 @@ export interface AuthRoutesDeps {
   refreshTokenTtlSeconds: number;
   refreshLimits: RefreshLimits;
   stepUp: StepUp;
+  secondStep: SecondStep;
 }
 
 // Generous bound: a wrong kind of token (a JWT) must get REFRESH_TOKEN_INVALID, not a validation error.
@@ -48,8 +52,15 @@ const docs = {
   }),
   login: routeSchema({
     tag,
-    summary: 'Log in: tokens in the body; fingerprint, refresh and device cookies set.',
+    summary:
+      'Log in: tokens in the body; fingerprint, refresh and device cookies set. With TOTP on: only a ticket for the second step (and the device cookie).',
     body: CredentialsBody,
+    response: { 200: LoginAnswerSchema },
+  }),
+  secondStep: routeSchema({
+    tag,
+    summary: 'Finish a login with TOTP on: the ticket and a TOTP code or a recovery code, from the same browser.',
+    body: SecondStepBody,
     response: { 200: LoginResponseSchema },
   }),
   refresh: routeSchema({
@@ -97,14 +108,36 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   app.post('/api/v1/auth/login', { schema: docs.login }, async (request, reply) => {
     const { username, password } = validate(CredentialsBody, request.body);
     const fingerprint = newFingerprint();
-    const issued = await deps.accounts.login(username, password, {
+    const outcome = await deps.accounts.login(username, password, {
       fingerprintHash: hashFingerprint(fingerprint),
       presentedDevice: presentedDevice(request),
       ...device(request),
     });
-    // A fresh device cookie at every password login, with a fresh failure allowance.
+    if ('needsSecondStep' in outcome) {
+      // No session yet: only the device cookie, which the ticket is bound to.
+      const cookie = deps.deviceCookies.issue(outcome.needsSecondStep.id);
+      const secondStep = await deps.secondStep.begin(outcome.needsSecondStep.id, hashFingerprint(cookie));
+      return reply
+        .header('Set-Cookie', [deviceCookie(cookie, deps.secureCookies)])
+        .header('Cache-Control', 'no-store')
+        .send({ secondStep });
+    }
+    return loginAnswer(deps, reply, outcome, fingerprint);
+  });
+
+  app.post('/api/v1/auth/login/second-step', { schema: docs.secondStep }, async (request, reply) => {
+    const body = validate(SecondStepBody, request.body);
+    const fingerprint = newFingerprint();
+    const presentedCookie = readCookie(request.headers.cookie, names.device);
+    const issued = await deps.secondStep.complete(
+      body.ticket,
+      'code' in body ? { code: body.code } : { recoveryCode: body.recoveryCode },
+      presentedCookie === undefined ? undefined : hashFingerprint(presentedCookie),
+      { fingerprintHash: hashFingerprint(fingerprint), presentedDevice: presentedDevice(request), ...device(request) },
+    );
     return loginAnswer(deps, reply, issued, fingerprint);
   });
+
 
   app.post('/api/v1/auth/refresh', { schema: docs.refresh }, async (request, reply) => {
     const body = validate(RefreshBody, request.body ?? undefined);
