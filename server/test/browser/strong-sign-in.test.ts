@@ -206,7 +206,7 @@ it('a passkey added on the security page signs in alone; another authenticator n
   shift = 0;
 });
 
-it.skip('enrols an authenticator app from the page, then a password login asks for the second step; step-up before changes', async () => {
+it('enrols an authenticator app from the page, then a password login asks for the second step; step-up before changes', async () => {
   shift = 0;
   const cy = await arriveLocal('cy');
   await openSecurity(cy.page);
