@@ -234,7 +234,7 @@ it('enrols an authenticator app from the page, then a password login asks for th
   const codes = await cy.page.$$eval('#recovery-codes li', (items) => items.map((li) => li.textContent ?? ''));
   expect(codes).toHaveLength(10);
   const [download] = await Promise.all([cy.page.waitForEvent('download'), cy.page.click('#recovery-download')]);
-  const saved = await readFile((await download.path()), 'utf8');
+  const saved = await readFile(await download.path(), 'utf8');
   for (const code of codes) expect(saved).toContain(code);
   await cy.page.click('#recovery-hide');
   expect(await cy.page.isHidden('#recovery-box')).toBe(true);

@@ -138,7 +138,6 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     return loginAnswer(deps, reply, issued, fingerprint);
   });
 
-
   app.post('/api/v1/auth/refresh', { schema: docs.refresh }, async (request, reply) => {
     const body = validate(RefreshBody, request.body ?? undefined);
     const presented = body?.refreshToken ?? readCookie(request.headers.cookie, names.refresh) ?? '';
