@@ -50,7 +50,7 @@ export class Totp {
     const totp = await this.deps.store.findTotp(userId);
     if (!totp) throw new ParleyError('TOTP_NOT_ENABLED');
     if (totp.enabledAt !== null) throw new ParleyError('TOTP_ALREADY_ENABLED');
-    const step = matchingStep(box.open(totp.secretEnc, userId), code.trim(), this.deps.clock.now());
+    const step = matchingStep(this.open(box, totp.secretEnc, userId), code.trim(), this.deps.clock.now());
     if (step === undefined) throw new ParleyError('INVALID_CODE');
     const recoveryCodes = newRecoveryCodes();
     const outcome = await this.deps.store.enableTotp(userId, this.nowIso(), step, recoveryCodes.map(hashRecoveryCode));
@@ -86,7 +86,7 @@ export class Totp {
     if (!totp?.enabledAt) return false;
     if ('code' in presented) {
       const box = this.box();
-      const step = matchingStep(box.open(totp.secretEnc, userId), presented.code.trim(), this.deps.clock.now());
+      const step = matchingStep(this.open(box, totp.secretEnc, userId), presented.code.trim(), this.deps.clock.now());
       return step !== undefined && (await this.deps.store.useTotpStep(userId, step));
     }
     const hash = findRecoveryCode(presented.recoveryCode, await this.deps.store.unusedRecoveryCodes(userId));
@@ -100,6 +100,15 @@ export class Totp {
   private box(): SecretBox {
     if (!this.deps.box) throw new ParleyError('TOTP_UNAVAILABLE');
     return this.deps.box;
+  }
+
+  /** A secret sealed under another TOTP_ENCRYPTION_KEY cannot be read: 503, not a wrong code. */
+  private open(box: SecretBox, sealed: string, userId: string): string {
+    try {
+      return box.open(sealed, userId);
+    } catch {
+      throw new ParleyError('TOTP_UNAVAILABLE');
+    }
   }
 
   private nowIso(): string {
