@@ -173,17 +173,25 @@ describe('passkeys over the API, with a real (virtual) authenticator', () => {
     }
   });
 
-  it('confirms it is you with a passkey, and removes a passkey after a recent proof', async () => {
-    const ceremony = await stepUpOptions(server.url, alice);
-    const answer = await stepUp(server.url, alice, ceremony, await aliceKey.authenticate(ceremony.options));
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    expect(Date.parse(answer.body.proofUntil)).toBeGreaterThan(Date.now());
-    const removed = await request(`${server.url}/api/v1/me/passkeys/${passkeyId}`, {
-      method: 'DELETE',
-      token: alice.accessToken,
-      cookie: alice.cookie,
-    });
-    expect(removed.status).toBe(204);
+  it('removing a passkey needs a recent proof, which a passkey step-up gives', async () => {
+    const remove = () =>
+      request(`${server.url}/api/v1/me/passkeys/${passkeyId}`, {
+        method: 'DELETE',
+        token: alice.accessToken,
+        cookie: alice.cookie,
+      });
+    // Six minutes after the login: its proof has lapsed.
+    offsetMs = 360_000;
+    try {
+      expect(codeOf(await remove())).toBe('STEP_UP_REQUIRED');
+      const ceremony = await stepUpOptions(server.url, alice);
+      const answer = await stepUp(server.url, alice, ceremony, await aliceKey.authenticate(ceremony.options));
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(Date.parse(answer.body.proofUntil)).toBeGreaterThan(clock.now());
+      expect((await remove()).status).toBe(204);
+    } finally {
+      offsetMs = 0;
+    }
     expect(await events(alice)).toEqual(expect.arrayContaining(['passkey_removed', 'passkey_used']));
     // The removed passkey signs nobody in.
     const again = await signInOptions(server.url);

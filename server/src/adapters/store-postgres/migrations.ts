@@ -91,7 +91,6 @@ const migrations: Record<string, Migration> = {
   '0005_moderation': { up: moderationUp },
   '0006_suspension': { up: suspensionUp },
   '0007_strong_auth': { up: strongAuthUp },
-  // After the step-up migration (i16-totp's 0007_strong_auth), which the lead merges in before it.
   '0008_passkeys': { up: passkeysUp },
 };
 

@@ -105,7 +105,6 @@ const migrations: Record<string, Migration> = {
   '0006_moderation': { up: moderationUp },
   '0007_suspension': { up: suspensionUp },
   '0008_strong_auth': { up: strongAuthUp },
-  // After the step-up migration (i16-totp's 0008_strong_auth), which the lead merges in before it.
   '0009_passkeys': { up: passkeysUp },
 };
 
