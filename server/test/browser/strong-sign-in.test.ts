@@ -10,13 +10,22 @@
  * The server's clock can be moved forward, which is how a proof gets older than five minutes.
  */
 import * as OTPAuth from 'otpauth';
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { arrive, ensureWebBuilt, launchBrowser, openPage, submitAuth, type Person } from '../helpers/browser.js';
 import { GOOD_PASSWORD, uniqueName } from '../helpers/http.js';
+import {
+  addAuthenticator,
+  addPasskey,
+  closeSecurity,
+  cspViolations,
+  logOut,
+  logOutQuietly,
+  openSecurity,
+  signInWithPasskey,
+} from '../helpers/security-page.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import type { Browser } from 'playwright-core';
 
 let server: TestServer;
 let browser: Browser;
@@ -43,80 +52,10 @@ afterAll(async () => {
 /** The app at http://localhost:PORT: an IP address is not a valid RP ID, localhost is a secure context. */
 const localUrl = (): string => server.url.replace('127.0.0.1', 'localhost');
 
-interface Authenticator {
-  cdp: CDPSession;
-  id: string;
-}
-
-/** A platform authenticator that holds discoverable credentials and verifies the user by itself. */
-async function addAuthenticator(context: BrowserContext, page: Page): Promise<Authenticator> {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      ctap2Version: 'ctap2_1',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { cdp, id: authenticatorId };
-}
-
-async function openSecurity(page: Page): Promise<void> {
-  await page.click('#account-btn');
-  await page.waitForSelector('#account-dialog[open]');
-  await page.click('#account-security');
-  await page.waitForSelector('#security-dialog[open]');
-  await page.waitForSelector('#passkeys-list:not([aria-busy])');
-  await page.waitForSelector('#totp-state:not([aria-busy])');
-}
-
-async function closeSecurity(page: Page): Promise<void> {
-  await page.click('#security-close');
-  await page.waitForSelector('#security-dialog:not([open])', { state: 'attached' });
-}
-
-async function addPasskey(page: Page, name: string): Promise<void> {
-  await page.fill('#passkey-name', name);
-  await page.click('#passkey-add');
-  await page.waitForSelector(`#passkeys-list li[data-passkey-id]:has-text("${name}")`);
-  expect(await page.textContent('#passkeys-done')).toContain(`Added "${name}"`);
-}
-
-async function logOut(page: Page): Promise<void> {
-  await page.click('#logout-btn');
-  await page.waitForSelector('#auth:not([hidden])');
-}
-
-/**
- * Logs out with the authenticator's presence simulation off, then on again: the login screen's
- * autofill offer (a conditional request) stays pending instead of being answered at once, so what
- * follows is the button's doing.
- */
-async function logOutQuietly(page: Page, key: Authenticator): Promise<void> {
-  const presence = (enabled: boolean) =>
-    key.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: key.id, enabled });
-  await presence(false);
-  await logOut(page);
-  await presence(true);
-}
-
-async function signInWithPasskey(page: Page, username: string): Promise<void> {
-  await page.click('#passkey-login-btn');
-  await page.waitForSelector('#status[data-state="online"]');
-  expect(await page.textContent('#me')).toContain(username);
-}
-
 /** Arrives at the app at http://localhost:PORT, registering there. */
 async function arriveLocal(prefix: string): Promise<Person> {
   return arrive(browser, localUrl(), uniqueName(prefix), GOOD_PASSWORD);
 }
-
-const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
 
 it('a passkey added on the security page signs in alone; another authenticator never signs in as me; removed after a step-up', async () => {
   shift = 0;
