@@ -47,6 +47,16 @@ export const SecurityEventViewSchema = z.object({
   detail: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
+/** `POST /api/v1/auth/step-up`: the password again, and a TOTP or recovery code when TOTP is on. */
+export const StepUpBody = z.strictObject({
+  password: z.string().max(1024),
+  code: z.string().max(64).optional(),
+});
+export type StepUp = z.infer<typeof StepUpBody>;
+
+/** The answer to a step-up: sensitive actions are allowed until this instant (ISO 8601). */
+export const StepUpAnswerSchema = z.object({ proofUntil: z.string() });
+
 /** One of my passkeys (`GET /api/v1/me/passkeys`): never its key or counter. */
 export const PasskeyViewSchema = z.object({
   id: z.string(),
@@ -72,12 +82,3 @@ export const PasskeyCeremonyBody = z.strictObject({ ceremonyId: z.string().max(1
 export const PasskeyRegisterBody = PasskeyCeremonyBody.extend({ name: PasskeyName });
 export const PasskeyRenameBody = z.strictObject({ name: PasskeyName });
 export const ProofAnswer = z.object({ proofUntil: z.string() });
-/** `POST /api/v1/auth/step-up`: the password again, and a TOTP or recovery code when TOTP is on. */
-export const StepUpBody = z.strictObject({
-  password: z.string().max(1024),
-  code: z.string().max(64).optional(),
-});
-export type StepUp = z.infer<typeof StepUpBody>;
-
-/** The answer to a step-up: sensitive actions are allowed until this instant (ISO 8601). */
-export const StepUpAnswerSchema = z.object({ proofUntil: z.string() });

@@ -13,6 +13,20 @@ let accessToken: string | null = null;
 let accessTokenExpiresAt = 0;
 /** Gets a new access token (serialized elsewhere); installed by the token refresher. */
 let renew: (() => Promise<unknown>) | null = null;
+/** Asks the person to prove it is them (password + code, or a passkey); true once they did. */
+let stepUp: (() => Promise<boolean>) | null = null;
+
+/**
+ * 401 answers that refuse what was typed or presented (a password, a code, a passkey), not the
+ * session's token: never renewed-and-retried, never "your session has ended".
+ */
+const PROOF_REFUSALS: ReadonlySet<string> = new Set([
+  'INVALID_CREDENTIALS',
+  'INVALID_CODE',
+  'SECOND_STEP_EXPIRED',
+  'PASSKEY_INVALID',
+  'CHALLENGE_INVALID',
+]);
 
 export function setAccessToken(token: string, expiresAt: string): void {
   accessToken = token;
@@ -34,6 +48,11 @@ export function setRenewer(fn: (() => Promise<unknown>) | null): void {
   renew = fn;
 }
 
+/** Installs the step-up prompt: an answer STEP_UP_REQUIRED asks it, and the call is retried once it is proved. */
+export function setStepUp(fn: (() => Promise<boolean>) | null): void {
+  stepUp = fn;
+}
+
 /** An error answer from the server, or a network failure (status 0, code NETWORK). */
 export class ApiError extends Error {
   constructor(
@@ -50,7 +69,12 @@ export class ApiError extends Error {
 
   /** The session is over: its token is refused, or the account was suspended. */
   get isAuthFailure(): boolean {
-    return this.status === 401 || this.code === 'ACCOUNT_SUSPENDED';
+    return (this.status === 401 && !PROOF_REFUSALS.has(this.code)) || this.code === 'ACCOUNT_SUSPENDED';
+  }
+
+  /** The server wants a fresh proof (a step-up) before this action. */
+  get needsStepUp(): boolean {
+    return (this.code as string) === 'STEP_UP_REQUIRED';
   }
 
   get isNetwork(): boolean {
@@ -66,9 +90,21 @@ export interface RequestOptions {
   /** Send the access token; on a 401, renew it once and try again (unless `renew: false`). */
   auth?: boolean;
   renew?: boolean;
+  /** On STEP_UP_REQUIRED, ask for a proof and try once more (unless `stepUp: false`). */
+  stepUp?: boolean;
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  try {
+    return await authorized<T>(path, opts);
+  } catch (err) {
+    if (!(err instanceof ApiError) || !err.needsStepUp || opts.stepUp === false || stepUp === null) throw err;
+    if (!(await stepUp())) throw err;
+    return authorized<T>(path, opts);
+  }
+}
+
+async function authorized<T>(path: string, opts: RequestOptions): Promise<T> {
   const mayRenew = opts.auth === true && opts.renew !== false && renew !== null;
   let token = opts.auth ? getAccessToken() : null;
   if (opts.auth && token === null) {
@@ -77,7 +113,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     token = getAccessToken();
   }
   const first = await send(path, opts, token);
-  if (first.status !== 401 || !mayRenew) return answer<T>(first);
+  if (first.status !== 401 || !mayRenew || (await refusesProof(first.clone()))) return answer<T>(first);
   await renew!();
   return answer<T>(await send(path, opts, getAccessToken()));
 }
@@ -97,6 +133,11 @@ async function send(path: string, opts: RequestOptions, token: string | null): P
   } catch {
     throw new ApiError(0, 'NETWORK', 'Cannot reach the server. Check your connection.');
   }
+}
+
+async function refusesProof(res: Response): Promise<boolean> {
+  const data = (await res.json().catch(() => undefined)) as { error?: { code?: unknown } } | undefined;
+  return typeof data?.error?.code === 'string' && PROOF_REFUSALS.has(data.error.code);
 }
 
 async function answer<T>(res: Response): Promise<T> {
@@ -129,7 +170,14 @@ export function register(creds: Credentials): Promise<{ user: User }> {
   return request('/auth/register', { method: 'POST', body: creds });
 }
 
-export function login(creds: Credentials): Promise<LoginResponse> {
+/** With a second factor on, the password alone answers a ticket for the second step instead of tokens. */
+export interface SecondStep {
+  ticket: string;
+  expiresAt: string;
+  methods: ('totp' | 'recovery')[];
+}
+
+export function login(creds: Credentials): Promise<LoginResponse | { secondStep: SecondStep }> {
   return request('/auth/login', { method: 'POST', body: creds });
 }
 

@@ -21,6 +21,8 @@ import { createSync, type Sync } from './sync.js';
 import { createAccountPanel, type AccountPanel } from './ui/account/account-panel.js';
 import { createChatView, type ChatView } from './ui/chat-view.js';
 import { createSessionsPanel, type SessionsPanel } from './ui/sessions-panel.js';
+import { createSecurityPanel, type SecurityPanel } from './ui/security/security-panel.js';
+import { createStepUpPrompt } from './ui/step-up-prompt.js';
 import { createAdminPanel, type AdminPanel } from './ui/admin/admin-panel.js';
 
 const SESSION_ENDED = 'Your session has ended. Log in again.';
@@ -50,6 +52,7 @@ let view: ChatView | null = null;
 let panel: SessionsPanel | null = null;
 let account: AccountPanel | null = null;
 let admin: AdminPanel | null = null;
+let security: SecurityPanel | null = null;
 
 function rooms(): Rooms {
   if (current === null) throw new Error('Not logged in.');
@@ -63,10 +66,16 @@ function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel; ad
     onLogoutEverywhere: () => current?.handlers.onLogout(true),
     onAuthFailure: ended,
   });
+  if (security === null) {
+    security = createSecurityPanel(ended);
+    // Any call the server refuses with STEP_UP_REQUIRED asks for a fresh proof, then is tried again.
+    api.setStepUp(createStepUpPrompt(() => store.getState().me?.username ?? ''));
+  }
   account ??= createAccountPanel({
     profile,
     changePassword: api.changePassword,
     onSessions: () => panel?.open(),
+    onSecurity: () => security?.open(),
     onAuthFailure: ended,
   });
   admin ??= createAdminPanel({ me: () => store.getState().me, onAuthFailure: ended });
@@ -235,6 +244,7 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       current = null;
       panel.close();
       account.close();
+      security?.close();
       admin.close();
       view.hide();
       store.reset();

@@ -4,12 +4,16 @@
  */
 import '@fontsource/vt323/400.css';
 import type { LoginResponse } from '../../protocol/frames.js';
+import { browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService } from '@simplewebauthn/browser';
 import * as api from './api.js';
+import * as strong from './api-strong.js';
 import type { ChatApp } from './chat-app.js';
 import { suspendedText } from './moderation/words.js';
 import { adoptSession, dropSession, installRefresher, refreshSession } from './session-token.js';
 import { initTheme, rememberThemeAgain } from './theme.js';
 import { createAuthView } from './ui/auth-view.js';
+import { passkeyProblem } from './ui/passkey-words.js';
+import { createSecondStepView } from './ui/second-step-view.js';
 import { byId } from './ui/dom.js';
 
 const SESSION_ENDED = 'Your session has ended. Log in again.';
@@ -24,16 +28,51 @@ let screen: 'boot' | 'auth' | 'chat' = 'boot';
 const loadChat = () => import('./chat-app.js');
 
 const auth = createAuthView({
-  async login(creds) {
-    await start(await api.login(creds));
-  },
+  login: async (creds) => loggedIn(await api.login(creds)),
   async register(creds) {
     await api.register(creds);
-    await start(await api.login(creds));
+    await loggedIn(await api.login(creds));
+  },
+  async passkey() {
+    const { ceremonyId, options } = await strong.passkeyLoginOptions();
+    const response = await startAuthentication({ optionsJSON: options });
+    await start(await strong.passkeyLogin(ceremonyId, response));
   },
   // While someone types their password, fetch the chat chunk so the first screen after it is instant.
   warm: () => void loadChat().catch(() => undefined),
 });
+
+/**
+ * The browser's autofill UI for passkeys, where it has one: the username field offers my passkeys
+ * beside saved passwords (a conditional request, pending while the login screen shows). Pressing
+ * "sign in with a passkey" or logging in otherwise cancels it; a cancelled one says nothing.
+ */
+async function offerPasskeyAutofill(): Promise<void> {
+  if (!(await browserSupportsWebAuthnAutofill())) return;
+  const { ceremonyId, options } = await strong.passkeyLoginOptions();
+  const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: true });
+  await start(await strong.passkeyLogin(ceremonyId, response));
+}
+
+function autofill(): void {
+  offerPasskeyAutofill().catch((err: unknown) => {
+    // Only the server's word is news here; the browser's cancellations and timeouts are not.
+    if (err instanceof api.ApiError && !err.isNetwork && screen === 'auth') auth.show(passkeyProblem(err));
+  });
+}
+
+const secondStep = createSecondStepView({
+  answer: strong.secondStep,
+  done: start,
+  back: (message) => auth.show(message),
+});
+
+/** A password login either signed in, or (with an authenticator app on) asks for the second step. */
+async function loggedIn(res: Awaited<ReturnType<typeof api.login>>): Promise<void> {
+  if (!('secondStep' in res)) return start(res);
+  auth.hideForm();
+  secondStep.show(res.secondStep);
+}
 
 installRefresher((err) =>
   endSession(err.code === 'ACCOUNT_SUSPENDED' ? suspendedText(err.details.reason) : SESSION_ENDED),
@@ -43,6 +82,8 @@ async function start(res: LoginResponse): Promise<void> {
   const { startChat } = await loadChat();
   adoptSession(res);
   bootEl.hidden = true;
+  WebAuthnAbortService.cancelCeremony(); // the autofill offer, if one is pending
+  secondStep.hide();
   auth.hide();
   screen = 'chat';
   app?.stop();
@@ -52,8 +93,22 @@ async function start(res: LoginResponse): Promise<void> {
   });
 }
 
+/** Set while "log out everywhere" waits for the server: the socket it closes (4401) is no surprise then. */
+let leaving = false;
+
 async function logout(everywhere: boolean): Promise<void> {
-  const request = api.logout(everywhere).catch(() => undefined);
+  if (everywhere) {
+    // Ending every session needs a fresh proof: the step-up prompt asks for it while the chat is still up,
+    // and a "no" there ends nothing.
+    leaving = true;
+    const refused = await api.logout(true).then(
+      () => false,
+      (err: unknown) => err instanceof api.ApiError && err.needsStepUp,
+    );
+    leaving = false;
+    if (refused) return;
+  }
+  const request = everywhere ? Promise.resolve() : api.logout(false).catch(() => undefined);
   // Stop the socket first, so the server closing it (4401) does not look like an expired session.
   app?.stop();
   app = null;
@@ -63,13 +118,14 @@ async function logout(everywhere: boolean): Promise<void> {
 }
 
 function endSession(message: string): void {
-  if (screen === 'auth') return;
+  if (screen === 'auth' || leaving) return;
   screen = 'auth';
   app?.stop();
   app = null;
   dropSession();
   bootEl.hidden = true;
   auth.show(message);
+  autofill();
 }
 
 async function boot(): Promise<void> {

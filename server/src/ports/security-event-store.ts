@@ -10,15 +10,15 @@ export const SecurityEventKinds = [
   'logout',
   'session_revoked',
   'password_changed',
-  'passkey_added',
-  'passkey_removed',
-  'passkey_used',
   // Strong sign-in (issue 16).
   'step_up',
   'totp_enabled',
   'totp_disabled',
   'recovery_code_used',
   'second_step_failed',
+  'passkey_added',
+  'passkey_removed',
+  'passkey_used',
 ] as const;
 
 export type SecurityEventKind = (typeof SecurityEventKinds)[number];

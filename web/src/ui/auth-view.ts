@@ -1,10 +1,11 @@
 /**
  * The login / register screen: one focused form, errors read out by screen readers. A lock-out
  * (429) says how long to wait; a suspended account says why; any error goes as soon as the next try
- * starts.
+ * starts. "Sign in with a passkey" needs no username: the passkey says whose it is.
  */
 import { ApiError, type Credentials } from '../api.js';
 import { byId } from './dom.js';
+import { passkeyProblem } from './passkey-words.js';
 import { suspendedText } from '../moderation/words.js';
 import { lockoutText } from './wait-text.js';
 
@@ -12,6 +13,8 @@ export interface AuthHandlers {
   login: (creds: Credentials) => Promise<void>;
   /** Registers, then logs in. */
   register: (creds: Credentials) => Promise<void>;
+  /** Signs in with a discoverable passkey alone. */
+  passkey: () => Promise<void>;
   /** The person started typing: a good moment to fetch what comes after the login. */
   warm: () => void;
 }
@@ -19,6 +22,8 @@ export interface AuthHandlers {
 export interface AuthView {
   show(message?: string): void;
   hide(): void;
+  /** Hides the form (for the second step) without leaving the login screen. */
+  hideForm(): void;
 }
 
 export function createAuthView(handlers: AuthHandlers): AuthView {
@@ -28,11 +33,18 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
   const password = byId('password', HTMLInputElement);
   const loginBtn = byId('login-btn', HTMLButtonElement);
   const registerBtn = byId('register-btn', HTMLButtonElement);
+  const passkeyBtn = byId('passkey-login-btn', HTMLButtonElement);
   const error = byId('auth-error', HTMLParagraphElement);
 
   function setError(message: string): void {
     error.textContent = message;
     error.hidden = message === '';
+  }
+
+  function setBusy(on: boolean): void {
+    if (on) form.setAttribute('aria-busy', 'true');
+    else form.removeAttribute('aria-busy');
+    loginBtn.disabled = registerBtn.disabled = passkeyBtn.disabled = on;
   }
 
   async function run(action: (c: Credentials) => Promise<void>): Promise<void> {
@@ -43,8 +55,7 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
       return;
     }
     setError('');
-    form.setAttribute('aria-busy', 'true');
-    loginBtn.disabled = registerBtn.disabled = true;
+    setBusy(true);
     try {
       await action(creds);
       password.value = '';
@@ -52,8 +63,22 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
       setError(describe(err));
       password.focus();
     } finally {
-      form.removeAttribute('aria-busy');
-      loginBtn.disabled = registerBtn.disabled = false;
+      setBusy(false);
+    }
+  }
+
+  async function withPasskey(): Promise<void> {
+    setError('');
+    setBusy(true);
+    try {
+      await handlers.passkey();
+      password.value = '';
+    } catch (err) {
+      const plain = err instanceof ApiError && (err.code === 'RATE_LIMITED' || err.code === 'ACCOUNT_SUSPENDED');
+      setError(plain ? describe(err) : passkeyProblem(err));
+      passkeyBtn.focus();
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -62,16 +87,22 @@ export function createAuthView(handlers: AuthHandlers): AuthView {
     void run(handlers.login);
   });
   registerBtn.addEventListener('click', () => void run(handlers.register));
+  passkeyBtn.addEventListener('click', () => void withPasskey());
   form.addEventListener('input', () => handlers.warm(), { once: true });
 
   return {
     show(message = '') {
       screen.hidden = false;
+      form.hidden = false;
       setError(message);
       (username.value === '' ? username : password).focus();
     },
     hide() {
       screen.hidden = true;
+      setError('');
+    },
+    hideForm() {
+      form.hidden = true;
       setError('');
     },
   };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import {
   CredentialsBody,
@@ -11,7 +11,7 @@ import {
   UserAnswer,
 } from '../../../../protocol/index.js';
 import type { Accounts } from '../../core/accounts/accounts.js';
-import type { IssuedSession, Sessions } from '../../core/accounts/sessions.js';
+import type { Sessions } from '../../core/accounts/sessions.js';
 import type { StepUp } from '../../core/accounts/step-up.js';
 import type { SecondStep } from '../../core/accounts/factors/second-step.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
@@ -122,7 +122,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
         .header('Cache-Control', 'no-store')
         .send({ secondStep });
     }
-    return sessionAnswer(reply, outcome, fingerprint);
+    return loginAnswer(deps, reply, outcome, fingerprint);
   });
 
   app.post('/api/v1/auth/login/second-step', { schema: docs.secondStep }, async (request, reply) => {
@@ -135,13 +135,8 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
       presentedCookie === undefined ? undefined : hashFingerprint(presentedCookie),
       { fingerprintHash: hashFingerprint(fingerprint), presentedDevice: presentedDevice(request), ...device(request) },
     );
-    return sessionAnswer(reply, issued, fingerprint);
-  });
-
-  /** A full login's answer: tokens, session cookies and a fresh device cookie (login-answer.ts). */
-  function sessionAnswer(reply: FastifyReply, issued: IssuedSession, fingerprint: string) {
     return loginAnswer(deps, reply, issued, fingerprint);
-  }
+  });
 
   app.post('/api/v1/auth/refresh', { schema: docs.refresh }, async (request, reply) => {
     const body = validate(RefreshBody, request.body ?? undefined);

@@ -17,6 +17,7 @@ export interface AccountHandlers {
   profile: (username: string) => Promise<UserProfile>;
   changePassword: typeof changePassword;
   onSessions: () => void;
+  onSecurity: () => void;
   onAuthFailure: () => void;
 }
 
@@ -46,6 +47,11 @@ export function createAccountPanel(handlers: AccountHandlers): AccountPanel {
     // Closed first, so the sessions dialog hands focus back to the account button, not into a closed dialog.
     dialog.close();
     handlers.onSessions();
+  });
+
+  byId('account-security', HTMLButtonElement).addEventListener('click', () => {
+    dialog.close();
+    handlers.onSecurity();
   });
 
   return {
