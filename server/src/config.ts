@@ -3,6 +3,7 @@ import { Limits } from '../../protocol/index.js';
 import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 import { TlsConfigProblem, TlsFiles } from './tls-files.js';
 import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.js';
+import { parseDatabaseUrl, type DatabaseConfig } from './config-database.js';
 import { parseOrigins } from './config-origins.js';
 import { parseWebAuthn, type WebAuthnConfig } from './config-webauthn.js';
 
@@ -185,9 +186,7 @@ export interface Config {
   host: string;
   env: 'development' | 'production' | 'test';
   dataDir: string;
-  database:
-    | { kind: 'sqlite'; filename: string; synchronous: 'normal' | 'full' }
-    | { kind: 'postgres'; url: string; poolSize: number };
+  database: DatabaseConfig;
   /** Unset: a single node with in-process bus, presence and limits. */
   redis: { url: string; prefix: string } | undefined;
   /** Undefined until resolved: development generates one at startup. */
@@ -289,6 +288,7 @@ export function loadConfig(
     env: e.NODE_ENV,
     dataDir: e.DATA_DIR,
     database: parseDatabaseUrl(
+      (message) => new ConfigError(message),
       e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/parley.db`,
       e.DATABASE_POOL_SIZE,
       e.SQLITE_SYNCHRONOUS,
@@ -406,19 +406,6 @@ function loadTls(certPath: string | undefined, keyPath: string | undefined): Tls
     if (error instanceof TlsConfigProblem) throw new ConfigError(error.message);
     throw error;
   }
-}
-
-function parseDatabaseUrl(url: string, poolSize: number, synchronous: 'normal' | 'full'): Config['database'] {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url, poolSize };
-  if (url.startsWith('sqlite:')) {
-    const filename = url.slice('sqlite:'.length);
-    if (filename.length === 0)
-      throw new ConfigError('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/parley.db');
-    return { kind: 'sqlite', filename, synchronous };
-  }
-  throw new ConfigError(
-    `DATABASE_URL: unsupported scheme in "${url.split(':')[0] ?? ''}:"; use sqlite:<path> or postgres://…`,
-  );
 }
 
 /**
