@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Limits } from './limits.js';
 import { isWellFormed } from './message-text.js';
+import { FileIdSchema, FileRefSchema } from './files.js';
 import { ERROR_CODE_LIST } from './errors.js';
 import { RoomEventSchema, RoomRoleSchema, UserSchema, VisibilitySchema } from './events.js';
 
@@ -55,6 +56,8 @@ export const MessageSchema = z.object({
   replyTo: QuoteSchema.optional(),
   mentions: z.array(z.string()).optional(),
   reactions: z.array(ReactionSchema).optional(),
+  /** Attached files (issue 18); absent when none. Gone once the message is deleted. */
+  files: z.array(FileRefSchema).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -105,6 +108,11 @@ export const SendFrame = z.strictObject({
   clientMsgId,
   /** The id of the message this one answers, in the same room. */
   replyTo: z.string().min(1).max(64).optional(),
+  /**
+   * My own uploads to this room, not yet attached, to attach to this message (issue 18). With
+   * files, the text may be empty.
+   */
+  files: z.array(FileIdSchema).min(1).max(Limits.FILES_PER_MESSAGE_MAX).optional(),
 });
 const messageText = z
   .string()

@@ -13,3 +13,6 @@ export * from './moderation.js';
 export * from './admin.js';
 export * from './http.js';
 export * from './second-factors.js';
+export * from './files.js';
+export * from './search.js';
+export * from './sso.js';

@@ -50,6 +50,10 @@ export const Limits = {
   REPLY_EXCERPT_CHARS: 120,
   /** Distinct users one message may mention (more `@names` are left as text). */
   MENTIONS_PER_MESSAGE_MAX: 50,
+  /** Files one message may carry (issue 18). */
+  FILES_PER_MESSAGE_MAX: 10,
+  /** The longest search query, in characters. */
+  SEARCH_QUERY_MAX_CHARS: 256,
   /** Public rooms I am not in that `GET /rooms` lists, by name. */
   PUBLIC_ROOMS_LISTED_MAX: 200,
 } as const;

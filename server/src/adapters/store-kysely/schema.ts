@@ -2,6 +2,21 @@ import type { Generated } from 'kysely';
 
 /** Table shapes as Kysely sees them. Times are ISO 8601 strings (UTC). */
 export interface Database {
+  files: {
+    id: string;
+    room: string;
+    uploader_id: string;
+    message_id: string | null;
+    name: string;
+    type: string;
+    /** bigint: a string from PostgreSQL, a number from SQLite. */
+    size: number | string;
+    width: number | null;
+    height: number | null;
+    blob_key: string;
+    thumb_key: string | null;
+    created_at: string;
+  };
   webauthn_credentials: {
     id: string;
     user_id: string;

@@ -3,6 +3,7 @@ import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
+import { filesUp } from '../store-kysely/files-migration.js';
 import { passkeysUp } from '../store-kysely/passkeys-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
 import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '0006_suspension': { up: suspensionUp },
   '0007_strong_auth': { up: strongAuthUp },
   '0008_passkeys': { up: passkeysUp },
+  '0009_files': { up: filesUp },
 };
 
 export const postgresMigrations: MigrationProvider = {

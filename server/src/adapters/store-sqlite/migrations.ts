@@ -3,6 +3,7 @@ import { authzRulesUp } from '../store-kysely/authz-rules-migration.js';
 import { auditLogUp } from '../store-kysely/audit-log-migration.js';
 import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
+import { filesUp } from '../store-kysely/files-migration.js';
 import { passkeysUp } from '../store-kysely/passkeys-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
 import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
@@ -106,6 +107,7 @@ const migrations: Record<string, Migration> = {
   '0007_suspension': { up: suspensionUp },
   '0008_strong_auth': { up: strongAuthUp },
   '0009_passkeys': { up: passkeysUp },
+  '0010_files': { up: filesUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {
