@@ -116,8 +116,12 @@ export class OidcProviders implements IdentityProviders {
   }
 }
 
-function errorText(error: unknown): string {
+/** Codes, the OAuth error and the failed claim along the cause chain; never a token or the secret. */
+function errorText(error: unknown, depth = 0): string {
   if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  const { code, error: oauthError, cause } = error as { code?: unknown; error?: unknown; cause?: unknown };
+  const claim = (cause as { claim?: unknown } | undefined)?.claim;
+  const parts = [code, oauthError, claim].filter((part) => typeof part === 'string');
+  const inner = cause instanceof Error && depth < 3 ? ` (${errorText(cause, depth + 1)})` : '';
+  return `${[...parts, error.message].join(': ')}${inner}`;
 }
