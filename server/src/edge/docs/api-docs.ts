@@ -9,6 +9,7 @@ import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-ty
 import { z } from 'zod';
 import { markHtmlResponses } from './html-responses.js';
 import { OPTIONAL_BODY, routeSchema, SECURITY, TEXT_RESPONSE } from '../http/route-schema.js';
+import { markFileOperations } from './file-operations.js';
 import { asyncApiDocument } from './asyncapi.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
@@ -54,7 +55,7 @@ export async function registerApiDocs(app: FastifyInstance, options: { fingerpri
     },
     transform: createJsonSchemaTransform({ skipList: [] }),
     transformObject: (input) =>
-      markHtmlResponses(markTextResponses(markOptionalBodies(jsonSchemaTransformObject(input)))),
+      markFileOperations(markHtmlResponses(markTextResponses(markOptionalBodies(jsonSchemaTransformObject(input))))),
   });
 
   const styleHashes = swaggerUiStyleHashes();

@@ -24,6 +24,10 @@ export interface RouteDoc {
   textResponse?: boolean;
   /** A page a browser navigates to: these statuses answer `text/html` (list them in `response` as a string). */
   htmlStatuses?: number[];
+  /** The 200 answer is bytes of one of these types (a download), not JSON. */
+  binaryResponse?: readonly string[];
+  /** The body is `multipart/form-data` with one file part of this name (an upload), not JSON. */
+  multipartFile?: string;
 }
 
 /** The names of the security schemes in the document (api-docs.ts declares them). */
@@ -47,6 +51,11 @@ export const TEXT_RESPONSE = 'x-parley-text-response';
  * answer without a body (a redirect) loses its content.
  */
 export const HTML_RESPONSE = 'x-parley-html-response';
+/** Marks an operation whose 200 is bytes of the listed types: api-docs.ts writes them as binary. */
+export const BINARY_RESPONSE = 'x-parley-binary-response';
+
+/** Marks an operation whose body is multipart with one file part: api-docs.ts writes it so. */
+export const MULTIPART_FILE = 'x-parley-multipart-file';
 
 /** An answer without a body (204). */
 export const NoContent = z.null().describe('No content.');
@@ -64,6 +73,8 @@ export function routeSchema(doc: RouteDoc): FastifySchema {
     ...(doc.querystring === undefined ? {} : { querystring: doc.querystring }),
     ...(doc.textResponse ? { [TEXT_RESPONSE]: true } : {}),
     ...(doc.htmlStatuses ? { [HTML_RESPONSE]: doc.htmlStatuses } : {}),
+    ...(doc.binaryResponse ? { [BINARY_RESPONSE]: doc.binaryResponse } : {}),
+    ...(doc.multipartFile === undefined ? {} : { [MULTIPART_FILE]: doc.multipartFile }),
     ...(doc.auth ? { security: [{ [SECURITY.bearer]: [], [SECURITY.fingerprint]: [] }] } : {}),
     response: { ...doc.response, default: ErrorBodySchema },
   };
