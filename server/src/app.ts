@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import { ErrorBodySchema, errorBody } from '../../protocol/index.js';
 import type { Config } from './config.js';
+import { chatLimits } from './app-chat-limits.js';
 import { Accounts } from './core/accounts/accounts.js';
 import { SecurityLog } from './core/accounts/security-log.js';
 import { LoginThrottle } from './core/accounts/login-throttle.js';
@@ -160,28 +161,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     metrics,
     nodeId: deps.nodeId,
     authz,
-    limits: {
-      messageMaxChars: config.messageMaxChars,
-      messageMaxBytes: config.messageMaxBytes,
-      messagesPerSecond: rl.messagesPerSecond,
-      messagesBurst: rl.messagesBurst,
-      replyMaxBytes: config.replyMaxBytes,
-      maxBufferedBytes: config.wsMaxBufferedBytes,
-      presenceCoalesceMs: 50,
-      typingIntervalMs: 1000,
-      messageViolationsBeforeClose: rl.messageViolationsBeforeClose,
-      frames: {
-        perConnectionPerSecond: rl.framesPerSecond,
-        perConnectionBurst: rl.framesBurst,
-        perUserPerSecond: rl.userFramesPerSecond,
-        perUserBurst: rl.userFramesBurst,
-      },
-      maxQueuedFrames: config.wsMaxQueuedFrames,
-      // A bus hop takes about a millisecond; a wait this long means the event was lost.
-      reorderHoldMs: 250,
-      roomsPerUser: rl.roomsPerUser,
-      membersPerRoom: rl.membersPerRoom,
-    },
+    limits: chatLimits(config),
     roomCreateLimit: deps.limits.create('rooms-user', { points: rl.roomsPerHour, windowSeconds: 3600 }),
     dmCreateLimit: deps.limits.create('dms-user', { points: rl.dmsPerHour, windowSeconds: 3600 }),
     onSessionsEndedElsewhere: (ids) => sessions.forget(ids),
