@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../protocol/index.js';
-import { ParleyError } from '../../src/core/errors.js';
+import type { ParleyError } from '../../src/core/errors.js';
 import { searchWords } from '../../src/core/search/search-words.js';
 import type { SearchQuery, Store, StoredMessage } from '../../src/ports/store.js';
 import { corpusIt, corpusJson, corpusLines } from '../helpers/corpora.js';
