@@ -37,6 +37,7 @@ import { SharpFileInspector } from './adapters/file-inspector-sharp.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { moderationRoutes } from './edge/http/moderation-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
+import { searchRoutes } from './edge/http/search-routes.js';
 import { userRoutes } from './edge/http/user-routes.js';
 import { ADMIN_PREFIX, adminRoutes } from './edge/http/admin-routes.js';
 import type { AdminContext } from './core/admin/admin-context.js';
@@ -359,6 +360,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   ssoRoutes(http, { ...loginAnswers, ...passkeys, auth, oidc, perIp: limitKeyedBy(ssoIp, keyOfIp) });
   chatRoutes(http, core, auth);
   roomRoutes(http, core, auth);
+  searchRoutes(http, core, auth, deps.limits, config.search);
   moderationRoutes(http, core, auth);
   userRoutes(http, core, auth);
   await http.register(fileRoutes({ core, files, auth, tempDir: uploadsDir }));

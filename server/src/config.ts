@@ -4,6 +4,7 @@ import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 import { TlsConfigProblem, TlsFiles } from './tls-files.js';
 import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.js';
 import { FilesEnv, parseFiles, type FilesConfig } from './config-files.js';
+import { SearchEnv, parseSearch, type SearchConfig } from './config-search.js';
 import { parseDatabaseUrl, type DatabaseConfig } from './config-database.js';
 import { parseOrigins } from './config-origins.js';
 import { parseWebAuthn, type WebAuthnConfig } from './config-webauthn.js';
@@ -182,6 +183,7 @@ const EnvSchema = z.object({
   /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: see config-metrics.ts. */
   ...MetricsEnv,
   ...FilesEnv, // FILE_MAX_BYTES, FILE_QUOTA_BYTES: see config-files.ts.
+  ...SearchEnv, // RATE_LIMIT_SEARCHES_PER_USER_PER_MINUTE: see config-search.ts
 });
 
 export interface Config {
@@ -235,6 +237,7 @@ export interface Config {
   publicDir: string;
   /** Undefined: no metrics (GET /metrics is 404). */
   metrics: MetricsConfig | undefined;
+  search: SearchConfig;
   rateLimits: {
     loginFreeFailures: number;
     loginMaxDelaySeconds: number;
@@ -338,6 +341,7 @@ export function loadConfig(
     httpBodyLimit: e.HTTP_BODY_LIMIT,
     publicDir: e.PUBLIC_DIR,
     metrics: parseMetrics(e, e.PORT, e.NODE_ENV === 'production', (message) => new ConfigError(message)),
+    search: parseSearch(e),
     rateLimits: {
       loginFreeFailures: e.RATE_LIMIT_LOGIN_FREE_FAILURES,
       loginMaxDelaySeconds: e.RATE_LIMIT_LOGIN_MAX_DELAY,

@@ -29,6 +29,7 @@ import type { SessionStore } from './session-store.js';
 import type { SsoStore } from './sso-store.js';
 import type { ConversationStore, StoredRoom } from './conversation-store.js';
 import type { FileStore } from './file-store.js';
+import type { SearchStore } from './search-store.js';
 
 export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
@@ -37,6 +38,7 @@ export type * from './conversation-store.js';
 export type { PasskeyPurpose, PasskeyStore, StoredPasskey, StoredPasskeyChallenge } from './passkey-store.js';
 export type { AuthzRule, AuthzRuleStore } from './authz-rule-store.js';
 export type { FileStore, StoredFile } from './file-store.js';
+export type { SearchQuery, SearchResult, SearchCandidate, StoredSearchHit } from './search-store.js';
 export type { AuditEntry, AuditHead, NewAuditEntry, LinkedAuditEntry, AuditTargetKind } from './audit-log-store.js';
 
 export interface StoredUser {
@@ -187,7 +189,8 @@ export interface Store
     AuditLogStore,
     PasskeyStore,
     SsoStore,
-    FileStore {
+    FileStore,
+    SearchStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { SearchStore } from '../../ports/search-store.js';
 import { StoreUnavailableError, type Store } from '../../ports/store.js';
 import { kyselyAuthzRules } from './authz-rules.js';
 import { kyselyAuditLog } from './audit-log.js';
@@ -7,6 +8,7 @@ import { kyselyFiles, type UploaderLock } from './files.js';
 import { kyselyMessages } from './messages.js';
 import { kyselyPasskeys } from './passkeys.js';
 import type { Database } from './schema.js';
+import { searchCandidates } from './search.js';
 import { kyselySecurityEvents } from './security-events.js';
 import { kyselySecondFactors } from './second-factors.js';
 import { kyselySessions } from './sessions.js';
@@ -17,11 +19,13 @@ import { kyselyUsers } from './users.js';
  * The Store over any Kysely dialect whose SQL these queries share (SQLite, PostgreSQL).
  * `classify` lets the dialect say which driver errors mean "the database is unreachable": those
  * reach callers as StoreUnavailableError, so the edge answers 503 STORE_UNAVAILABLE, not 500.
+ * `dialect` holds what the two databases do not share: each one's full-text search, and how an upload
+ * holds its uploader's quota while it inserts (PostgreSQL locks; SQLite has one writer).
  */
 export function kyselyStore(
   db: Kysely<Database>,
   classify: (error: unknown) => unknown,
-  options: { lockUploader?: UploaderLock } = {},
+  dialect: { searchMessages: SearchStore['searchMessages']; lockUploader?: UploaderLock },
 ): Store {
   const parts: Omit<Store, 'ping' | 'close'> = {
     ...kyselyUsers(db),
@@ -34,7 +38,9 @@ export function kyselyStore(
     ...kyselyAuditLog(db),
     ...kyselyPasskeys(db),
     ...kyselySso(db),
-    ...kyselyFiles(db, options.lockUploader),
+    ...kyselyFiles(db, dialect.lockUploader),
+    searchCandidates: searchCandidates(db),
+    searchMessages: dialect.searchMessages,
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [

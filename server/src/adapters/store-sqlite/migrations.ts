@@ -6,6 +6,7 @@ import { moderationUp } from '../store-kysely/moderation-migration.js';
 import { filesUp } from '../store-kysely/files-migration.js';
 import { passkeysUp } from '../store-kysely/passkeys-migration.js';
 import { ssoUp } from '../store-kysely/sso-migration.js';
+import { sqliteSearchUp } from '../store-kysely/search-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
 import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
@@ -109,6 +110,7 @@ const migrations: Record<string, Migration> = {
   '0008_strong_auth': { up: strongAuthUp },
   '0009_passkeys': { up: passkeysUp },
   '0010_files': { up: filesUp },
+  '0011_search': { up: sqliteSearchUp },
   '0012_sso': { up: ssoUp },
 };
 
