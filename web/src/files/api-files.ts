@@ -24,7 +24,11 @@ const REVOKE_DOWNLOAD_MS = 60_000;
 const NETWORK = 'The upload was cut off: check your connection and try again.';
 
 /** Uploads one file to a room (`POST /api/v1/rooms/:room/files`, field `file`), reporting progress. */
-export function uploadFile(room: string, file: File, onProgress: (loaded: number, total: number) => void): UploadHandle {
+export function uploadFile(
+  room: string,
+  file: File,
+  onProgress: (loaded: number, total: number) => void,
+): UploadHandle {
   let xhr: XMLHttpRequest | null = null;
   let cancelled = false;
 
@@ -36,7 +40,9 @@ export function uploadFile(room: string, file: File, onProgress: (loaded: number
       req.setRequestHeader('Authorization', `Bearer ${token}`);
       req.setRequestHeader('Accept', 'application/json');
       req.responseType = 'text';
-      req.upload.addEventListener('progress', (ev) => onProgress(ev.loaded, ev.lengthComputable ? ev.total : file.size));
+      req.upload.addEventListener('progress', (ev) =>
+        onProgress(ev.loaded, ev.lengthComputable ? ev.total : file.size),
+      );
       req.addEventListener('load', () => {
         let data: unknown;
         try {

@@ -27,7 +27,15 @@ export function added(
   room: string,
   file: Pick<File, 'name' | 'size' | 'type'>,
 ): Upload[] {
-  const upload: Upload = { key, room, name: file.name, size: file.size, type: file.type, status: 'uploading', loaded: 0 };
+  const upload: Upload = {
+    key,
+    room,
+    name: file.name,
+    size: file.size,
+    type: file.type,
+    status: 'uploading',
+    loaded: 0,
+  };
   return [...list, upload];
 }
 

@@ -5,6 +5,7 @@
  * keeps each room's unsent draft.
  */
 import type { UserProfile } from '../../../protocol/account.js';
+import type { FileRef } from '../../../protocol/files.js';
 import type { ClientFrame, Message, User } from '../../../protocol/frames.js';
 import type { Member, NewRoom } from '../api.js';
 import type { ConnState } from '../connection.js';
@@ -19,6 +20,11 @@ import { createRoomDialogs } from './conversations/room-dialogs.js';
 import { createSidebar, roomLabel } from './conversations/sidebar.js';
 import { byId } from './dom.js';
 import { createEmojiPicker } from './emoji-picker.js';
+import { createAttachments } from './files/attachments.js';
+import { createBlobUrls } from './files/blob-urls.js';
+import { createFileBlock } from './files/file-view.js';
+import { createLightbox } from './files/lightbox.js';
+import { createSearchPanel } from './search/search-panel.js';
 import { createMessageList } from './message-list.js';
 import { createComposerGuard } from './moderation/composer-guard.js';
 import { createModerationUi, deleteConfirmation, type ModerationHandlers } from './moderation/moderation-ui.js';
@@ -28,7 +34,7 @@ import { createTypingIndicator } from './typing-indicator.js';
 import { paintUser, repaintOnThemeChange } from './user-color.js';
 
 export interface ChatHandlers {
-  onSend: (room: string, text: string, replyTo: string | undefined) => void;
+  onSend: (room: string, text: string, replyTo: string | undefined, files: readonly FileRef[]) => void;
   onRetry: (clientMsgId: string) => void;
   onLoadOlder: (room: string) => Promise<void>;
   onTyping: (room: string) => boolean;
@@ -78,8 +84,9 @@ export interface ChatView {
 }
 
 const NOTICE_MS = 8000;
-/** Pages of older history loaded, at most, to show the message a reply quotes. */
+/** Pages of older history loaded, at most, to show the message a reply quotes, or a search hit. */
 const QUOTE_PAGES_MAX = 10;
+const JUMP_PAGES_MAX = 40;
 const OFFLINE = 'You are offline: that will work again once the connection is back.';
 
 export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
@@ -202,8 +209,10 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   /** A person's name was pressed (an author, the online list, a member): their card. */
   const showProfile = (user: User): void => profile.open(user);
 
+  const lightbox = createLightbox(error);
+  const listEl = byId('messages', HTMLOListElement);
   const messages = createMessageList(
-    byId('messages', HTMLOListElement),
+    listEl,
     byId('scroller', HTMLElement),
     byId('load-older', HTMLButtonElement),
     startMarker,
@@ -228,13 +237,25 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
         act({ type: 'react', room: m.room, messageId: m.id, emoji, ...(mine ? { remove: true } : {}) }),
       onQuote: (id, seq) => void revealQuoted(id, seq),
       onUser: showProfile,
+      fileBlock: createFileBlock(createBlobUrls(listEl), lightbox, error),
     },
   );
+  const attachments = createAttachments(textarea, byId('room-pane', HTMLElement), {
+    room: () => shown,
+    onError: error,
+    onAuthFailure: handlers.onAuthFailure,
+  });
+  const search = createSearchPanel({
+    shown: () => shown,
+    label: (room) => roomLabel(roomEntry(store.getState(), room), room, store.getState().me),
+    jump: (room, id, seq) => void jumpTo(room, id, seq),
+    onAuthFailure: handlers.onAuthFailure,
+  });
 
   const composer = bindComposer(byId('composer-form', HTMLFormElement), textarea, {
-    onSend(text, replyTo) {
+    onSend(text, replyTo, files) {
       if (shown === null) return;
-      handlers.onSend(shown, text, replyTo?.id);
+      handlers.onSend(shown, text, replyTo?.id, files);
       messages.scrollToEnd();
     },
     onEdit: (m, text) => act({ type: 'edit', room: m.room, messageId: m.id, text }),
@@ -255,18 +276,36 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       const people = [...(members.get(shown) ?? []), ...(entry?.members ?? []), ...(held?.online ?? []), ...authors];
       return people.filter((u) => u.id !== state.me?.id);
     },
+    files: attachments,
   });
 
   /** Scrolls to the message a reply answers, loading older pages until it is there (a few at most). */
-  async function revealQuoted(id: string, seq: number): Promise<void> {
+  async function revealQuoted(id: string, seq: number, pages = QUOTE_PAGES_MAX): Promise<void> {
     const room = shown;
-    for (let page = 0; room !== null && page <= QUOTE_PAGES_MAX && shown === room; page++) {
+    for (let page = 0; room !== null && page <= pages && shown === room; page++) {
       if (messages.reveal(id)) return;
       const held = store.getState().rooms.get(room);
       if (held?.hasOlder !== true || (held.messages[0]?.seq ?? 0) <= seq) break;
       await handlers.onLoadOlder(room);
     }
     if (shown === room) notice('That message is no longer here.');
+  }
+
+  /** A search hit: its room opens (once its messages are here), then the message is shown as a quote is. */
+  async function jumpTo(room: string, id: string, seq: number): Promise<void> {
+    if (shown !== room) handlers.onOpenRoom(room);
+    const held = await new Promise<boolean>((resolve) => {
+      const check = (): boolean => {
+        const state = store.getState();
+        if (!state.rooms.has(room) && state.active === room) return false;
+        stop();
+        resolve(state.rooms.has(room) && state.active === room);
+        return true;
+      };
+      const stop = store.subscribe(() => void check());
+      check();
+    });
+    if (held) await revealQuoted(id, seq, JUMP_PAGES_MAX);
   }
 
   function loadMembers(room: string): void {
@@ -288,6 +327,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     composer.reset(true);
     picker.close();
     shown = next;
+    attachments.show(next);
     messages.clear();
     typing.clear();
     textarea.value = next === null ? '' : (drafts.get(next) ?? '');
@@ -369,6 +409,9 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       textarea.value = '';
       composer.reset(true);
       picker.close();
+      attachments.clear();
+      search.close();
+      lightbox.close();
       dialogs.closeAll();
       membersDialog.close();
       moderation.dialog.close();
