@@ -31,6 +31,7 @@ import { totpRoutes } from './edge/http/totp-routes.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
 import { moderationRoutes } from './edge/http/moderation-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
+import { searchRoutes } from './edge/http/search-routes.js';
 import { userRoutes } from './edge/http/user-routes.js';
 import { ADMIN_PREFIX, adminRoutes } from './edge/http/admin-routes.js';
 import type { AdminContext } from './core/admin/admin-context.js';
@@ -365,6 +366,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   chatRoutes(http, core, auth);
   roomRoutes(http, core, auth);
+  searchRoutes(http, core, auth, deps.limits, config.search);
   moderationRoutes(http, core, auth);
   userRoutes(http, core, auth);
   const admin: AdminContext = {

@@ -3,6 +3,7 @@ import { Limits } from '../../protocol/index.js';
 import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 import { TlsConfigProblem, TlsFiles } from './tls-files.js';
 import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.js';
+import { SearchEnv, parseSearch, type SearchConfig } from './config-search.js';
 import { parseDatabaseUrl, type DatabaseConfig } from './config-database.js';
 import { parseOrigins } from './config-origins.js';
 import { parseWebAuthn, type WebAuthnConfig } from './config-webauthn.js';
@@ -179,6 +180,7 @@ const EnvSchema = z.object({
   PUBLIC_DIR: z.string().default('web/dist'),
   /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: see config-metrics.ts. */
   ...MetricsEnv,
+  ...SearchEnv, // RATE_LIMIT_SEARCHES_PER_USER_PER_MINUTE: see config-search.ts
 });
 
 export interface Config {
@@ -229,6 +231,7 @@ export interface Config {
   publicDir: string;
   /** Undefined: no metrics (GET /metrics is 404). */
   metrics: MetricsConfig | undefined;
+  search: SearchConfig;
   rateLimits: {
     loginFreeFailures: number;
     loginMaxDelaySeconds: number;
@@ -330,6 +333,7 @@ export function loadConfig(
     httpBodyLimit: e.HTTP_BODY_LIMIT,
     publicDir: e.PUBLIC_DIR,
     metrics: parseMetrics(e, e.PORT, e.NODE_ENV === 'production', (message) => new ConfigError(message)),
+    search: parseSearch(e),
     rateLimits: {
       loginFreeFailures: e.RATE_LIMIT_LOGIN_FREE_FAILURES,
       loginMaxDelaySeconds: e.RATE_LIMIT_LOGIN_MAX_DELAY,

@@ -27,6 +27,17 @@ export async function accessRoom(ctx: CoreContext, user: User, name: string, act
   return { room, membership };
 }
 
+/**
+ * The same decision as `accessRoom`, for many rooms at once: of these rooms (each with my membership,
+ * as the store read them together), those where I may do `action`. For reads across rooms (search),
+ * where asking room by room would cost two queries a room.
+ */
+export function allowedRooms<T extends RoomAccess>(ctx: CoreContext, user: User, rooms: T[], action: RoomAction): T[] {
+  return rooms.filter(
+    ({ room, membership }) => decideRoomAction(room, membership, action, permitsFor(ctx, user, room.name)) === 'allow',
+  );
+}
+
 /** The policies' answer for this user in this room, their room roles given. */
 export function permitsFor(ctx: CoreContext, user: User, room: string): Permits {
   return (roomRoles, action) => ctx.authz.allows(user.id, roomRoles, roomDomain(room), action);

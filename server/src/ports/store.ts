@@ -25,6 +25,7 @@ import type { SecurityEventStore } from './security-event-store.js';
 import type { SecondFactorStore } from './second-factor-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore, StoredRoom } from './conversation-store.js';
+import type { SearchStore } from './search-store.js';
 
 export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
@@ -32,6 +33,7 @@ export type { StoredTotp, StoredSecondStepTicket } from './second-factor-store.j
 export type * from './conversation-store.js';
 export type { PasskeyPurpose, PasskeyStore, StoredPasskey, StoredPasskeyChallenge } from './passkey-store.js';
 export type { AuthzRule, AuthzRuleStore } from './authz-rule-store.js';
+export type { SearchQuery, SearchResult, SearchCandidate, StoredSearchHit } from './search-store.js';
 export type { AuditEntry, AuditHead, NewAuditEntry, LinkedAuditEntry, AuditTargetKind } from './audit-log-store.js';
 
 export interface StoredUser {
@@ -171,7 +173,8 @@ export interface Store
     ConversationStore,
     AuthzRuleStore,
     AuditLogStore,
-    PasskeyStore {
+    PasskeyStore,
+    SearchStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

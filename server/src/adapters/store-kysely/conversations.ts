@@ -270,7 +270,7 @@ export function kyselyConversations(db: Kysely<Database>): ConversationStore {
   };
 }
 
-function toMembership(row: Selectable<Database['memberships']>): StoredMembership {
+export function toMembership(row: Selectable<Database['memberships']>): StoredMembership {
   return {
     room: row.room,
     userId: row.user_id,

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { SearchStore } from '../../ports/search-store.js';
 import { StoreUnavailableError, type Store } from '../../ports/store.js';
 import { kyselyAuthzRules } from './authz-rules.js';
 import { kyselyAuditLog } from './audit-log.js';
@@ -6,6 +7,7 @@ import { kyselyConversations } from './conversations.js';
 import { kyselyMessages } from './messages.js';
 import { kyselyPasskeys } from './passkeys.js';
 import type { Database } from './schema.js';
+import { searchCandidates } from './search.js';
 import { kyselySecurityEvents } from './security-events.js';
 import { kyselySecondFactors } from './second-factors.js';
 import { kyselySessions } from './sessions.js';
@@ -15,8 +17,13 @@ import { kyselyUsers } from './users.js';
  * The Store over any Kysely dialect whose SQL these queries share (SQLite, PostgreSQL).
  * `classify` lets the dialect say which driver errors mean "the database is unreachable": those
  * reach callers as StoreUnavailableError, so the edge answers 503 STORE_UNAVAILABLE, not 500.
+ * `searchMessages` is each database's own full-text search (SQL that the two do not share).
  */
-export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => unknown): Store {
+export function kyselyStore(
+  db: Kysely<Database>,
+  classify: (error: unknown) => unknown,
+  searchMessages: SearchStore['searchMessages'],
+): Store {
   const parts: Omit<Store, 'ping' | 'close'> = {
     ...kyselyUsers(db),
     ...kyselySessions(db),
@@ -27,6 +34,8 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselyAuthzRules(db),
     ...kyselyAuditLog(db),
     ...kyselyPasskeys(db),
+    searchCandidates: searchCandidates(db),
+    searchMessages,
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [

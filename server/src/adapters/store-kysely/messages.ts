@@ -87,7 +87,11 @@ export function toRoom(row: Selectable<Database['rooms']>) {
 }
 
 /** Adds, for one viewer, the reactions on each message and the quote of what it answers. */
-async function hydrate(db: Kysely<Database>, messages: StoredMessage[], viewerId?: string): Promise<StoredMessage[]> {
+export async function hydrate(
+  db: Kysely<Database>,
+  messages: StoredMessage[],
+  viewerId?: string,
+): Promise<StoredMessage[]> {
   if (viewerId === undefined || messages.length === 0) return messages;
   const ids = messages.map((m) => m.id);
   const reactions = await db

@@ -6,6 +6,7 @@ import type { Store } from '../../ports/store.js';
 import { sqliteAuditAppender } from './audit-appender.js';
 import { sqliteMessageAppender } from './message-appender.js';
 import { sqliteMigrations } from './migrations.js';
+import { sqliteSearch } from './search-sqlite.js';
 import { kyselyStore } from '../store-kysely/kysely-store.js';
 import type { Database } from '../store-kysely/schema.js';
 
@@ -32,7 +33,7 @@ export async function openSqliteStore(filename: string, synchronous: 'normal' | 
     await db.destroy();
     throw new Error('SQLite migrations failed', { cause: error });
   }
-  const store = kyselyStore(db, (error) => error);
+  const store = kyselyStore(db, (error) => error, sqliteSearch(db));
   // The hot path gets statements prepared once and group commit; the rest stays on Kysely.
   const appender = sqliteMessageAppender(database, db);
   const appendAuditEntry = sqliteAuditAppender(database, db);

@@ -1,0 +1,63 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Full-text search over messages (issue 18): SQLite `0011_search`, PostgreSQL `0010_search`. Each
+ * index changes with the message in the same transaction (triggers; a generated column), so an edit
+ * is found by its new words at once and a deletion (the text emptied) leaves nothing to find.
+ */
+
+/** The text as indexed and highlighted: without the highlight marks, so nobody can fake one. */
+const STRIPPED = (column: string) => `replace(replace(${column}, char(57344), ''), char(57345), '')`;
+
+/**
+ * SQLite: an FTS5 index with external content. Its content is a view of `messages` (by rowid) with
+ * the marks stripped, so `highlight()` reads the same text the index was built from. unicode61 with
+ * `remove_diacritics 2` folds case and accents (café = cafe) for every script it knows; `secure-delete`
+ * makes a deletion remove the words from the index's pages, not just hide them (ADR 0023).
+ * The rowid is the link: SQLite keeps it through everything Parley does (VACUUM could renumber a
+ * table without an INTEGER PRIMARY KEY: after one, `insert into messages_fts(messages_fts) values('rebuild')`).
+ */
+export async function sqliteSearchUp(db: Kysely<unknown>): Promise<void> {
+  await sql
+    .raw(`create view messages_search_text as select rowid as rid, ${STRIPPED('text')} as text from messages`)
+    .execute(db);
+  await sql`create virtual table messages_fts using fts5(text, content = 'messages_search_text',
+    content_rowid = 'rid', tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+  await sql`insert into messages_fts(messages_fts, rank) values ('secure-delete', 1)`.execute(db);
+  await sql
+    .raw(
+      `create trigger messages_fts_insert after insert on messages begin
+         insert into messages_fts(rowid, text) values (new.rowid, ${STRIPPED('new.text')});
+       end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger messages_fts_update after update of text on messages begin
+         insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, ${STRIPPED('old.text')});
+         insert into messages_fts(rowid, text) values (new.rowid, ${STRIPPED('new.text')});
+       end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger messages_fts_delete after delete on messages begin
+         insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, ${STRIPPED('old.text')});
+       end`,
+    )
+    .execute(db);
+  // The messages stored before this migration.
+  await sql`insert into messages_fts(messages_fts) values ('rebuild')`.execute(db);
+}
+
+/**
+ * PostgreSQL: a generated `tsvector` (filled for existing rows when the column is added) with a GIN
+ * index. The `simple` configuration lower-cases and keeps every word as it is: no stemming and no
+ * stop words for one language, so it serves every language alike. It does not fold accents
+ * (`unaccent` is an extension and not immutable; ADR 0023).
+ */
+export async function postgresSearchUp(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table messages add column search tsvector
+    generated always as (to_tsvector('simple'::regconfig, text)) stored`.execute(db);
+  await sql`create index messages_search on messages using gin (search)`.execute(db);
+}
