@@ -1,0 +1,161 @@
+/**
+ * Files and search in the web client, two people in one room (two browser contexts): A pastes an
+ * image into the composer and sends it; B sees the preview (an <img> from a blob: URL that decoded)
+ * and opens it in the lightbox. B searches a word written long before the history B has loaded,
+ * chooses the hit, and the message is shown and marked in its room. No URL either page asks for
+ * ever carries an access token.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { openPage, submitAuth, useServerAndBrowser, type Person } from '../helpers/browser.js';
+import { GOOD_PASSWORD, newUser, uniqueName } from '../helpers/http.js';
+import type { TestServer } from '../helpers/server.js';
+import { connect } from '../helpers/ws-client.js';
+
+const FILLER = 120;
+
+let server: TestServer;
+let browser: Browser;
+useServerAndBrowser((stage) => ({ server, browser } = stage));
+
+/** Every URL the context asks for (HTTP and WebSocket), and every access token the server handed it. */
+function watch(context: BrowserContext): { urls: string[]; tokens: string[] } {
+  const seen = { urls: [] as string[], tokens: [] as string[] };
+  context.on('request', (request) => seen.urls.push(request.url()));
+  context.on('response', (response) => {
+    if (!/\/api\/v1\/auth\/(login|refresh|register)/.test(response.url())) return;
+    response
+      .json()
+      .then((body: { accessToken?: unknown }) => {
+        if (typeof body.accessToken === 'string') seen.tokens.push(body.accessToken);
+      })
+      .catch(() => undefined);
+  });
+  return seen;
+}
+
+/** Registers through the login screen (as `arrive` does) with the watch installed before the first request. */
+async function arriveWatched(name: string): Promise<Person & { seen: ReturnType<typeof watch> }> {
+  const { context, page, dialogs } = await openPage(browser);
+  const seen = watch(context);
+  page.on('websocket', (ws) => seen.urls.push(ws.url()));
+  await page.goto(server.url);
+  await page.waitForSelector('#auth:not([hidden])');
+  await submitAuth(page, name, GOOD_PASSWORD, 'register');
+  await page.waitForSelector('#status[data-state="online"]');
+  return { context, page, username: name, dialogs, seen };
+}
+
+/** A small PNG drawn in the page, put on a paste event's clipboard and dispatched at the composer. */
+async function pasteImage(page: Page, name: string): Promise<void> {
+  await page.locator('#composer').evaluate(async (composer, fileName) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#ffb347';
+    g.fillRect(0, 0, 64, 48);
+    g.fillStyle = '#0a6630';
+    g.fillRect(8, 8, 30, 20);
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const data = new DataTransfer();
+    data.items.add(new File([blob], fileName, { type: 'image/png' }));
+    composer.focus();
+    composer.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, name);
+}
+
+/** Nothing asked for a URL with a token in it (tokens travel in headers and the socket's subprotocol). */
+function expectNoTokenInUrls(person: Awaited<ReturnType<typeof arriveWatched>>): void {
+  expect(person.seen.tokens.length).toBeGreaterThan(0);
+  for (const url of person.seen.urls) {
+    for (const token of person.seen.tokens) expect(url).not.toContain(token);
+    expect(url).not.toMatch(/eyJ|token=|access_token/i);
+  }
+}
+
+it('shows an image pasted on one side as a preview on the other, and in a lightbox', async () => {
+  const ann = await arriveWatched(uniqueName('ann'));
+  const bob = await arriveWatched(uniqueName('bob'));
+
+  // A pastes an image: it uploads with a progress bar, then goes with an empty text.
+  await pasteImage(ann.page, 'orange <b>box</b>.png');
+  await ann.page.waitForSelector('#attachments .attachment[data-status="done"]');
+  expect(await ann.page.locator('#attachments .attachment-name').textContent()).toBe('orange <b>box</b>.png');
+  await ann.page.press('#composer', 'Enter');
+  await ann.page.waitForSelector('#attachments', { state: 'hidden' });
+
+  // B sees it: an <img> whose source is a blob: URL and which decoded, its alt text the file's name.
+  const preview = bob.page.locator('#messages .message .file-image img');
+  await bob.page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('#messages .message .file-image img');
+    return img !== null && img.complete && img.naturalWidth > 0;
+  });
+  expect(await preview.getAttribute('src')).toMatch(/^blob:/);
+  expect(await preview.getAttribute('alt')).toBe('orange <b>box</b>.png');
+  expect(await bob.page.locator('#messages .message .file-image b').count()).toBe(0);
+
+  // The lightbox: the full image, Escape closes it, focus back on the preview.
+  await bob.page.locator('#messages .message .file-image').click();
+  await bob.page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('#lightbox[open] #lightbox-img');
+    return img !== null && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0;
+  });
+  await bob.page.keyboard.press('Escape');
+  await bob.page.waitForSelector('#lightbox', { state: 'hidden' });
+  expect(await bob.page.evaluate(() => document.activeElement?.classList.contains('file-image'))).toBe(true);
+
+  expect(bob.seen.urls.filter((url) => url.includes('/api/v1/files/')).length).toBeGreaterThan(0);
+  expectNoTokenInUrls(ann);
+  expectNoTokenInUrls(bob);
+  expect(await bob.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
+  await ann.context.close();
+  await bob.context.close();
+}, 300_000);
+
+it('jumps from a search hit to a message far back in the room, loading the history around it', async () => {
+  // The history first: a message with a rare word, then enough after it that no one loads it on arrival.
+  const word = `quokka${uniqueName('w')
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()}`;
+  const seeder = await connect(server.wsUrl, await newUser(server.url, 'seed'));
+  await seeder.join();
+  seeder.send({ type: 'send', room: 'general', text: `the ${word} is behind the shed`, clientMsgId: 'needle' });
+  const needle = await seeder.next('ack', (frame) => frame.clientMsgId === 'needle');
+  for (let i = 0; i < FILLER; i++) {
+    seeder.send({ type: 'send', room: 'general', text: `filler line ${i}`, clientMsgId: `filler-${i}` });
+  }
+  await seeder.next('ack', (frame) => frame.clientMsgId === `filler-${FILLER - 1}`);
+
+  const bob = await arriveWatched(uniqueName('bob'));
+  await bob.page.waitForSelector(`#messages .message .body:has-text("filler line ${FILLER - 1}")`);
+  expect(await bob.page.locator(`#messages .message[data-id="${needle.message.id}"]`).count()).toBe(0);
+
+  // B searches the word: one hit, the word marked, the text kept as text.
+  await bob.page.click('#search-btn');
+  await bob.page.fill('#search-input', word);
+  await bob.page.press('#search-input', 'Enter');
+  const hit = bob.page.locator(`#search-results .search-hit-button[data-id="${needle.message.id}"]`);
+  await hit.waitFor();
+  expect(await hit.locator('mark').allTextContents()).toEqual([word]);
+  expect(await hit.locator('.search-hit-room').textContent()).toBe('#general');
+
+  // Choosing it loads the history back to it, scrolls to it and marks it.
+  await hit.click();
+  await bob.page.waitForSelector(`#messages .message.flash[data-id="${needle.message.id}"]`);
+  // The mark is brief (a flash): what follows reads the message whether or not it still shows.
+  const target = bob.page.locator(`#messages .message[data-id="${needle.message.id}"]`);
+  expect(await target.locator('.body').textContent()).toContain(word);
+  const inView = await target.evaluate((li) => {
+    const box = li.getBoundingClientRect();
+    const view = document.querySelector('#scroller')!.getBoundingClientRect();
+    return box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+  });
+  expect(inView).toBe(true);
+  expect(await bob.page.locator('#search-dialog').isVisible()).toBe(false);
+
+  expectNoTokenInUrls(bob);
+  await seeder.close();
+  await bob.context.close();
+}, 300_000);
