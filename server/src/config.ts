@@ -4,6 +4,7 @@ import { MIN_SECRET_LENGTH, secretWeakness } from './secret-rules.js';
 import { TlsConfigProblem, TlsFiles } from './tls-files.js';
 import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.js';
 import { SearchEnv, parseSearch, type SearchConfig } from './config-search.js';
+import { FilesEnv, parseFiles, type FilesConfig } from './config-files.js';
 import { parseDatabaseUrl, type DatabaseConfig } from './config-database.js';
 import { parseOrigins } from './config-origins.js';
 import { parseWebAuthn, type WebAuthnConfig } from './config-webauthn.js';
@@ -181,6 +182,7 @@ const EnvSchema = z.object({
   /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: see config-metrics.ts. */
   ...MetricsEnv,
   ...SearchEnv, // RATE_LIMIT_SEARCHES_PER_USER_PER_MINUTE: see config-search.ts
+  ...FilesEnv, // FILE_MAX_BYTES, FILE_QUOTA_BYTES: see config-files.ts.
 });
 
 export interface Config {
@@ -188,6 +190,7 @@ export interface Config {
   host: string;
   env: 'development' | 'production' | 'test';
   dataDir: string;
+  files: FilesConfig;
   database: DatabaseConfig;
   /** Unset: a single node with in-process bus, presence and limits. */
   redis: { url: string; prefix: string } | undefined;
@@ -290,6 +293,7 @@ export function loadConfig(
     host: e.HOST,
     env: e.NODE_ENV,
     dataDir: e.DATA_DIR,
+    files: parseFiles(e),
     database: parseDatabaseUrl(
       (message) => new ConfigError(message),
       e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/parley.db`,

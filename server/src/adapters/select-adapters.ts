@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import type { Config } from '../config.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import { DiskBlobStore } from './blob-disk.js';
 import type { Bus } from '../ports/bus.js';
 import type { Presence } from '../ports/presence.js';
 import type { LimitFactory } from '../ports/rate-limiter.js';
@@ -17,6 +20,8 @@ import { openSqliteStore } from './store-sqlite/store-sqlite.js';
 
 export interface Adapters {
   store: Store;
+  /** Where the bytes of shared files live. */
+  blobs: BlobStore;
   bus: Bus;
   presence: Presence;
   limits: LimitFactory;
@@ -31,9 +36,11 @@ export interface Adapters {
 /** SQLite or PostgreSQL; in-process or Redis. The core never knows which. */
 export async function selectAdapters(config: Config): Promise<Adapters> {
   const store = await openConfiguredStore(config.database);
+  const blobs: BlobStore = new DiskBlobStore(join(config.dataDir, 'files'));
   if (!config.redis) {
     return {
       store,
+      blobs,
       bus: new MemoryBus(),
       presence: new MemoryPresence(),
       limits: new MemoryLimitFactory(),
@@ -51,6 +58,7 @@ export async function selectAdapters(config: Config): Promise<Adapters> {
   await Promise.all([bus.start(), limits.start(), presence.start(), socketSlots.start()]);
   return {
     store,
+    blobs,
     bus,
     presence,
     limits,

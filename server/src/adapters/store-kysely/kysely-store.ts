@@ -4,6 +4,7 @@ import { StoreUnavailableError, type Store } from '../../ports/store.js';
 import { kyselyAuthzRules } from './authz-rules.js';
 import { kyselyAuditLog } from './audit-log.js';
 import { kyselyConversations } from './conversations.js';
+import { kyselyFiles, type UploaderLock } from './files.js';
 import { kyselyMessages } from './messages.js';
 import { kyselyPasskeys } from './passkeys.js';
 import type { Database } from './schema.js';
@@ -23,6 +24,7 @@ export function kyselyStore(
   db: Kysely<Database>,
   classify: (error: unknown) => unknown,
   searchMessages: SearchStore['searchMessages'],
+  options: { lockUploader?: UploaderLock } = {},
 ): Store {
   const parts: Omit<Store, 'ping' | 'close'> = {
     ...kyselyUsers(db),
@@ -36,6 +38,7 @@ export function kyselyStore(
     ...kyselyPasskeys(db),
     searchCandidates: searchCandidates(db),
     searchMessages,
+    ...kyselyFiles(db, options.lockUploader),
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [
