@@ -5,11 +5,16 @@ import { HIGHLIGHT_END as E, HIGHLIGHT_START as S } from '../../protocol/search.
 import { ApiError } from '../src/api.js';
 import { fileKind, formatBytes, isPicture, uploadProblem } from '../src/files/format.js';
 import * as up from '../src/files/uploads.js';
+import * as marks from '../src/search/highlight.js';
 import { highlightParts } from '../src/search/highlight.js';
 import { searchParams } from '../src/search/api-search.js';
 
 const ref = (id: string): FileRef => ({ id, name: `${id}.png`, type: 'image/png', size: 10, thumbnail: true });
 const file = (name: string, size = 1000) => ({ name, size, type: 'image/png' });
+
+it('uses the marks the protocol defines (written out, so the bundle has no zod)', () => {
+  expect([marks.HIGHLIGHT_START, marks.HIGHLIGHT_END]).toEqual([S, E]);
+});
 
 it('marks the matches of a hit and keeps everything else as text, markup included', () => {
   expect(highlightParts(`say <b>${S}hello${E}</b> & ${S}world${E}`)).toEqual([

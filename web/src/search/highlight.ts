@@ -6,7 +6,14 @@
  * (stricter than escaping first and then writing `<mark>` into an HTML string). A start mark with no
  * partner ends at the end of the text; stray end marks and nested starts are dropped.
  */
-import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../protocol/search.js';
+
+/**
+ * protocol/search.ts's HIGHLIGHT_START and HIGHLIGHT_END, written out here: that module holds zod
+ * schemas, and the web client never bundles zod (its runtime compiles code, which our CSP refuses).
+ * web/test/files-search.test.ts checks the two agree.
+ */
+export const HIGHLIGHT_START = '\uE000';
+export const HIGHLIGHT_END = '\uE001';
 
 export interface HighlightPart {
   readonly text: string;
