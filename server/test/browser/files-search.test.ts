@@ -5,12 +5,13 @@
  * chooses the hit, and the message is shown and marked in its room. No URL either page asks for
  * ever carries an access token.
  */
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { openPage, submitAuth, useServerAndBrowser, type Person } from '../helpers/browser.js';
 import { GOOD_PASSWORD, newUser, uniqueName } from '../helpers/http.js';
-import type { TestServer } from '../helpers/server.js';
+import { startServer, type TestServer } from '../helpers/server.js';
 import { connect } from '../helpers/ws-client.js';
 
 const FILLER = 120;
@@ -68,7 +69,7 @@ async function pasteImage(page: Page, name: string): Promise<void> {
 }
 
 /** Nothing asked for a URL with a token in it (tokens travel in headers and the socket's subprotocol). */
-function expectNoTokenInUrls(person: Awaited<ReturnType<typeof arriveWatched>>): void {
+function expectNoTokenInUrls(person: { seen: ReturnType<typeof watch> }): void {
   expect(person.seen.tokens.length).toBeGreaterThan(0);
   for (const url of person.seen.urls) {
     for (const token of person.seen.tokens) expect(url).not.toContain(token);
@@ -160,4 +161,43 @@ it('jumps from a search hit to a message far back in the room, loading the histo
   expectNoTokenInUrls(bob);
   await seeder.close();
   await bob.context.close();
+}, 300_000);
+
+it('says why an upload was refused, and shows other files as cards that download', async () => {
+  const small = await startServer({ env: { FILE_MAX_BYTES: '4000' } });
+  try {
+    const { context, page } = await openPage(browser);
+    const seen = watch(context);
+    await page.goto(small.url);
+    await page.waitForSelector('#auth:not([hidden])');
+    await submitAuth(page, uniqueName('cat'), GOOD_PASSWORD, 'register');
+    await page.waitForSelector('#status[data-state="online"]');
+
+    // Picked with the attach button: one fits, one is over FILE_MAX_BYTES and says so in the server's words.
+    await page.setInputFiles('#attach-input', [
+      { name: 'notes (draft).txt', mimeType: 'text/plain', buffer: Buffer.from('hello notes') },
+      { name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(10_000, 7) },
+    ]);
+    await page.waitForSelector('#attachments .attachment[data-status="done"]');
+    const refused = page.locator('#attachments .attachment[data-status="failed"]');
+    await refused.waitFor();
+    expect(await refused.locator('.attachment-state').textContent()).toMatch(/^big\.bin: \S/);
+    expect(await page.locator('#notice[data-kind="error"]').textContent()).toMatch(/^big\.bin: \S/);
+    await refused.locator('.attachment-cancel').click();
+    await page.fill('#composer', 'see the notes');
+    await page.press('#composer', 'Enter');
+
+    // Stored: a card with the name, the size and a download that brings the same bytes.
+    const card = page.locator('#messages .message .file-card');
+    await card.waitFor();
+    expect(await card.locator('.file-name').textContent()).toBe('notes (draft).txt');
+    expect(await card.locator('.file-meta').textContent()).toContain('11 B');
+    const [download] = await Promise.all([page.waitForEvent('download'), card.locator('.file-download').click()]);
+    expect(download.suggestedFilename()).toBe('notes (draft).txt');
+    expect(readFileSync((await download.path())!, 'utf8')).toBe('hello notes');
+    expectNoTokenInUrls({ seen });
+    await context.close();
+  } finally {
+    await small.close();
+  }
 }, 300_000);
