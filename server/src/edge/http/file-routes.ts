@@ -94,15 +94,20 @@ export function fileRoutes(options: FileRouteOptions) {
       const allowance = await allowUpload(ctx, files, user, room);
       if (!inFlight.tryAcquire(user.id)) throw new ParleyError('RATE_LIMITED', undefined, 1);
       let path: string | undefined;
+      let file;
       try {
         const received = await receiveUpload(request, tempDir, allowance.maxBytes, allowance.overLimit);
         path = received.path;
-        const file = await storeUpload(ctx, files, user, allowance, received);
-        return await reply.status(201).send({ file });
+        file = await storeUpload(ctx, files, user, allowance, received);
+      } catch (error) {
+        // The rest of a refused body stays unread: this connection cannot carry another request.
+        if (!request.raw.readableEnded) void reply.header('Connection', 'close');
+        throw error;
       } finally {
         inFlight.release(user.id);
         if (path !== undefined) await rm(path, { force: true });
       }
+      return reply.status(201).send({ file });
     });
 
     for (const part of ['file', 'thumbnail'] as const) {

@@ -46,7 +46,7 @@ export async function receiveUpload(
       const counter = new ByteCounter(maxBytes);
       await pipeline(part.file, counter, createWriteStream(path, { flags: 'wx' }));
       if (part.file.truncated) throw new ParleyError(overLimit);
-      received = { path, name: part.filename, size: counter.bytes };
+      received = { path, name: formDataName(part.filename), size: counter.bytes };
     }
     if (!received) throw invalid('No file part named "file".');
     return received;
@@ -54,6 +54,14 @@ export async function receiveUpload(
     await rm(path, { force: true });
     throw uploadError(error, overLimit, request);
   }
+}
+
+/**
+ * Browsers (and undici) write a FormData file name with `"`, CR and LF percent-encoded (the HTML
+ * standard's multipart/form-data encoding): undo exactly those three.
+ */
+function formDataName(name: string | undefined): string | undefined {
+  return name?.replace(/%(22|0D|0A)/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** Counts bytes through; more than `max` fails the pipeline with TooManyBytes. */
