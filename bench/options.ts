@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['connect', 'fanout', 'login', 'cluster', 'rooms', 'roomlist', 'profile'] as const;
+export const SCENARIOS = ['connect', 'fanout', 'login', 'cluster', 'rooms', 'roomlist', 'profile', 'search'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -57,11 +57,13 @@ export interface BenchOptions {
   /** GET /api/v1/rooms for one user in many rooms, beside the same for a user in one room and /health. */
   roomList: { rooms: number; requests: number; stores: ('sqlite' | 'postgres')[] };
   profile: { seconds: number; rate: number };
+  /** Full-text search over `messages` messages per store (scenarios/search.ts). */
+  search: { messages: number; queries: number; appends: number; stores: ('sqlite' | 'postgres')[] };
 }
 
 const HELP = `npm run bench -- [options]
 
-  --scenarios=connect,fanout,login,cluster,rooms,roomlist   which to run (also: profile); default all six
+  --scenarios=connect,fanout,login,cluster,rooms,roomlist,search   which to run (also: profile); default all seven
   --quick                 small and short: a smoke test of every scenario
   --targets=parley        only Parley (or only baseline); default both, side by side
   --sockets=N             connect: sockets to open (default 5000)
@@ -78,6 +80,7 @@ const HELP = `npm run bench -- [options]
   --rooms-rate=R          rooms: offered msg/s, all sockets together (default 400)
   --roomlist-rooms=N      roomlist: rooms the user belongs to (default 500)
   --roomlist-store=S      roomlist: sqlite, postgres or sqlite,postgres (default sqlite)
+  --search-messages=N     search: messages in each store's corpus (default 1000000; --quick 20000)
   --workers=N             receiver processes of the load generator (default 2)
   --profile-seconds=S     profile: seconds of fanout under --cpu-prof (default 10)
   --profile-rate=R        profile: offered msg/s (default: twice the reference rate)
@@ -105,6 +108,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       logins: { type: 'string' },
       'roomlist-store': { type: 'string' },
       'roomlist-rooms': { type: 'string' },
+      'search-messages': { type: 'string' },
       'rooms-rate': { type: 'string' },
       rooms: { type: 'string' },
       'bcrypt-cost': { type: 'string' },
@@ -129,7 +133,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!Number.isInteger(parsed) || parsed < min) throw new Error(`expected an integer >= ${min}, got "${value}"`);
     return parsed;
   };
-  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster,rooms,roomlist')
+  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster,rooms,roomlist,search')
     .split(',')
     .map((name) => name.trim());
   for (const name of scenarios) {
@@ -206,6 +210,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     profile: {
       seconds: int(values['profile-seconds'], quick ? 3 : 10),
       rate: int(values['profile-rate'], referenceRate * 2),
+    },
+    search: {
+      messages: int(values['search-messages'], quick ? 20_000 : 1_000_000),
+      queries: quick ? 40 : 300,
+      appends: quick ? 2_000 : 20_000,
+      stores: ['sqlite', 'postgres'],
     },
   };
 }

@@ -11,6 +11,7 @@ import type { LoginRun } from './scenarios/login.js';
 import type { ProfileResult } from './scenarios/profile.js';
 import type { RequestFigures, RoomListResult } from './scenarios/room-list.js';
 import type { RoomsResult } from './scenarios/rooms.js';
+import type { SearchResult } from './scenarios/search.js';
 import { round } from './stats.js';
 
 export interface Table {
@@ -209,6 +210,7 @@ export function buildTables(results: BenchResults): Table[] {
   }
   if (results.rooms) tables.push(...roomsTables(results.rooms, fanout));
   for (const list of results.roomlist ?? []) tables.push(roomListTable(list));
+  if (results.search) tables.push(...searchTables(results.search));
   if (profile) tables.push(...profileTables(profile.parley, profile.baseline));
   for (const [scenario, error] of Object.entries(results.errors)) {
     tables.push({ title: `${scenario}: FAILED`, headers: ['error'], rows: [[error.split('\n')[0] ?? error]] });
@@ -278,6 +280,32 @@ function roomListTable(list: RoomListResult): Table {
       ratio(pick(list.many), pick(list.one)),
     ]),
   };
+}
+
+function searchTables(search: SearchResult): Table[] {
+  const tables: Table[] = search.stores.map((r) => ({
+    title:
+      `search (${r.store}): ${fmt(r.messages)} messages in ${r.rooms} rooms (${r.readableRooms} readable), ` +
+      `${r.queries} two-word queries matching ~${fmt(r.medianMatches)} each, one at a time; ` +
+      `p99 ${r.search.p99Ms < 100 ? 'under 100 ms ✔' : 'over 100 ms ✘'}`,
+    headers: ['', 'search (readable rooms)', 'search (one room)', 'next page', 'history page (baseline)'],
+    rows: (['p50Ms', 'p99Ms', 'maxMs'] as const).map((key) => [
+      key.replace('Ms', ' (ms)'),
+      fmt(r.search[key]),
+      fmt(r.oneRoom[key]),
+      fmt(r.nextPage[key]),
+      fmt(r.history[key]),
+    ]),
+  }));
+  const a = search.append;
+  tables.push({
+    title: `search: SQLite appends per second (store appender, bursts of 100, ${fmt(a.appends)} each, best of two)`,
+    headers: ['with the FTS5 index', 'without', 'with / without'],
+    rows: [
+      [fmt(a.withIndexPerSecond), fmt(a.withoutIndexPerSecond), ratio(a.withIndexPerSecond, a.withoutIndexPerSecond)],
+    ],
+  });
+  return tables;
 }
 
 function profileTables(parley: ProfileResult | undefined, baseline: ProfileResult | undefined): Table[] {

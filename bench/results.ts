@@ -7,6 +7,7 @@ import type { LoginResult } from './scenarios/login.js';
 import type { ProfileResult } from './scenarios/profile.js';
 import type { RoomListResult } from './scenarios/room-list.js';
 import type { RoomsResult } from './scenarios/rooms.js';
+import type { SearchResult } from './scenarios/search.js';
 
 export interface Pair<T> {
   parley?: T;
@@ -27,6 +28,8 @@ export interface BenchResults {
   /** Parley only, one entry per store. */
   roomlist?: RoomListResult[];
   profile?: Pair<ProfileResult>;
+  /** Parley only: full-text search per store, and the FTS5 cost on the SQLite append path. */
+  search?: SearchResult;
   /** Scenario (and target) → what went wrong, when something did. */
   errors: Record<string, string>;
 }

@@ -31,7 +31,9 @@ describe.each(BACKENDS)('search over HTTP, on %s', (_name, open) => {
     server = await startServer({
       env: { LOG_LEVEL: 'warn', RATE_LIMIT_SEARCHES_PER_USER_PER_MINUTE: String(ALLOWANCE), ...backend.env },
     });
-    [alice, bob, eve] = (await Promise.all(['alice', 'bob', 'eve'].map((n) => newUser(server.url, n)))) as Session[];
+    alice = await newUser(server.url, 'alice');
+    bob = await newUser(server.url, 'bob');
+    eve = await newUser(server.url, 'eve');
     expect((await call(alice, '/rooms', { name: secret, visibility: 'private' })).status).toBe(201);
     expect((await call(alice, `/rooms/${secret}/members`, { username: bob.user.username })).status).toBe(200);
     expect((await call(bob, '/rooms', { name: open1, visibility: 'public' })).status).toBe(201);

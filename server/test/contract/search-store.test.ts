@@ -7,7 +7,10 @@ function sqliteWriter(file: string): Writer {
   const db = new SQLite(file);
   return {
     run: (statement) => Promise.resolve(void db.prepare(statement).run()),
-    close: () => Promise.resolve(db.close()),
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
   };
 }
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../protocol/index.js';
+import { ParleyError } from '../../src/core/errors.js';
 import { searchWords } from '../../src/core/search/search-words.js';
 import type { SearchQuery, Store, StoredMessage } from '../../src/ports/store.js';
+import { corpusIt, corpusJson, corpusLines } from '../helpers/corpora.js';
 import { addMembers } from '../helpers/members.js';
 import type { StoreFixture } from '../helpers/store-fixtures.js';
 
@@ -220,5 +222,38 @@ export function describeSearchContract(name: string, open: () => Promise<StoreFi
         ['two', undefined],
       ]);
     });
+
+    corpusIt(
+      'the attack corpora as queries: SEARCH_QUERY_INVALID or an answer, never an engine error',
+      async () => {
+        const payloads = [
+          // Every fifth XSS payload: they reduce to much the same words, and PostgreSQL takes ms a query.
+          ...corpusLines('xss/xss-payload-list.txt').filter((_, i) => i % 5 === 0),
+          ...corpusLines('sqli/detect__Generic_SQLI.txt'),
+          ...corpusLines('sqli/detect__Generic_UnionSelect.txt'),
+          ...corpusLines('sqli/exploit__Auth_Bypass.txt'),
+          ...corpusJson<string[]>('naughty/blns.json'),
+        ];
+        // Stored too (in bursts, which the stores commit together), so the marks run over them.
+        for (let i = 0; i < payloads.length; i += 500) {
+          await Promise.all(payloads.slice(i, i + 500).map((payload) => send('one', payload.slice(0, 500))));
+        }
+        const queries = new Map<string, string[]>();
+        for (const payload of payloads) {
+          try {
+            const words = searchWords(payload);
+            queries.set(words.join(' '), words);
+          } catch (error) {
+            expect((error as ParleyError).code, JSON.stringify(payload)).toBe('SEARCH_QUERY_INVALID');
+          }
+        }
+        expect(queries.size).toBeGreaterThan(1500);
+        for (const words of queries.values()) {
+          const result = await store.searchMessages({ words, rooms: ['one'], limit: 5, viewerId: alice });
+          expect(result.status, JSON.stringify(words)).toBe('ok');
+        }
+      },
+      600_000,
+    );
   });
 }

@@ -2,47 +2,45 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * Full-text search over messages (issue 18): SQLite `0011_search`, PostgreSQL `0010_search`. Each
- * index changes with the message in the same transaction (triggers; a generated column), so an edit
- * is found by its new words at once and a deletion (the text emptied) leaves nothing to find.
+ * index changes with the message in the same transaction (SQLite: the appender and triggers;
+ * PostgreSQL: a generated column), so an edit is found by its new words at once and a deletion (the
+ * text emptied) leaves nothing to find.
  */
 
-/** The text as indexed and highlighted: without the highlight marks, so nobody can fake one. */
-const STRIPPED = (column: string) => `replace(replace(${column}, char(57344), ''), char(57345), '')`;
+/** The text as indexed and highlighted (SQLite): without the highlight marks, so nobody can fake one. */
+export const SEARCH_TEXT = (column: string) => `replace(replace(${column}, char(57344), ''), char(57345), '')`;
 
 /**
  * SQLite: an FTS5 index with external content. Its content is a view of `messages` (by rowid) with
  * the marks stripped, so `highlight()` reads the same text the index was built from. unicode61 with
  * `remove_diacritics 2` folds case and accents (café = cafe) for every script it knows; `secure-delete`
  * makes a deletion remove the words from the index's pages, not just hide them (ADR 0023).
+ * A new message is indexed by the appender (store-sqlite/message-appender.ts), in its batch's
+ * transaction after the per-message savepoints: an insert trigger would fire inside each savepoint,
+ * where FTS5 flushes a segment per message. Edits and deletions are indexed by triggers. Whatever
+ * else inserts into `messages` on SQLite must index the row itself (the bench's bulk fill: 'rebuild').
  * The rowid is the link: SQLite keeps it through everything Parley does (VACUUM could renumber a
  * table without an INTEGER PRIMARY KEY: after one, `insert into messages_fts(messages_fts) values('rebuild')`).
  */
 export async function sqliteSearchUp(db: Kysely<unknown>): Promise<void> {
   await sql
-    .raw(`create view messages_search_text as select rowid as rid, ${STRIPPED('text')} as text from messages`)
+    .raw(`create view messages_search_text as select rowid as rid, ${SEARCH_TEXT('text')} as text from messages`)
     .execute(db);
   await sql`create virtual table messages_fts using fts5(text, content = 'messages_search_text',
     content_rowid = 'rid', tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
   await sql`insert into messages_fts(messages_fts, rank) values ('secure-delete', 1)`.execute(db);
   await sql
     .raw(
-      `create trigger messages_fts_insert after insert on messages begin
-         insert into messages_fts(rowid, text) values (new.rowid, ${STRIPPED('new.text')});
-       end`,
-    )
-    .execute(db);
-  await sql
-    .raw(
       `create trigger messages_fts_update after update of text on messages begin
-         insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, ${STRIPPED('old.text')});
-         insert into messages_fts(rowid, text) values (new.rowid, ${STRIPPED('new.text')});
+         insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, ${SEARCH_TEXT('old.text')});
+         insert into messages_fts(rowid, text) values (new.rowid, ${SEARCH_TEXT('new.text')});
        end`,
     )
     .execute(db);
   await sql
     .raw(
       `create trigger messages_fts_delete after delete on messages begin
-         insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, ${STRIPPED('old.text')});
+         insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, ${SEARCH_TEXT('old.text')});
        end`,
     )
     .execute(db);
