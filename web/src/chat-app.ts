@@ -82,7 +82,7 @@ function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel; ad
   view ??= createChatView(store, {
     onSend: (room, text, replyTo, files) => current?.sync.sendText(room, text, replyTo, files),
     onRetry: (id) => current?.sync.retry(id),
-    onLoadOlder: (room) => current?.history.loadOlder(room) ?? Promise.resolve(),
+    onLoadOlder: (room, limit) => current?.history.loadOlder(room, limit) ?? Promise.resolve(),
     onTyping: (room) => current?.sync.typing(room) ?? false,
     onAct: (frame) => current?.sync.act(frame) ?? false,
     onSeen: () => current?.marker.check(),

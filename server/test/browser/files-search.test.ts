@@ -198,7 +198,7 @@ it('says why an upload was refused, and shows other files as cards that download
     expect(await card.locator('.file-meta').textContent()).toContain('11 B');
     const [download] = await Promise.all([page.waitForEvent('download'), card.locator('.file-download').click()]);
     expect(download.suggestedFilename()).toBe('notes (draft).txt');
-    expect(readFileSync((await download.path())!, 'utf8')).toBe('hello notes');
+    expect(readFileSync(await download.path(), 'utf8')).toBe('hello notes');
     expectNoTokenInUrls({ seen });
     await context.close();
   } finally {

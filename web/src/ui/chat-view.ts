@@ -30,13 +30,15 @@ import { createComposerGuard } from './moderation/composer-guard.js';
 import { createModerationUi, deleteConfirmation, type ModerationHandlers } from './moderation/moderation-ui.js';
 import { createPresenceFreshness, renderOnline } from './online-list.js';
 import { createProfileCard } from './profile-card.js';
+import { createReveal } from './reveal.js';
 import { createTypingIndicator } from './typing-indicator.js';
 import { paintUser, repaintOnThemeChange } from './user-color.js';
 
 export interface ChatHandlers {
   onSend: (room: string, text: string, replyTo: string | undefined, files: readonly FileRef[]) => void;
   onRetry: (clientMsgId: string) => void;
-  onLoadOlder: (room: string) => Promise<void>;
+  /** An older page of the room's history (`limit`: messages at most, else the usual page). */
+  onLoadOlder: (room: string, limit?: number) => Promise<void>;
   onTyping: (room: string) => boolean;
   /** An edit, a deletion or a reaction; false if it could not go out (offline). */
   onAct: (frame: Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' }>) => boolean;
@@ -84,9 +86,6 @@ export interface ChatView {
 }
 
 const NOTICE_MS = 8000;
-/** Pages of older history loaded, at most, to show the message a reply quotes, or a search hit. */
-const QUOTE_PAGES_MAX = 10;
-const JUMP_PAGES_MAX = 40;
 const OFFLINE = 'You are offline: that will work again once the connection is back.';
 
 export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
@@ -235,11 +234,19 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
         ),
       onToggleReaction: (m, emoji, mine) =>
         act({ type: 'react', room: m.room, messageId: m.id, emoji, ...(mine ? { remove: true } : {}) }),
-      onQuote: (id, seq) => void revealQuoted(id, seq),
+      onQuote: (id, seq) => void reveal.quote(id, seq),
       onUser: showProfile,
       fileBlock: createFileBlock(createBlobUrls(listEl), lightbox, error),
     },
   );
+  const reveal = createReveal({
+    store,
+    messages,
+    shown: () => shown,
+    openRoom: (room) => handlers.onOpenRoom(room),
+    loadOlder: handlers.onLoadOlder,
+    notice,
+  });
   const attachments = createAttachments(textarea, byId('room-pane', HTMLElement), {
     room: () => shown,
     onError: error,
@@ -248,7 +255,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   const search = createSearchPanel({
     shown: () => shown,
     label: (room) => roomLabel(roomEntry(store.getState(), room), room, store.getState().me),
-    jump: (room, id, seq) => void jumpTo(room, id, seq),
+    jump: (room, id, seq) => void reveal.jump(room, id, seq),
     onAuthFailure: handlers.onAuthFailure,
   });
 
@@ -278,35 +285,6 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     },
     files: attachments,
   });
-
-  /** Scrolls to the message a reply answers, loading older pages until it is there (a few at most). */
-  async function revealQuoted(id: string, seq: number, pages = QUOTE_PAGES_MAX): Promise<void> {
-    const room = shown;
-    for (let page = 0; room !== null && page <= pages && shown === room; page++) {
-      if (messages.reveal(id)) return;
-      const held = store.getState().rooms.get(room);
-      if (held?.hasOlder !== true || (held.messages[0]?.seq ?? 0) <= seq) break;
-      await handlers.onLoadOlder(room);
-    }
-    if (shown === room) notice('That message is no longer here.');
-  }
-
-  /** A search hit: its room opens (once its messages are here), then the message is shown as a quote is. */
-  async function jumpTo(room: string, id: string, seq: number): Promise<void> {
-    if (shown !== room) handlers.onOpenRoom(room);
-    const held = await new Promise<boolean>((resolve) => {
-      const check = (): boolean => {
-        const state = store.getState();
-        if (!state.rooms.has(room) && state.active === room) return false;
-        stop();
-        resolve(state.rooms.has(room) && state.active === room);
-        return true;
-      };
-      const stop = store.subscribe(() => void check());
-      check();
-    });
-    if (held) await revealQuoted(id, seq, JUMP_PAGES_MAX);
-  }
 
   function loadMembers(room: string): void {
     const entry = roomEntry(store.getState(), room);

@@ -31,7 +31,7 @@ export function createBlobUrls(list: HTMLElement): BlobUrls {
     const entry = held.get(key);
     if (entry === undefined || --entry.refs > 0) return;
     held.delete(key);
-    entry.url.then(URL.revokeObjectURL, () => undefined);
+    entry.url.then((url) => URL.revokeObjectURL(url), () => undefined);
   }
 
   new MutationObserver((records) => {
