@@ -31,7 +31,10 @@ export function createBlobUrls(list: HTMLElement): BlobUrls {
     const entry = held.get(key);
     if (entry === undefined || --entry.refs > 0) return;
     held.delete(key);
-    entry.url.then((url) => URL.revokeObjectURL(url), () => undefined);
+    entry.url.then(
+      (url) => URL.revokeObjectURL(url),
+      () => undefined,
+    );
   }
 
   new MutationObserver((records) => {
