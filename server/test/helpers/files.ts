@@ -22,7 +22,7 @@ export async function upload(
   field = 'file',
 ): Promise<UploadResult> {
   const form = new FormData();
-  form.append(field, new Blob([bytes], { type }), name);
+  form.append(field, new Blob([new Uint8Array(bytes)], { type }), name);
   const response = await fetch(`${base}/api/v1/rooms/${room}/files`, {
     method: 'POST',
     headers: { authorization: `Bearer ${session.accessToken}`, cookie: session.cookie },
@@ -117,7 +117,7 @@ export async function postRaw(
       'content-type': contentType,
       ...headers,
     },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const text = await response.text();
   let code: string | undefined;

@@ -16,8 +16,19 @@ export interface ReceivedUpload {
   size: number;
 }
 
-/** The multipart parser's limits: one part, a file, few and short headers. */
-const PART_LIMITS = { parts: 1, files: 1, fields: 0, headerPairs: 16, fieldNameSize: 64 } as const;
+/**
+ * The multipart parser's limits: one part, a file, few and short headers. busboy keeps at most
+ * `headerSize` bytes and `headerPairs` lines of a part's headers and skips the rest unread into
+ * memory (a part whose Content-Disposition is skipped so is no file: UPLOAD_INVALID).
+ */
+export const PART_LIMITS = {
+  parts: 1,
+  files: 1,
+  fields: 0,
+  headerPairs: 16,
+  headerSize: 8192,
+  fieldNameSize: 64,
+} as const;
 
 /**
  * Reads an upload's one file part named `file` into a temporary file under `tempDir`, counting the
