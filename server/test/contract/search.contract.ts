@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../protocol/index.js';
-import { ParleyError } from '../../src/core/errors.js';
+import type { ParleyError } from '../../src/core/errors.js';
 import { searchWords } from '../../src/core/search/search-words.js';
 import type { SearchQuery, Store, StoredMessage } from '../../src/ports/store.js';
 import { corpusIt, corpusJson, corpusLines } from '../helpers/corpora.js';
@@ -81,6 +81,18 @@ export function describeSearchContract(name: string, open: () => Promise<StoreFi
       expect(await texts('quarterly', { rooms: ['other'] })).toEqual(['quarterly report from a room not searched']);
       expect(await texts('quarterly', { rooms: [] })).toEqual([]);
       expect(await texts('quart')).toEqual([]);
+      // A room's name is no word of its messages.
+      expect(await texts('one', { rooms: ['one'] })).toEqual(['quarterlyreport is one word, report alone']);
+    });
+
+    it('a room is matched exactly, never a room whose name holds it', async () => {
+      for (const room of ['x-y', 'x-y-z', 'y_x']) {
+        await store.ensureRoom(room, at());
+        await addMembers(store, room, alice);
+        await send(room, `grebe in ${room}`);
+      }
+      expect(await texts('grebe', { rooms: ['x-y'] })).toEqual(['grebe in x-y']);
+      expect(await texts('grebe', { rooms: ['x-y', 'y_x'] })).toEqual(['grebe in y_x', 'grebe in x-y']);
     });
 
     it('an edit is found by its new words at once, not its old ones; a deleted message never', async () => {

@@ -12,7 +12,8 @@ export const SEARCH_TEXT = (column: string) => `replace(replace(${column}, char(
 
 /**
  * SQLite: an FTS5 index with external content. Its content is a view of `messages` (by rowid) with
- * the marks stripped, so `highlight()` reads the same text the index was built from. unicode61 with
+ * the marks stripped, so `highlight()` reads the same text the index was built from. The room is
+ * indexed too, so a search of a few rooms lets FTS5 intersect with their terms (search-sqlite.ts). unicode61 with
  * `remove_diacritics 2` folds case and accents (café = cafe) for every script it knows; `secure-delete`
  * makes a deletion remove the words from the index's pages, not just hide them (ADR 0023).
  * A new message is indexed by the appender (store-sqlite/message-appender.ts), in its batch's
@@ -24,23 +25,25 @@ export const SEARCH_TEXT = (column: string) => `replace(replace(${column}, char(
  */
 export async function sqliteSearchUp(db: Kysely<unknown>): Promise<void> {
   await sql
-    .raw(`create view messages_search_text as select rowid as rid, ${SEARCH_TEXT('text')} as text from messages`)
+    .raw(`create view messages_search_text as select rowid as rid, ${SEARCH_TEXT('text')} as text, room from messages`)
     .execute(db);
-  await sql`create virtual table messages_fts using fts5(text, content = 'messages_search_text',
+  await sql`create virtual table messages_fts using fts5(text, room, content = 'messages_search_text',
     content_rowid = 'rid', tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
   await sql`insert into messages_fts(messages_fts, rank) values ('secure-delete', 1)`.execute(db);
   await sql
     .raw(
       `create trigger messages_fts_update after update of text on messages begin
-         insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, ${SEARCH_TEXT('old.text')});
-         insert into messages_fts(rowid, text) values (new.rowid, ${SEARCH_TEXT('new.text')});
+         insert into messages_fts(messages_fts, rowid, text, room)
+           values ('delete', old.rowid, ${SEARCH_TEXT('old.text')}, old.room);
+         insert into messages_fts(rowid, text, room) values (new.rowid, ${SEARCH_TEXT('new.text')}, new.room);
        end`,
     )
     .execute(db);
   await sql
     .raw(
       `create trigger messages_fts_delete after delete on messages begin
-         insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, ${SEARCH_TEXT('old.text')});
+         insert into messages_fts(messages_fts, rowid, text, room)
+           values ('delete', old.rowid, ${SEARCH_TEXT('old.text')}, old.room);
        end`,
     )
     .execute(db);
@@ -58,4 +61,8 @@ export async function postgresSearchUp(db: Kysely<unknown>): Promise<void> {
   await sql`alter table messages add column search tsvector
     generated always as (to_tsvector('simple'::regconfig, text)) stored`.execute(db);
   await sql`create index messages_search on messages using gin (search)`.execute(db);
+  // Newest first across rooms: for common words the planner walks this backwards and stops at a page
+  // (checking each row's tsvector) instead of fetching every match to sort it; for rare ones it takes
+  // the GIN index. The statistics of the tsvector column tell it which.
+  await sql`create index messages_created on messages (created_at, id)`.execute(db);
 }

@@ -90,7 +90,7 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
     return rows.length === 0 ? message : { ...message, files: rows.sort(byUpload).map(refOfRow) };
   }
   // The full-text index (migration 0011), written once per batch: see `writeBatch`.
-  const indexText = database.prepare(`insert into messages_fts(rowid, text) values (?, ${SEARCH_TEXT('?')})`);
+  const indexText = database.prepare(`insert into messages_fts(rowid, text, room) values (?, ${SEARCH_TEXT('?')}, ?)`);
   /** The rowid of the message `appendOne` inserted last. */
   let insertedRowid = 0;
 
@@ -161,18 +161,18 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
    * per second (bench: search). If indexing fails, the whole batch fails, as one transaction.
    */
   const writeBatch = database.transaction((batch: NewMessage[]) => {
-    const stored: [rowid: number, text: string][] = [];
+    const stored: [rowid: number, text: string, room: string][] = [];
     const outcomes = batch.map((message): Outcome<AppendResult> => {
       try {
         const result = appendOne(message);
-        if (result.status === 'created') stored.push([insertedRowid, message.text]);
+        if (result.status === 'created') stored.push([insertedRowid, message.text, message.room]);
         return { ok: result };
       } catch (error) {
         if (error instanceof AppendRefused) return { ok: error.result };
         return { error };
       }
     });
-    for (const [rowid, text] of stored) indexText.run(rowid, text);
+    for (const [rowid, text, room] of stored) indexText.run(rowid, text, room);
     return outcomes;
   });
 
