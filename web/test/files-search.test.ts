@@ -8,6 +8,8 @@ import * as up from '../src/files/uploads.js';
 import * as marks from '../src/search/highlight.js';
 import { highlightParts } from '../src/search/highlight.js';
 import { searchParams } from '../src/search/api-search.js';
+import { notificationText } from '../src/attention/notify-policy.js';
+import { applyMessageEvent } from '../src/state/messages.js';
 
 const ref = (id: string): FileRef => ({ id, name: `${id}.png`, type: 'image/png', size: 10, thumbnail: true });
 const file = (name: string, size = 1000) => ({ name, size, type: 'image/png' });
@@ -88,4 +90,18 @@ it('explains a failed upload with the file name and the server words', () => {
   expect(uploadProblem('a.png', quota)).toBe('a.png: Your files use all of your 1 GiB.');
   expect(uploadProblem('a.png', new ApiError(0, 'NETWORK', 'cut off'))).toBe('a.png: cut off');
   expect(uploadProblem('a.png', new Error('?'))).toBe('a.png: the upload failed.');
+});
+
+it('names the files of a message without words in its notification, and a deletion drops them', () => {
+  const user = { id: 'u1', username: 'ann', color: '#88ff88' };
+  const m = { id: 'm1', room: 'general', seq: 1, user, text: '', createdAt: '', files: [ref('cat')] };
+  expect(notificationText(m, '#general', false).body).toBe('▤ cat.png');
+  const actor = user;
+  const [gone] = applyMessageEvent(
+    [m],
+    { kind: 'delete', room: 'general', seq: 2, messageId: 'm1', actor, at: 'now', byModerator: false },
+    'u1',
+  );
+  expect(gone?.files).toBeUndefined();
+  expect(gone?.deletedAt).toBe('now');
 });

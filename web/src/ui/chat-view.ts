@@ -409,7 +409,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     liveMessage(message) {
       if (message.room !== shown) return;
       typing.done(message.user.id);
-      announce(`${message.user.username}: ${message.text}`);
+      const files = (message.files ?? []).map((f) => f.name).join(', ');
+      announce(`${message.user.username}: ${message.text}${files === '' ? '' : ` (files: ${files})`}`);
     },
     typing(room, user) {
       if (room === shown) typing.saw(user);
