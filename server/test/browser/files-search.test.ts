@@ -108,6 +108,29 @@ it('shows an image pasted on one side as a preview on the other, and in a lightb
   await bob.page.waitForSelector('#lightbox', { state: 'hidden' });
   expect(await bob.page.evaluate(() => document.activeElement?.classList.contains('file-image'))).toBe(true);
 
+  // Once the message leaves the screen (B opens another room), its object URL is revoked.
+  const blobUrl = (await preview.getAttribute('src'))!;
+  const readable = (url: string) =>
+    bob.page.evaluate(
+      (u) =>
+        new Promise<boolean>((resolve) => {
+          const probe = new Image();
+          probe.onload = () => resolve(true);
+          probe.onerror = () => resolve(false);
+          probe.src = u;
+        }),
+      url,
+    );
+  expect(await readable(blobUrl)).toBe(true);
+  const other = uniqueName('r')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+  await bob.page.click('#new-room-btn');
+  await bob.page.fill('#room-name', other);
+  await bob.page.click('#room-create');
+  await bob.page.waitForSelector(`#room-title:has-text("#${other}")`);
+  await expect.poll(() => readable(blobUrl)).toBe(false);
+
   expect(bob.seen.urls.filter((url) => url.includes('/api/v1/files/')).length).toBeGreaterThan(0);
   expectNoTokenInUrls(ann);
   expectNoTokenInUrls(bob);
