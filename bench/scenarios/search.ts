@@ -223,7 +223,7 @@ async function appendCost(appends: number): Promise<AppendCost> {
         // A plain table in the index's place: the appender's insert into it costs next to nothing.
         const raw = new SQLite(file);
         raw.exec('drop trigger messages_fts_update; drop trigger messages_fts_delete; drop table messages_fts');
-        raw.exec('create table messages_fts (text text)');
+        raw.exec('create table messages_fts (text text, room text)');
         raw.close();
       }
       const store = await openSqliteStore(file);
