@@ -21,7 +21,7 @@ export class UploadCancelled extends Error {
 }
 
 const REVOKE_DOWNLOAD_MS = 60_000;
-const NETWORK = 'The upload was cut off: check your connection and try again.';
+const NETWORK = 'The upload was cut off: the connection dropped, or the server refused it before the end.';
 
 /** Uploads one file to a room (`POST /api/v1/rooms/:room/files`, field `file`), reporting progress. */
 export function uploadFile(
