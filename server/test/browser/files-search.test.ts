@@ -1,9 +1,11 @@
 /**
  * Files and search in the web client, two people in one room (two browser contexts): A pastes an
  * image into the composer and sends it; B sees the preview (an <img> from a blob: URL that decoded)
- * and opens it in the lightbox. B searches a word written long before the history B has loaded,
- * chooses the hit, and the message is shown and marked in its room. No URL either page asks for
- * ever carries an access token.
+ * and opens it in the lightbox; the preview's object URL is revoked once the message leaves the
+ * screen. B searches a word written long before the history B has loaded, chooses the hit, and the
+ * message is shown and marked in its room. A file dropped onto the room becomes a card that
+ * downloads; one over the size limit says why in the server's words. No URL any page asks for ever
+ * carries an access token.
  */
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -196,9 +198,16 @@ it('says why an upload was refused, and shows other files as cards that download
     await submitAuth(page, uniqueName('cat'), GOOD_PASSWORD, 'register');
     await page.waitForSelector('#status[data-state="online"]');
 
-    // Picked with the attach button: one fits, one is over FILE_MAX_BYTES and says so in the server's words.
+    // One fits; one is over FILE_MAX_BYTES and says so in the server's words.
+    // One dropped onto the room, one picked with the attach button.
+    await page.locator('#room-pane').evaluate((pane) => {
+      const data = new DataTransfer();
+      data.items.add(new File(['hello notes'], 'notes (draft).txt', { type: 'text/plain' }));
+      for (const type of ['dragover', 'drop']) {
+        pane.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      }
+    });
     await page.setInputFiles('#attach-input', [
-      { name: 'notes (draft).txt', mimeType: 'text/plain', buffer: Buffer.from('hello notes') },
       { name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1_000_000, 7) },
     ]);
     await page.waitForSelector('#attachments .attachment[data-status="done"]');
