@@ -162,6 +162,14 @@ it('jumps from a search hit to a message far back in the room, loading the histo
 
   // B searches the word: one hit, the word marked, the text kept as text.
   await bob.page.click('#search-btn');
+  // A common word: a page of hits, newest first, and "more" brings the next page by its cursor.
+  await bob.page.fill('#search-input', 'filler');
+  await bob.page.press('#search-input', 'Enter');
+  const hits = bob.page.locator('#search-results .search-hit-button');
+  await expect.poll(() => hits.count()).toBe(20);
+  expect(await hits.first().locator('.search-hit-text').textContent()).toBe(`filler line ${FILLER - 1}`);
+  await bob.page.click('#search-more');
+  await expect.poll(() => hits.count()).toBe(40);
   await bob.page.fill('#search-input', word);
   await bob.page.press('#search-input', 'Enter');
   const hit = bob.page.locator(`#search-results .search-hit-button[data-id="${needle.message.id}"]`);
