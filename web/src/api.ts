@@ -104,7 +104,11 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   }
 }
 
-async function authorized<T>(path: string, opts: RequestOptions): Promise<T> {
+async function authorized<T>(
+  path: string,
+  opts: RequestOptions,
+  read: (res: Response) => Promise<T> = answer<T>,
+): Promise<T> {
   const mayRenew = opts.auth === true && opts.renew !== false && renew !== null;
   let token = opts.auth ? getAccessToken() : null;
   if (opts.auth && token === null) {
@@ -113,9 +117,9 @@ async function authorized<T>(path: string, opts: RequestOptions): Promise<T> {
     token = getAccessToken();
   }
   const first = await send(path, opts, token);
-  if (first.status !== 401 || !mayRenew || (await refusesProof(first.clone()))) return answer<T>(first);
+  if (first.status !== 401 || !mayRenew || (await refusesProof(first.clone()))) return read(first);
   await renew!();
-  return answer<T>(await send(path, opts, getAccessToken()));
+  return read(await send(path, opts, getAccessToken()));
 }
 
 async function send(path: string, opts: RequestOptions, token: string | null): Promise<Response> {
@@ -148,17 +152,44 @@ async function answer<T>(res: Response): Promise<T> {
 }
 
 function toApiError(res: Response, data: unknown): ApiError {
+  return errorAnswer(res.status, data, res.headers.get('Retry-After'));
+}
+
+/** The ApiError an error answer stands for (its JSON body and `Retry-After`), whoever made the request. */
+export function errorAnswer(status: number, data: unknown, retryAfterHeader: string | null): ApiError {
   const err = (
     data as { error?: { code?: unknown; message?: unknown; retryAfter?: unknown; until?: unknown; reason?: unknown } }
   )?.error;
   const code = typeof err?.code === 'string' ? (err.code as ErrorCode) : 'UNKNOWN';
-  const message = typeof err?.message === 'string' ? err.message : `The server answered ${res.status}.`;
-  const header = Number(res.headers.get('Retry-After'));
+  const message = typeof err?.message === 'string' ? err.message : `The server answered ${status}.`;
+  const header = Number(retryAfterHeader);
   const retryAfter = typeof err?.retryAfter === 'number' ? err.retryAfter : header > 0 ? header : undefined;
   const details: ErrorDetails = {};
   if (typeof err?.until === 'string') details.until = err.until;
   if (typeof err?.reason === 'string') details.reason = err.reason;
-  return new ApiError(res.status, code, message, retryAfter, details);
+  return new ApiError(status, code, message, retryAfter, details);
+}
+
+/** A file's bytes (`GET` with the Authorization header, renewed once on a 401): never a token in a URL. */
+export function requestBlob(path: string): Promise<Blob> {
+  return authorized(path, { auth: true }, async (res) => {
+    if (!res.ok) throw toApiError(res, await res.json().catch(() => undefined));
+    return res.blob();
+  });
+}
+
+/**
+ * The access token for a request made outside `request` (an upload, which needs XMLHttpRequest for
+ * its progress): renewed first when it has expired, or when `fresh` (the server refused the last one).
+ */
+export async function tokenForCall(fresh = false): Promise<string> {
+  const now = fresh ? null : getAccessToken();
+  if (now !== null) return now;
+  if (renew === null) throw new ApiError(401, 'TOKEN_INVALID', SESSION_ENDED);
+  await renew();
+  const token = getAccessToken();
+  if (token === null) throw new ApiError(401, 'TOKEN_INVALID', SESSION_ENDED);
+  return token;
 }
 
 export interface Credentials {

@@ -80,9 +80,9 @@ function ui(): { view: ChatView; panel: SessionsPanel; account: AccountPanel; ad
   });
   admin ??= createAdminPanel({ me: () => store.getState().me, onAuthFailure: ended });
   view ??= createChatView(store, {
-    onSend: (room, text, replyTo) => current?.sync.sendText(room, text, replyTo),
+    onSend: (room, text, replyTo, files) => current?.sync.sendText(room, text, replyTo, files),
     onRetry: (id) => current?.sync.retry(id),
-    onLoadOlder: (room) => current?.history.loadOlder(room) ?? Promise.resolve(),
+    onLoadOlder: (room, limit) => current?.history.loadOlder(room, limit) ?? Promise.resolve(),
     onTyping: (room) => current?.sync.typing(room) ?? false,
     onAct: (frame) => current?.sync.act(frame) ?? false,
     onSeen: () => current?.marker.check(),

@@ -16,7 +16,8 @@ export interface HistoryEvents {
 }
 
 export interface History {
-  loadOlder(room: string): Promise<void>;
+  /** One page before the oldest message held: `limit` messages at most (OLDER_PAGE unless said). */
+  loadOlder(room: string, limit?: number): Promise<void>;
   reload(room: string): Promise<void>;
 }
 
@@ -31,12 +32,12 @@ export function createHistory(store: Store, events: HistoryEvents): History {
   }
 
   return {
-    async loadOlder(room) {
+    async loadOlder(room, limit = OLDER_PAGE) {
       const first = store.getState().rooms.get(room)?.messages[0];
       if (first === undefined || olderLoading.has(room)) return;
       olderLoading.add(room);
       try {
-        const page = await roomMessages(room, first.seq, OLDER_PAGE);
+        const page = await roomMessages(room, first.seq, limit);
         // Trimmed (or reloaded) while we waited: this page no longer joins onto the list, and
         // merging it would hide everything between. The next scroll up asks with the right cursor.
         if (store.getState().rooms.get(room)?.messages[0]?.id !== first.id) return;

@@ -52,6 +52,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   function send(c: Connection, p: PendingMessage): boolean {
     const frame: ClientFrame = { type: 'send', room: p.room, text: p.text, clientMsgId: p.clientMsgId };
     if (p.replyTo !== undefined) frame.replyTo = p.replyTo;
+    if (p.files !== undefined && p.files.length > 0) frame.files = p.files.map((f) => f.id);
     return c.send(frame);
   }
 

@@ -14,6 +14,7 @@
  * client held gives the same messages as a fresh `joined` without `after`: events carry absolute
  * values (the current text, an emoji's count after the change), see state/messages.ts.
  */
+import type { FileRef } from '../../protocol/files.js';
 import type { Message, Room, ServerLimits, User } from '../../protocol/frames.js';
 import type { RoomEvent } from '../../protocol/events.js';
 import { DEFAULT_MESSAGE_TEXT_LIMITS } from '../../protocol/message-text.js';
@@ -57,6 +58,8 @@ export interface PendingMessage {
   readonly error?: string;
   /** The id of the message it answers. */
   readonly replyTo?: string;
+  /** My uploads it attaches (sent by id; every resend carries them again). */
+  readonly files?: readonly FileRef[];
 }
 
 export interface RoomState {

@@ -6,13 +6,14 @@
  * once its room is joined on this very socket, in the order written, at the pace the server allows —
  * so a retry is never a duplicate and nothing typed offline is lost.
  */
+import type { FileRef } from '../../protocol/files.js';
 import type { ClientFrame, ErrorFrameT, Message, ServerFrame, User } from '../../protocol/frames.js';
 import type { Connection } from './connection.js';
 import type { History } from './history.js';
 import { createOutbox } from './outbox.js';
 import { DEFAULT_PACER_LIMITS } from './outbox-pacer.js';
 import { mutedText } from './moderation/words.js';
-import { isBehind, lastSeq } from './state.js';
+import { isBehind, lastSeq, type PendingMessage } from './state.js';
 import type { Store } from './store.js';
 
 type LeftReason = NonNullable<Extract<ServerFrame, { type: 'left' }>['reason']>;
@@ -41,7 +42,8 @@ export interface Sync {
   disconnected(): void;
   /** Follow these rooms (join the new ones now if the socket is up; the others are left alone). */
   follow(rooms: readonly string[]): void;
-  sendText(room: string, text: string, replyTo?: string): void;
+  /** Queues a message (with my uploaded `files`, when it carries some: its text may then be empty). */
+  sendText(room: string, text: string, replyTo?: string, files?: readonly FileRef[]): void;
   retry(clientMsgId: string): void;
   /** Sends a typing signal if the room is joined on a live socket; says whether it went out. */
   typing(room: string): boolean;
@@ -252,10 +254,18 @@ export function createSync(store: Store, conn: () => Connection | null, history:
       }
     },
 
-    sendText(room, text, replyTo) {
+    sendText(room, text, replyTo, files) {
       const clientMsgId = crypto.randomUUID();
-      const pending = { clientMsgId, room, text, createdAt: new Date().toISOString(), status: 'pending' as const };
-      store.dispatch({ type: 'queue', pending: replyTo === undefined ? pending : { ...pending, replyTo } });
+      const pending: PendingMessage = {
+        clientMsgId,
+        room,
+        text,
+        createdAt: new Date().toISOString(),
+        status: 'pending',
+        ...(replyTo === undefined ? {} : { replyTo }),
+        ...(files === undefined || files.length === 0 ? {} : { files }),
+      };
+      store.dispatch({ type: 'queue', pending });
       // Offline or not joined yet: it waits in the outbox and goes out right after the next join.
       outbox.pump();
     },

@@ -238,3 +238,21 @@ it('adopts the limits the server advertises', () => {
   connect({ ...LIMITS, messageMaxChars: 50 });
   expect(store.getState().limits.messageMaxChars).toBe(50);
 });
+
+it('sends my files with the message, and again with the same clientMsgId and files after a reconnect', () => {
+  const file = { id: 'f'.repeat(22), name: 'cat.png', type: 'image/png', size: 10, thumbnail: true };
+  connect();
+  sync.sendText('general', '', undefined, [file]);
+  const first = sends()[0]!;
+  expect(first).toMatchObject({ text: '', files: [file.id] });
+  expect(store.getState().pending[0]?.files).toEqual([file]);
+  // The socket drops before the ack: after the next join the same message goes again, files and all.
+  up = false;
+  sync.disconnected();
+  connect();
+  const again = sends().at(-1)!;
+  expect(sends()).toHaveLength(2);
+  expect(again).toEqual(first);
+  ack(again);
+  expect(store.getState().pending).toEqual([]);
+});

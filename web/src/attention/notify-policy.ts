@@ -32,5 +32,8 @@ export function plainExcerpt(text: string, max = EXCERPT_CHARS): string {
 /** The notification's title and body: who wrote, where (a room's name; a DM is the person), and what. */
 export function notificationText(message: Message, roomLabel: string, isDm: boolean): { title: string; body: string } {
   const who = message.user.username;
-  return { title: isDm ? who : `${who} in ${roomLabel}`, body: plainExcerpt(message.text) };
+  // A message of files alone says which files, rather than nothing.
+  const files = (message.files ?? []).map((f) => f.name).join(', ');
+  const body = message.text.trim() === '' && files !== '' ? plainExcerpt(`▤ ${files}`) : plainExcerpt(message.text);
+  return { title: isDm ? who : `${who} in ${roomLabel}`, body };
 }

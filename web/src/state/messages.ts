@@ -125,8 +125,8 @@ function changeMessage(m: Message, event: MessageEvent, meId: string | undefined
     }
     case 'delete': {
       if (m.deletedAt !== undefined && m.text === '') return m;
-      // The words are gone, and with them who was mentioned and every reaction (as the store does).
-      const { mentions: _m, reactions: _r, ...rest } = m;
+      // The words are gone, and with them who was mentioned, every reaction and the files (as the store does).
+      const { mentions: _m, reactions: _r, files: _f, ...rest } = m;
       const gone: HeldMessage = { ...rest, text: '', deletedAt: event.at, reactions: [] };
       if (event.byModerator) gone.removedByModerator = true;
       return gone;

@@ -5,6 +5,7 @@
  * keeps each room's unsent draft.
  */
 import type { UserProfile } from '../../../protocol/account.js';
+import type { FileRef } from '../../../protocol/files.js';
 import type { ClientFrame, Message, User } from '../../../protocol/frames.js';
 import type { Member, NewRoom } from '../api.js';
 import type { ConnState } from '../connection.js';
@@ -19,18 +20,25 @@ import { createRoomDialogs } from './conversations/room-dialogs.js';
 import { createSidebar, roomLabel } from './conversations/sidebar.js';
 import { byId } from './dom.js';
 import { createEmojiPicker } from './emoji-picker.js';
+import { createAttachments } from './files/attachments.js';
+import { createBlobUrls } from './files/blob-urls.js';
+import { createFileBlock } from './files/file-view.js';
+import { createLightbox } from './files/lightbox.js';
+import { createSearchPanel } from './search/search-panel.js';
 import { createMessageList } from './message-list.js';
 import { createComposerGuard } from './moderation/composer-guard.js';
 import { createModerationUi, deleteConfirmation, type ModerationHandlers } from './moderation/moderation-ui.js';
 import { createPresenceFreshness, renderOnline } from './online-list.js';
 import { createProfileCard } from './profile-card.js';
+import { createReveal } from './reveal.js';
 import { createTypingIndicator } from './typing-indicator.js';
 import { paintUser, repaintOnThemeChange } from './user-color.js';
 
 export interface ChatHandlers {
-  onSend: (room: string, text: string, replyTo: string | undefined) => void;
+  onSend: (room: string, text: string, replyTo: string | undefined, files: readonly FileRef[]) => void;
   onRetry: (clientMsgId: string) => void;
-  onLoadOlder: (room: string) => Promise<void>;
+  /** An older page of the room's history (`limit`: messages at most, else the usual page). */
+  onLoadOlder: (room: string, limit?: number) => Promise<void>;
   onTyping: (room: string) => boolean;
   /** An edit, a deletion or a reaction; false if it could not go out (offline). */
   onAct: (frame: Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' }>) => boolean;
@@ -78,8 +86,6 @@ export interface ChatView {
 }
 
 const NOTICE_MS = 8000;
-/** Pages of older history loaded, at most, to show the message a reply quotes. */
-const QUOTE_PAGES_MAX = 10;
 const OFFLINE = 'You are offline: that will work again once the connection is back.';
 
 export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
@@ -202,8 +208,10 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
   /** A person's name was pressed (an author, the online list, a member): their card. */
   const showProfile = (user: User): void => profile.open(user);
 
+  const lightbox = createLightbox(error);
+  const listEl = byId('messages', HTMLOListElement);
   const messages = createMessageList(
-    byId('messages', HTMLOListElement),
+    listEl,
     byId('scroller', HTMLElement),
     byId('load-older', HTMLButtonElement),
     startMarker,
@@ -226,15 +234,35 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
         ),
       onToggleReaction: (m, emoji, mine) =>
         act({ type: 'react', room: m.room, messageId: m.id, emoji, ...(mine ? { remove: true } : {}) }),
-      onQuote: (id, seq) => void revealQuoted(id, seq),
+      onQuote: (id, seq) => void reveal.quote(id, seq),
       onUser: showProfile,
+      fileBlock: createFileBlock(createBlobUrls(listEl), lightbox, error),
     },
   );
+  const reveal = createReveal({
+    store,
+    messages,
+    shown: () => shown,
+    openRoom: (room) => handlers.onOpenRoom(room),
+    loadOlder: handlers.onLoadOlder,
+    notice,
+  });
+  const attachments = createAttachments(textarea, byId('room-pane', HTMLElement), {
+    room: () => shown,
+    onError: error,
+    onAuthFailure: handlers.onAuthFailure,
+  });
+  const search = createSearchPanel({
+    shown: () => shown,
+    label: (room) => roomLabel(roomEntry(store.getState(), room), room, store.getState().me),
+    jump: (room, id, seq) => void reveal.jump(room, id, seq),
+    onAuthFailure: handlers.onAuthFailure,
+  });
 
   const composer = bindComposer(byId('composer-form', HTMLFormElement), textarea, {
-    onSend(text, replyTo) {
+    onSend(text, replyTo, files) {
       if (shown === null) return;
-      handlers.onSend(shown, text, replyTo?.id);
+      handlers.onSend(shown, text, replyTo?.id, files);
       messages.scrollToEnd();
     },
     onEdit: (m, text) => act({ type: 'edit', room: m.room, messageId: m.id, text }),
@@ -255,19 +283,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       const people = [...(members.get(shown) ?? []), ...(entry?.members ?? []), ...(held?.online ?? []), ...authors];
       return people.filter((u) => u.id !== state.me?.id);
     },
+    files: attachments,
   });
-
-  /** Scrolls to the message a reply answers, loading older pages until it is there (a few at most). */
-  async function revealQuoted(id: string, seq: number): Promise<void> {
-    const room = shown;
-    for (let page = 0; room !== null && page <= QUOTE_PAGES_MAX && shown === room; page++) {
-      if (messages.reveal(id)) return;
-      const held = store.getState().rooms.get(room);
-      if (held?.hasOlder !== true || (held.messages[0]?.seq ?? 0) <= seq) break;
-      await handlers.onLoadOlder(room);
-    }
-    if (shown === room) notice('That message is no longer here.');
-  }
 
   function loadMembers(room: string): void {
     const entry = roomEntry(store.getState(), room);
@@ -288,6 +305,7 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     composer.reset(true);
     picker.close();
     shown = next;
+    attachments.show(next);
     messages.clear();
     typing.clear();
     textarea.value = next === null ? '' : (drafts.get(next) ?? '');
@@ -369,6 +387,9 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
       textarea.value = '';
       composer.reset(true);
       picker.close();
+      attachments.clear();
+      search.close();
+      lightbox.close();
       dialogs.closeAll();
       membersDialog.close();
       moderation.dialog.close();
@@ -388,7 +409,8 @@ export function createChatView(store: Store, handlers: ChatHandlers): ChatView {
     liveMessage(message) {
       if (message.room !== shown) return;
       typing.done(message.user.id);
-      announce(`${message.user.username}: ${message.text}`);
+      const files = (message.files ?? []).map((f) => f.name).join(', ');
+      announce(`${message.user.username}: ${message.text}${files === '' ? '' : ` (files: ${files})`}`);
     },
     typing(room, user) {
       if (room === shown) typing.saw(user);

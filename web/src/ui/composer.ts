@@ -4,6 +4,7 @@
  * (a quote line above it) or edit one of mine (↑ on an empty box edits my last message); Escape
  * leaves either. `@` opens the mention autocomplete.
  */
+import type { FileRef } from '../../../protocol/files.js';
 import type { Message, User } from '../../../protocol/frames.js';
 import { replyExcerpt } from '../../../protocol/excerpt.js';
 import { isWellFormed, messageTextProblem, type MessageTextLimits } from '../../../protocol/message-text.js';
@@ -11,7 +12,8 @@ import { byId } from './dom.js';
 import { bindMentionComplete } from './mention-complete.js';
 
 export interface ComposerHandlers {
-  onSend: (text: string, replyTo: Message | undefined) => void;
+  /** A new message; with `files` (my uploads) its text may be empty. */
+  onSend: (text: string, replyTo: Message | undefined, files: readonly FileRef[]) => void;
   onEdit: (message: Message, text: string) => void;
   /** The text breaks a rule the server would refuse it for: it stays in the box, unsent. */
   onInvalid: (reason: string) => void;
@@ -23,6 +25,8 @@ export interface ComposerHandlers {
   lastMine: () => Message | undefined;
   /** People that `@` may complete to. */
   mentionable: () => readonly User[];
+  /** The files waiting in the composer (attachments.ts); none when absent. */
+  files?: { busy(): boolean; ready(): readonly FileRef[]; take(): FileRef[] };
 }
 
 export interface Composer {
@@ -79,13 +83,19 @@ export function bindComposer(
 
   function submit(): void {
     const text = textarea.value.trim();
-    if (text === '') return;
-    const invalid = whyRefused(text, handlers.limits());
+    const current = target;
+    const files = current?.mode === 'edit' ? undefined : handlers.files;
+    if (files?.busy() === true) {
+      handlers.onInvalid('Your files are still uploading: send once they are ready (or cancel them).');
+      return;
+    }
+    const attached = files?.ready().length ?? 0;
+    if (text === '' && attached === 0) return;
+    const invalid = text === '' ? null : whyRefused(text, handlers.limits());
     if (invalid !== null) {
       handlers.onInvalid(invalid);
       return;
     }
-    const current = target;
     if (current?.mode === 'edit') {
       if (text !== current.message.text) handlers.onEdit(current.message, text);
       textarea.value = '';
@@ -93,7 +103,7 @@ export function bindComposer(
       textarea.value = draft;
       draft = '';
     } else {
-      handlers.onSend(text, current?.mode === 'reply' ? current.message : undefined);
+      handlers.onSend(text, current?.mode === 'reply' ? current.message : undefined, files?.take() ?? []);
       textarea.value = '';
       reset(true);
     }

@@ -9,6 +9,7 @@ import { setMarkdown } from '../render.js';
 import type { PendingMessage } from '../state.js';
 import type { HeldMessage } from '../state/messages.js';
 import { el, formatDateTime, formatTime } from './dom.js';
+import { pendingFiles, type FileBlock } from './files/file-view.js';
 import { highlightMentions } from './mentions.js';
 import { paintUser } from './user-color.js';
 import { replyExcerpt } from '../../../protocol/excerpt.js';
@@ -24,6 +25,8 @@ export interface MessageActions {
   /** Show the message a reply answers (`seq` tells how far back it is). */
   onQuote: (messageId: string, seq: number) => void;
   onUser: (user: User) => void;
+  /** Draws a message's files (previews and cards). */
+  fileBlock?: FileBlock;
 }
 
 /** `moderator`: I may delete anyone's message in this room. */
@@ -54,6 +57,8 @@ export function storedItem(m: HeldMessage, me: User | null, actions: MessageActi
   const tombstone = m.removedByModerator === true ? 'removed by a moderator' : 'message deleted';
   const text = deleted ? el('div', 'body tombstone dim', tombstone) : body(m.text, me);
   li.append(head, text);
+  if (!deleted && m.files !== undefined && m.files.length > 0 && actions.fileBlock)
+    li.append(actions.fileBlock(m.files));
   if (!deleted) {
     const reactions = reactionBar(m, actions);
     if (reactions) li.append(reactions);
@@ -86,6 +91,7 @@ export function outgoingItem(
     head.append(retry);
   }
   li.append(head, body(p.text, me));
+  if (p.files !== undefined && p.files.length > 0) li.append(pendingFiles(p.files));
   return li;
 }
 
