@@ -6,6 +6,7 @@ import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.j
 import { parseDatabaseUrl, type DatabaseConfig } from './config-database.js';
 import { parseOrigins } from './config-origins.js';
 import { parseWebAuthn, type WebAuthnConfig } from './config-webauthn.js';
+import { BlobsEnv, parseBlobs, type BlobsConfig } from './config-blobs.js';
 
 /**
  * Every option, read once from the environment and validated; an unknown or malformed value stops
@@ -177,8 +178,9 @@ const EnvSchema = z.object({
   WS_MESSAGE_TIMEOUT_MS: count(10_000, 500, 300_000),
   /** Directory of the built web client. Default web/dist. */
   PUBLIC_DIR: z.string().default('web/dist'),
-  /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: see config-metrics.ts. */
+  /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: see config-metrics.ts; BLOB_STORE and S3_*: config-blobs.ts. */
   ...MetricsEnv,
+  ...BlobsEnv,
 });
 
 export interface Config {
@@ -229,6 +231,7 @@ export interface Config {
   publicDir: string;
   /** Undefined: no metrics (GET /metrics is 404). */
   metrics: MetricsConfig | undefined;
+  blobs: BlobsConfig;
   rateLimits: {
     loginFreeFailures: number;
     loginMaxDelaySeconds: number;
@@ -330,6 +333,7 @@ export function loadConfig(
     httpBodyLimit: e.HTTP_BODY_LIMIT,
     publicDir: e.PUBLIC_DIR,
     metrics: parseMetrics(e, e.PORT, e.NODE_ENV === 'production', (message) => new ConfigError(message)),
+    blobs: parseBlobs(e, e.NODE_ENV === 'production', (message) => new ConfigError(message)),
     rateLimits: {
       loginFreeFailures: e.RATE_LIMIT_LOGIN_FREE_FAILURES,
       loginMaxDelaySeconds: e.RATE_LIMIT_LOGIN_MAX_DELAY,
