@@ -42,6 +42,9 @@ export interface S3Timeouts {
 
 export const DEFAULT_S3_TIMEOUTS: S3Timeouts = { connectMs: 3000, requestMs: 120_000, idleMs: 30_000 };
 
+const nothing = () => undefined;
+const SILENT = { trace: nothing, debug: nothing, info: nothing, warn: nothing, error: nothing };
+
 export class S3BlobStore implements BlobStore {
   private readonly client: S3Client;
   private readonly bucket: string;
@@ -65,7 +68,9 @@ export class S3BlobStore implements BlobStore {
         throwOnRequestTimeout: true,
         socketTimeout: timeouts.idleMs,
       },
-      // The SDK logs nothing of ours; no logger given, so nothing with a signed header is written.
+      // Silent: every failure reaches the caller as a BlobUnavailableError, which the edge logs
+      // (without the SDK's request); without a logger the SDK would write warnings to the console.
+      logger: SILENT,
     });
   }
 

@@ -9,6 +9,8 @@ export interface TestS3 {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
   bucket: string;
+  /** Where s3rver keeps the buckets' files. */
+  directory: string;
   /** What an S3BlobStore needs to reach the bucket (s3rver's fixed test credentials). */
   config: S3BlobConfig;
   /** The same as server environment variables (BLOB_STORE=s3 and S3_*). */
@@ -53,6 +55,7 @@ export async function startS3(): Promise<TestS3> {
   return {
     endpoint,
     bucket,
+    directory,
     config,
     env: {
       BLOB_STORE: 's3',
