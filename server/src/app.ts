@@ -29,6 +29,9 @@ import { SecretBox } from './core/accounts/factors/secret-box.js';
 import { Totp } from './core/accounts/factors/totp.js';
 import { totpRoutes } from './edge/http/totp-routes.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
+import { fileCleanupTasks, fileRoutes, UNATTACHED_MAX_AGE_MS } from './edge/http/file-routes.js';
+import { SharpFileInspector } from './adapters/file-inspector-sharp.js';
+import type { BlobStore } from './ports/blob-store.js';
 import { moderationRoutes } from './edge/http/moderation-routes.js';
 import { roomRoutes } from './edge/http/room-routes.js';
 import { userRoutes } from './edge/http/user-routes.js';
@@ -59,6 +62,8 @@ import { MemorySocketSlots } from './adapters/socket-slots-memory.js';
 
 export interface AppDeps {
   store: Store;
+  /** The bytes of shared files (adapters/select-adapters.ts picks where). */
+  blobs: BlobStore;
   bus: Bus;
   presence: Presence;
   hasher: PasswordHasher;
@@ -145,6 +150,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   const keyOfIp = (ip: string) => ipLimitKey(ip, rl.ipv6Prefix);
   const core = new ChatCore({
     store: deps.store,
+    blobs: deps.blobs,
     bus: deps.bus,
     presence: deps.presence,
     clock: deps.clock,
@@ -265,7 +271,10 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     authenticator,
     deps.limits.create('reads-user', { points: rl.readsPerUserPerMinute, windowSeconds: 60 }),
   );
-  const cleanup = new CleanupJob(sessions, deps.logger, config.cleanupIntervalSeconds * 1000);
+  const files = { inspector: new SharpFileInspector(), ...config.files, unattachedMaxAgeMs: UNATTACHED_MAX_AGE_MS };
+  const uploadsDir = resolve(config.dataDir, 'tmp');
+  const cleanupTasks = fileCleanupTasks(core, files, uploadsDir);
+  const cleanup = new CleanupJob(sessions, deps.logger, config.cleanupIntervalSeconds * 1000, cleanupTasks);
 
   const socketSlots = deps.socketSlots ?? new MemorySocketSlots();
   let ownOrigins = new Set<string>();
@@ -367,6 +376,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   roomRoutes(http, core, auth);
   moderationRoutes(http, core, auth);
   userRoutes(http, core, auth);
+  await http.register(fileRoutes({ core, files, auth, tempDir: uploadsDir }));
   const admin: AdminContext = {
     store: deps.store,
     authz,

@@ -1,4 +1,5 @@
 import { CloseCodes, type ClientFrame, type User } from '../../../protocol/index.js';
+import type { BlobStore } from '../ports/blob-store.js';
 import type { Bus, BusEnvelope } from '../ports/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -40,6 +41,7 @@ const EXPIRY_TICK_MS = 250;
 
 export interface ChatCoreDeps {
   store: Store;
+  blobs: BlobStore;
   bus: Bus;
   presence: Presence;
   clock: Clock;

@@ -1,3 +1,4 @@
+import type { BlobStore } from '../ports/blob-store.js';
 import type { Bus } from '../ports/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -47,6 +48,8 @@ export interface ChatLimits {
 /** Everything an action may use. Built once by ChatCore. */
 export interface CoreContext {
   store: Store;
+  /** The bytes of shared files (their rows are in the store). */
+  blobs: BlobStore;
   bus: Bus;
   presence: Presence;
   clock: Clock;

@@ -1,5 +1,6 @@
 import { ErrorCodes, type ErrorCode, type ErrorDetails } from '../../../protocol/index.js';
 import { StoreUnavailableError } from '../ports/store.js';
+import { BlobUnavailableError } from '../ports/blob-store.js';
 
 /**
  * A domain error with a stable code. The edge maps it to an HTTP status or an `error` frame;
@@ -60,5 +61,6 @@ export function isParleyError(error: unknown): error is ParleyError {
 export function asParleyError(error: unknown): ParleyError | undefined {
   if (error instanceof ParleyError) return error;
   if (error instanceof StoreUnavailableError) return new ParleyError('STORE_UNAVAILABLE');
+  if (error instanceof BlobUnavailableError) return new ParleyError('FILES_UNAVAILABLE');
   return undefined;
 }

@@ -52,6 +52,7 @@ export function toMessage(message: StoredMessage): Message {
   }
   if (message.mentions.length > 0) wire.mentions = message.mentions;
   if (message.reactions && message.reactions.length > 0) wire.reactions = message.reactions;
+  if (message.files && message.files.length > 0 && !message.deletedAt) wire.files = message.files;
   return wire;
 }
 

@@ -160,7 +160,11 @@ export type RoomChange =
     };
 
 export type ChangeResult =
-  | { status: 'applied'; event: StoredEvent }
+  /**
+   * `removedBlobs`: a deletion's files, whose rows went in the same transaction; their blobs are
+   * the caller's to delete once this resolves (issue 18).
+   */
+  | { status: 'applied'; event: StoredEvent; removedBlobs?: string[] }
   /** Nothing to do (a reaction already there, a member already in): no event, no seq. */
   | { status: 'unchanged' }
   | { status: 'refused'; code: ErrorCode; details?: ErrorDetails };

@@ -13,11 +13,13 @@
  *   (`read-only`) and a second message within the room's slow mode (`slow-mode`, reading the author's
  *   newest message only while slow mode is on) — unless the author's room role is in `exemptRoles`
  *   (read-only and slow mode only; a mute holds for everyone). A refusal stores nothing and takes no seq.
+ *   Files named in `fileIds` are attached in that same transaction, or the append is refused
+ *   (`bad-files`): a message never carries a file that is someone else's, another room's or gone.
  * - When a call resolves, what it wrote is durable; when it rejects, nothing was written.
  * - Usernames are unique regardless of case.
  * - `rotateRefreshToken` spends a token at most once, even under concurrent calls (session-store.ts).
  */
-import type { RoomRole } from '../../../protocol/index.js';
+import type { FileRef, RoomRole } from '../../../protocol/index.js';
 import type { AuthzRuleStore } from './authz-rule-store.js';
 import type { AuditLogStore } from './audit-log-store.js';
 import type { PasskeyStore } from './passkey-store.js';
@@ -25,6 +27,7 @@ import type { SecurityEventStore } from './security-event-store.js';
 import type { SecondFactorStore } from './second-factor-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore, StoredRoom } from './conversation-store.js';
+import type { FileStore } from './file-store.js';
 
 export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-store.js';
@@ -32,6 +35,7 @@ export type { StoredTotp, StoredSecondStepTicket } from './second-factor-store.j
 export type * from './conversation-store.js';
 export type { PasskeyPurpose, PasskeyStore, StoredPasskey, StoredPasskeyChallenge } from './passkey-store.js';
 export type { AuthzRule, AuthzRuleStore } from './authz-rule-store.js';
+export type { FileStore, StoredFile } from './file-store.js';
 export type { AuditEntry, AuditHead, NewAuditEntry, LinkedAuditEntry, AuditTargetKind } from './audit-log-store.js';
 
 export interface StoredUser {
@@ -70,6 +74,8 @@ export interface StoredMessage {
   mentions: string[];
   /** Filled by reads for one viewer: per emoji, how many and whether the viewer is one. */
   reactions?: { emoji: string; count: number; mine: boolean }[];
+  /** Attached files, oldest upload first; absent when none (filled by appends and every read). */
+  files?: FileRef[];
   /** Filled by reads: the answered message as it is now. */
   replyTo?: { id: string; seq: number; userId: string; username: string; text: string; deleted: boolean };
 }
@@ -90,6 +96,11 @@ export interface NewMessage {
    * the very next message. Absent: nobody is exempt.
    */
   exemptRoles?: readonly RoomRole[] | undefined;
+  /**
+   * Files to attach (distinct ids). In the append's transaction each must be the author's, uploaded
+   * to this room and not yet attached; if any is not, nothing is stored (`bad-files`, no seq taken).
+   */
+  fileIds?: readonly string[] | undefined;
 }
 
 export type AppendResult =
@@ -99,6 +110,8 @@ export type AppendResult =
   | { status: 'not-member' }
   | { status: 'muted'; until: string; reason: string }
   | { status: 'read-only' }
+  /** A file id that is not the author's unattached upload to this room (or does not exist). */
+  | { status: 'bad-files' }
   /** `retryAfter`: whole seconds until the author may write again (at least 1). */
   | { status: 'slow-mode'; retryAfter: number };
 
@@ -171,7 +184,8 @@ export interface Store
     ConversationStore,
     AuthzRuleStore,
     AuditLogStore,
-    PasskeyStore {
+    PasskeyStore,
+    FileStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

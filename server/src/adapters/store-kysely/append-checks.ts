@@ -10,7 +10,7 @@ export type AppendRefusal = Extract<AppendResult, { status: 'muted' | 'read-only
 
 /** Thrown inside the append's transaction (or savepoint), so the seq bump rolls back with it. */
 export class AppendRefused extends Error {
-  constructor(readonly result: AppendRefusal | { status: 'not-member' }) {
+  constructor(readonly result: AppendRefusal | { status: 'not-member' | 'bad-files' }) {
     super(result.status);
   }
 }

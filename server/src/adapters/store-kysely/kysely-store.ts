@@ -3,6 +3,7 @@ import { StoreUnavailableError, type Store } from '../../ports/store.js';
 import { kyselyAuthzRules } from './authz-rules.js';
 import { kyselyAuditLog } from './audit-log.js';
 import { kyselyConversations } from './conversations.js';
+import { kyselyFiles, type UploaderLock } from './files.js';
 import { kyselyMessages } from './messages.js';
 import { kyselyPasskeys } from './passkeys.js';
 import type { Database } from './schema.js';
@@ -16,7 +17,11 @@ import { kyselyUsers } from './users.js';
  * `classify` lets the dialect say which driver errors mean "the database is unreachable": those
  * reach callers as StoreUnavailableError, so the edge answers 503 STORE_UNAVAILABLE, not 500.
  */
-export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => unknown): Store {
+export function kyselyStore(
+  db: Kysely<Database>,
+  classify: (error: unknown) => unknown,
+  options: { lockUploader?: UploaderLock } = {},
+): Store {
   const parts: Omit<Store, 'ping' | 'close'> = {
     ...kyselyUsers(db),
     ...kyselySessions(db),
@@ -27,6 +32,7 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselyAuthzRules(db),
     ...kyselyAuditLog(db),
     ...kyselyPasskeys(db),
+    ...kyselyFiles(db, options.lockUploader),
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [

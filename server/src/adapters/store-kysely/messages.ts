@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AppendResult, MessageStore, NewMessage, StoredMessage } from '../../ports/store.js';
 import { AppendRefused, muteOrReadOnly, slowMode } from './append-checks.js';
+import { attachFiles, withFiles } from './files.js';
 import type { Database } from './schema.js';
 
 export const MAX_SEQ = 2_147_483_647;
@@ -39,7 +40,7 @@ export function kyselyMessages(db: Kysely<Database>): MessageStore {
           .where('m.client_msg_id', '=', message.clientMsgId)
           .executeTakeFirst();
         if (!existing) throw error;
-        return { status: 'duplicate' as const, message: await withQuote(db, toMessage(existing)) };
+        return { status: 'duplicate' as const, message: await duplicateOf(db, existing) };
       }
     },
 
@@ -50,7 +51,7 @@ export function kyselyMessages(db: Kysely<Database>): MessageStore {
         .orderBy('m.seq', 'asc')
         .limit(limit)
         .execute();
-      return hydrate(db, rows.map(toMessage), viewerId);
+      return withFiles(db, await hydrate(db, rows.map(toMessage), viewerId));
     },
 
     async messagesBefore(room, beforeSeq, limit, viewerId) {
@@ -61,12 +62,12 @@ export function kyselyMessages(db: Kysely<Database>): MessageStore {
         .orderBy('m.seq', 'desc')
         .limit(limit)
         .execute();
-      return hydrate(db, rows.reverse().map(toMessage), viewerId);
+      return withFiles(db, await hydrate(db, rows.reverse().map(toMessage), viewerId));
     },
 
     async findMessage(room, id) {
       const row = await selectMessages(db).where('m.room', '=', room).where('m.id', '=', id).executeTakeFirst();
-      return row && toMessage(row);
+      return row && (await withFiles(db, [toMessage(row)]))[0];
     },
   };
 }
@@ -154,7 +155,7 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
     .where('m.user_id', '=', message.userId)
     .where('m.client_msg_id', '=', message.clientMsgId)
     .executeTakeFirst();
-  if (existing) return { status: 'duplicate' as const, message: await withQuote(trx, toMessage(existing)) };
+  if (existing) return { status: 'duplicate' as const, message: await duplicateOf(trx, existing) };
 
   // The room row is locked first (the seq bump), so the membership read below is the latest: a
   // removal that committed meanwhile is seen, and one still running waits for this message.
@@ -186,6 +187,8 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
     const waiting = slowMode(room.slow_mode_seconds, message.createdAt, last?.created_at);
     if (waiting) throw new AppendRefused(waiting);
   } else if (refusal) throw new AppendRefused(refusal);
+  const files = message.fileIds?.length ? await attachFiles(trx, message, message.fileIds) : undefined;
+  if (files === undefined && message.fileIds?.length) throw new AppendRefused({ status: 'bad-files' });
 
   const mentions = message.mentions ?? [];
   await trx
@@ -211,7 +214,13 @@ async function appendIn(trx: Kysely<Database>, message: NewMessage): Promise<App
       .execute();
   }
   const stored = toMessage(await selectMessages(trx).where('m.id', '=', message.id).executeTakeFirstOrThrow());
-  return { status: 'created' as const, message: await withQuote(trx, stored) };
+  return { status: 'created' as const, message: await withQuote(trx, files ? { ...stored, files } : stored) };
+}
+
+/** A repeated send's original, as its first ack carried it (quote and files). */
+async function duplicateOf(db: Kysely<Database>, row: MessageRow): Promise<StoredMessage> {
+  const [message] = await withFiles(db, [await withQuote(db, toMessage(row))]);
+  return message!;
 }
 
 /**

@@ -76,10 +76,18 @@ export async function applyRoomChange(trx: Kysely<Database>, change: RoomChange)
         .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', change.messageId).execute();
       await trx.deleteFrom('reactions').where('message_id', '=', change.messageId).execute();
-      return applied(trx, change.room, seq, 'delete', change.actorId, at, {
+      // Its files go with it: the rows now, the blobs once this commits (the caller's part).
+      const files = await trx
+        .deleteFrom('files')
+        .where('message_id', '=', change.messageId)
+        .returning(['blob_key', 'thumb_key'])
+        .execute();
+      const event = await insertEvent(trx, change.room, seq, 'delete', change.actorId, at, {
         messageId: change.messageId,
         data: { byModerator: change.byModerator },
       });
+      const removedBlobs = files.flatMap((f) => (f.thumb_key === null ? [f.blob_key] : [f.blob_key, f.thumb_key]));
+      return { status: 'applied', event, ...(removedBlobs.length === 0 ? {} : { removedBlobs }) };
     }
     case 'reaction_add':
     case 'reaction_remove': {

@@ -4,6 +4,7 @@ import { StoreUnavailableError, type AppendResult, type NewMessage, type Store }
 import { GroupCommit } from '../group-commit.js';
 import { kyselyStore } from '../store-kysely/kysely-store.js';
 import { appendBatch } from '../store-kysely/messages.js';
+import { postgresUploaderLock } from '../store-kysely/files.js';
 import type { Database } from '../store-kysely/schema.js';
 import { postgresMigrations } from './migrations.js';
 
@@ -41,7 +42,7 @@ export async function openPostgresStore(url: string, poolSize = 10): Promise<Sto
     throw new Error('PostgreSQL migrations failed', { cause: error });
   }
   const classify = (failure: unknown) => (isUnreachable(failure) ? new StoreUnavailableError(failure) : failure);
-  const store = kyselyStore(db, classify);
+  const store = kyselyStore(db, classify, { lockUploader: postgresUploaderLock });
   // Group commit: the appends of one event-loop turn share a transaction; if that fails, each is
   // tried alone, so only the message at fault (or none, after a lost race) is refused.
   const appends = new GroupCommit<NewMessage, AppendResult>(async (batch) => {

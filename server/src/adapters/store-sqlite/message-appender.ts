@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { FileRef } from '../../../../protocol/index.js';
 import type { AppendResult, NewMessage, StoredMessage } from '../../ports/store.js';
 import { GroupCommit, type Outcome } from '../group-commit.js';
 import {
@@ -11,6 +12,12 @@ import {
 } from '../store-kysely/append-checks.js';
 import { quoteOf, toMessage, type MessageRow } from '../store-kysely/messages.js';
 import type { Database } from '../store-kysely/schema.js';
+import { byUpload, refOfRow } from '../store-kysely/files.js';
+
+type FileRow = Pick<
+  Selectable<Database['files']>,
+  'id' | 'name' | 'type' | 'size' | 'width' | 'height' | 'thumb_key' | 'created_at'
+>;
 
 export interface MessageAppender {
   append(message: NewMessage): Promise<AppendResult>;
@@ -60,10 +67,31 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
       where m.id = ?`,
   );
   const usernameOf = database.prepare<[string], { username: string }>('select username from users where id = ?');
+  // Files: only for messages that carry some (the attach) or may (a repeated send's original).
+  const attach = database.prepare<[string, string, string, string], FileRow>(
+    `update files set message_id = ?
+      where id in (select value from json_each(?)) and uploader_id = ? and room = ? and message_id is null
+      returning id, name, type, size, width, height, thumb_key, created_at`,
+  );
+  const filesOf = database.prepare<[string], FileRow>(
+    'select id, name, type, size, width, height, thumb_key, created_at from files where message_id = ?',
+  );
+
+  /** Attaches the author's unattached uploads to this room, all of them or (thrown) none. */
+  function attachFiles(message: NewMessage, fileIds: readonly string[]): FileRef[] {
+    const rows = attach.all(message.id, JSON.stringify(fileIds), message.userId, message.room);
+    if (rows.length !== new Set(fileIds).size) throw new AppendRefused({ status: 'bad-files' });
+    return rows.sort(byUpload).map(refOfRow);
+  }
+
+  function withFiles(message: StoredMessage): StoredMessage {
+    const rows = filesOf.all(message.id);
+    return rows.length === 0 ? message : { ...message, files: rows.sort(byUpload).map(refOfRow) };
+  }
 
   const appendOne = database.transaction((message: NewMessage): AppendResult => {
     const existing = findRetry.get(message.userId, message.clientMsgId);
-    if (existing) return { status: 'duplicate', message: withQuote(toMessage(existing)) };
+    if (existing) return { status: 'duplicate', message: withFiles(withQuote(toMessage(existing))) };
     const room = bumpSeq.get(message.room);
     if (!room) return { status: 'no-room' };
     // Thrown, so this message's savepoint (its seq bump) rolls back.
@@ -80,6 +108,7 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
     } else if (refusal) throw new AppendRefused(refusal);
     const author = usernameOf.get(message.userId);
     if (!author) throw new Error('appendMessage: the author does not exist');
+    const files = message.fileIds?.length ? attachFiles(message, message.fileIds) : undefined;
     const mentions = message.mentions ?? [];
     insert.run(
       message.id,
@@ -106,6 +135,7 @@ export function sqliteMessageAppender(database: SQLite.Database, db: Kysely<Data
       deletedAt: null,
       replyToId: message.replyToId ?? null,
       mentions,
+      ...(files ? { files } : {}),
     };
     return { status: 'created', message: withQuote(stored) };
   });

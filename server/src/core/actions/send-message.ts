@@ -30,8 +30,10 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   // Closed while we waited for the limiter (revoked, say): what it sent is not stored.
   if (!connection.isOpen) return;
   // Stored exactly as sent (indentation matters in Markdown); only the limits look at the trimmed text.
-  const text = frame.text;
-  checkMessageText(text, ctx.limits);
+  // A message that carries files may say nothing (a photo alone): its blank text is stored empty.
+  const fileIds = frame.files === undefined ? undefined : [...new Set(frame.files)];
+  const text = fileIds && frame.text.trim() === '' ? '' : frame.text;
+  if (text !== '' || !fileIds) checkMessageText(text, ctx.limits);
   // Replies and mentions cost a read each, only for messages that have them.
   const answered = frame.replyTo === undefined ? undefined : await ctx.store.findMessage(frame.room, frame.replyTo);
   if (frame.replyTo !== undefined && !answered) throw new ParleyError('MESSAGE_NOT_FOUND');
@@ -52,6 +54,7 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
       // Read-only and slow mode are checked by the store, which knows the author's role; the
       // policies say here which roles are exempt (remembered, so no read is added to a send).
       exemptRoles: exemptRolesFor(ctx, connection.user.id, frame.room),
+      fileIds,
     });
   } catch (error) {
     // Nothing was stored, so nothing is acknowledged; the client keeps the message and retries.
@@ -68,6 +71,8 @@ export async function sendMessage(ctx: CoreContext, connection: Connection, fram
   }
   if (result.status === 'read-only') throw new ParleyError('ROOM_READ_ONLY');
   if (result.status === 'slow-mode') throw new ParleyError('SLOW_MODE', undefined, result.retryAfter);
+  // A file that is not my unattached upload to this room (or is gone): the same answer, nothing stored.
+  if (result.status === 'bad-files') throw new ParleyError('FILE_NOT_FOUND');
 
   // A reply carries the quote the store read in the append's transaction.
   const message = toMessage(result.message);

@@ -5,7 +5,8 @@ import type { CoreContext } from '../context.js';
 import { announceEvent } from '../conversations/announce.js';
 import { ParleyError } from '../errors.js';
 import { auditModeration } from '../moderation/audit-moderation.js';
-import { applyOrRefuse } from './message-change.js';
+import { deleteBlobs } from '../files/upload.js';
+import { appliedOrRefused } from './message-change.js';
 
 type DeleteFrame = Extract<ClientFrame, { type: 'delete' }>;
 
@@ -13,7 +14,7 @@ type DeleteFrame = Extract<ClientFrame, { type: 'delete' }>;
  * Delete a message: its text is erased from the database; a tombstone keeps its place. My own, as a
  * writer of the room; anyone else's only if the gate lets me `delete_any` there — then the event says
  * `byModerator` and the deletion is recorded in the audit log. Without that right, another person's
- * message is NOT_MESSAGE_AUTHOR, as before moderation existed.
+ * message is NOT_MESSAGE_AUTHOR, as before moderation existed. Its files are deleted with it.
  */
 export async function deleteMessage(ctx: CoreContext, connection: Connection, frame: DeleteFrame): Promise<void> {
   const user = connection.user;
@@ -27,7 +28,7 @@ export async function deleteMessage(ctx: CoreContext, connection: Connection, fr
       throw error instanceof ParleyError && error.code === 'FORBIDDEN' ? new ParleyError('NOT_MESSAGE_AUTHOR') : error;
     });
   }
-  const event = await applyOrRefuse(ctx, {
+  const applied = await appliedOrRefused(ctx, {
     kind: 'delete',
     room: frame.room,
     messageId: frame.messageId,
@@ -35,8 +36,10 @@ export async function deleteMessage(ctx: CoreContext, connection: Connection, fr
     byModerator: !mine,
     at: new Date(ctx.clock.now()).toISOString(),
   });
-  if (!event) return;
-  announceEvent(ctx, event);
+  if (!applied) return;
+  announceEvent(ctx, applied.event);
+  // Its files' rows went in the same transaction (no download finds them now); the bytes follow.
+  if (applied.removedBlobs) await deleteBlobs(ctx, applied.removedBlobs);
   if (!mine) {
     await auditModeration(ctx, user, 'room.message.delete', { kind: 'message', id: message.id }, '', {
       room: frame.room,

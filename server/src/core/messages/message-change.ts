@@ -1,5 +1,5 @@
 import type { User } from '../../../../protocol/index.js';
-import type { RoomChange, StoredEvent, StoredMessage } from '../../ports/store.js';
+import type { ChangeResult, RoomChange, StoredEvent, StoredMessage } from '../../ports/store.js';
 import type { CoreContext } from '../context.js';
 import { ParleyError, refusedWith } from '../errors.js';
 
@@ -16,9 +16,17 @@ export async function authoredMessage(ctx: CoreContext, user: User, room: string
  * event, no seq), or the refusal's code as an error (nothing written).
  */
 export async function applyOrRefuse(ctx: CoreContext, change: RoomChange): Promise<StoredEvent | undefined> {
+  return (await appliedOrRefused(ctx, change))?.event;
+}
+
+/** As `applyOrRefuse`, with all the store said of an applied change (a deletion's removed blobs). */
+export async function appliedOrRefused(
+  ctx: CoreContext,
+  change: RoomChange,
+): Promise<Extract<ChangeResult, { status: 'applied' }> | undefined> {
   const result = await ctx.store.applyChange(change);
   if (result.status === 'refused') {
     throw result.details ? refusedWith(result.code, result.details) : new ParleyError(result.code);
   }
-  return result.status === 'applied' ? result.event : undefined;
+  return result.status === 'applied' ? result : undefined;
 }

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OPTIONAL_BODY, routeSchema, SECURITY, TEXT_RESPONSE } from '../http/route-schema.js';
+import { markFileOperations } from './file-operations.js';
 import { asyncApiDocument } from './asyncapi.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
@@ -52,7 +53,8 @@ export async function registerApiDocs(app: FastifyInstance, options: { fingerpri
       },
     },
     transform: createJsonSchemaTransform({ skipList: [] }),
-    transformObject: (input) => markTextResponses(markOptionalBodies(jsonSchemaTransformObject(input))),
+    transformObject: (input) =>
+      markFileOperations(markTextResponses(markOptionalBodies(jsonSchemaTransformObject(input)))),
   });
 
   const styleHashes = swaggerUiStyleHashes();

@@ -22,6 +22,10 @@ export interface RouteDoc {
   response: Record<number, z.ZodType>;
   /** The 200 answer is `text/plain` (its schema a string), not JSON. */
   textResponse?: boolean;
+  /** The 200 answer is bytes of one of these types (a download), not JSON. */
+  binaryResponse?: readonly string[];
+  /** The body is `multipart/form-data` with one file part of this name (an upload), not JSON. */
+  multipartFile?: string;
 }
 
 /** The names of the security schemes in the document (api-docs.ts declares them). */
@@ -39,6 +43,12 @@ export const OPTIONAL_BODY = 'x-parley-optional-body';
  */
 export const TEXT_RESPONSE = 'x-parley-text-response';
 
+/** Marks an operation whose 200 is bytes of the listed types: api-docs.ts writes them as binary. */
+export const BINARY_RESPONSE = 'x-parley-binary-response';
+
+/** Marks an operation whose body is multipart with one file part: api-docs.ts writes it so. */
+export const MULTIPART_FILE = 'x-parley-multipart-file';
+
 /** An answer without a body (204). */
 export const NoContent = z.null().describe('No content.');
 
@@ -54,6 +64,8 @@ export function routeSchema(doc: RouteDoc): FastifySchema {
     ...(doc.params === undefined ? {} : { params: doc.params }),
     ...(doc.querystring === undefined ? {} : { querystring: doc.querystring }),
     ...(doc.textResponse ? { [TEXT_RESPONSE]: true } : {}),
+    ...(doc.binaryResponse ? { [BINARY_RESPONSE]: doc.binaryResponse } : {}),
+    ...(doc.multipartFile === undefined ? {} : { [MULTIPART_FILE]: doc.multipartFile }),
     ...(doc.auth ? { security: [{ [SECURITY.bearer]: [], [SECURITY.fingerprint]: [] }] } : {}),
     response: { ...doc.response, default: ErrorBodySchema },
   };
