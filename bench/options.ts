@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['connect', 'fanout', 'login', 'cluster', 'rooms', 'roomlist', 'profile'] as const;
+export const SCENARIOS = ['connect', 'fanout', 'login', 'cluster', 'rooms', 'roomlist', 'upload', 'profile'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -56,12 +56,14 @@ export interface BenchOptions {
   };
   /** GET /api/v1/rooms for one user in many rooms, beside the same for a user in one room and /health. */
   roomList: { rooms: number; requests: number; stores: ('sqlite' | 'postgres')[] };
+  /** The fanout's room at its reference rate, alone and while a 10 MB file is uploaded again and again. */
+  upload: { fileBytes: number; pairs: number };
   profile: { seconds: number; rate: number };
 }
 
 const HELP = `npm run bench -- [options]
 
-  --scenarios=connect,fanout,login,cluster,rooms,roomlist   which to run (also: profile); default all six
+  --scenarios=connect,fanout,login,cluster,rooms,roomlist,upload   which to run (also: profile); default all seven
   --quick                 small and short: a smoke test of every scenario
   --targets=parley        only Parley (or only baseline); default both, side by side
   --sockets=N             connect: sockets to open (default 5000)
@@ -129,7 +131,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!Number.isInteger(parsed) || parsed < min) throw new Error(`expected an integer >= ${min}, got "${value}"`);
     return parsed;
   };
-  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster,rooms,roomlist')
+  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster,rooms,roomlist,upload')
     .split(',')
     .map((name) => name.trim());
   for (const name of scenarios) {
@@ -203,6 +205,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       requests: quick ? 50 : 200,
       stores: stores as BenchOptions['roomList']['stores'],
     },
+    upload: { fileBytes: 10_000_000, pairs: repeats },
     profile: {
       seconds: int(values['profile-seconds'], quick ? 3 : 10),
       rate: int(values['profile-rate'], referenceRate * 2),

@@ -7,6 +7,7 @@ import type { LoginResult } from './scenarios/login.js';
 import type { ProfileResult } from './scenarios/profile.js';
 import type { RoomListResult } from './scenarios/room-list.js';
 import type { RoomsResult } from './scenarios/rooms.js';
+import type { UploadFanoutResult } from './scenarios/upload.js';
 
 export interface Pair<T> {
   parley?: T;
@@ -26,6 +27,8 @@ export interface BenchResults {
   rooms?: Pair<RoomsResult>;
   /** Parley only, one entry per store. */
   roomlist?: RoomListResult[];
+  /** Parley only: the fan-out p99 with and without uploads through the same node. */
+  upload?: UploadFanoutResult;
   profile?: Pair<ProfileResult>;
   /** Scenario (and target) → what went wrong, when something did. */
   errors: Record<string, string>;

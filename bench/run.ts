@@ -21,6 +21,7 @@ import { runLogin } from './scenarios/login.js';
 import { runProfile } from './scenarios/profile.js';
 import { runRoomList } from './scenarios/room-list.js';
 import { runRoomsSideBySide } from './scenarios/rooms.js';
+import { runUploadFanout } from './scenarios/upload.js';
 import { ROOT, type TargetKind } from './targets.js';
 
 const TIME_LIMIT_MS = 20 * 60_000;
@@ -72,6 +73,11 @@ async function main(): Promise<void> {
     if (scenario === 'roomlist') {
       await attempt(results, scenario, async () => {
         results.roomlist = await runRoomList(options);
+      });
+    }
+    if (scenario === 'upload') {
+      await attempt(results, scenario, async () => {
+        results.upload = await runUploadFanout(options);
       });
     }
     if (scenario === 'profile') {
