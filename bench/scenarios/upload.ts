@@ -102,11 +102,15 @@ class UploadLoop {
   readonly durationsMs: number[] = [];
   failures = 0;
 
+  private readonly blob: Blob;
+
   constructor(
     private readonly base: string,
     private readonly credential: Credential,
-    private readonly file: Buffer,
-  ) {}
+    file: Buffer,
+  ) {
+    this.blob = new Blob([new Uint8Array(file)]);
+  }
 
   /** Never rejects: a failed upload is counted, and the step goes on. */
   async run(startUs: number, endUs: number): Promise<void> {
@@ -116,7 +120,7 @@ class UploadLoop {
       const started = performance.now();
       try {
         const form = new FormData();
-        form.append('file', new Blob([this.file]), 'bench.bin');
+        form.append('file', this.blob, 'bench.bin');
         const response = await fetch(`${this.base}/api/v1/rooms/${ROOM}/files`, {
           method: 'POST',
           headers: { authorization: `Bearer ${this.credential.accessToken}`, cookie: this.credential.cookie },
