@@ -23,6 +23,7 @@ export interface SharpInspectorOptions {
 export const DEFAULT_INSPECTOR_OPTIONS: SharpInspectorOptions = { maxInputPixels: 40_000_000, thumbnailSize: 320 };
 
 const PLAIN = 'application/octet-stream';
+const ACTIVE_TYPES = /xml|html|svg|script/i;
 
 export class SharpFileInspector implements FileInspector {
   constructor(private readonly options: SharpInspectorOptions = DEFAULT_INSPECTOR_OPTIONS) {}
@@ -36,8 +37,9 @@ export class SharpFileInspector implements FileInspector {
       // Says it is an image and is not one we can read: never served as an image.
       return asUploaded(path, PLAIN);
     }
-    // Other image types (TIFF, BMP, HEIC, SVG is text and sniffs as nothing) are kept, not decoded.
-    return asUploaded(path, type);
+    // Other images (TIFF, BMP, HEIC…) are kept, not decoded, and not called images; nor is markup
+    // a browser would run (SVG, XML, HTML): a client never takes such bytes for something to render.
+    return asUploaded(path, type.startsWith('image/') || ACTIVE_TYPES.test(type) ? PLAIN : type);
   }
 
   private async reencode(path: string, type: string): Promise<InspectedFile> {

@@ -8,9 +8,9 @@
  *   reads is a fresh encoding of the pixels (turned upright by its EXIF orientation) with NO
  *   metadata at all (EXIF, GPS, XMP, comments), `type` is that image type, and there may be a
  *   thumbnail (image/webp).
- * - Otherwise `open` reads the uploaded bytes unchanged, and `type` is the sniffed type of a
- *   non-image, or `application/octet-stream` (nothing recognized, or an image that did not decode:
- *   such bytes are never called an image).
+ * - Otherwise `open` reads the uploaded bytes unchanged, and `type` is the sniffed type (a PDF, a
+ *   ZIP…), or `application/octet-stream` when nothing was recognized, for any other image (it did not
+ *   decode, or is not a safe type) and for markup a browser would run (SVG, XML, HTML).
  * - It never throws for bytes it cannot read as an image; `dispose` removes what it made (not the
  *   upload itself, which is the caller's).
  */

@@ -22,7 +22,7 @@ export async function upload(
   field = 'file',
 ): Promise<UploadResult> {
   const form = new FormData();
-  form.append(field, new Blob([bytes], { type }), name);
+  form.append(field, new Blob([new Uint8Array(bytes)], { type }), name);
   const response = await fetch(`${base}/api/v1/rooms/${room}/files`, {
     method: 'POST',
     headers: { authorization: `Bearer ${session.accessToken}`, cookie: session.cookie },
@@ -99,3 +99,45 @@ export function filesUnder(dir: string): string[] {
     return [];
   }
 }
+
+/** Posts a hand-made body to the upload route; answers the status and the error code, if any. */
+export async function postRaw(
+  base: string,
+  session: Session,
+  room: string,
+  body: Buffer | string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; code: string | undefined }> {
+  const response = await fetch(`${base}/api/v1/rooms/${room}/files`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${session.accessToken}`,
+      cookie: session.cookie,
+      'content-type': contentType,
+      ...headers,
+    },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
+  const text = await response.text();
+  let code: string | undefined;
+  try {
+    code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+  } catch {
+    code = undefined;
+  }
+  return { status: response.status, code };
+}
+
+/** A multipart body from parts given as [headers, content]; `end: false` leaves out the closing boundary. */
+export function multipartBody(boundary: string, parts: [string, string | Buffer][], end = true): Buffer {
+  const chunks: Buffer[] = [];
+  for (const [headers, content] of parts) {
+    chunks.push(Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n'));
+  }
+  if (end) chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+export const filePart = (field: string, name = 'a.bin'): string =>
+  `Content-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: application/octet-stream`;

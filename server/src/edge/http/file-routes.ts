@@ -12,7 +12,7 @@ import { ParleyError } from '../../core/errors.js';
 import { SAFE_IMAGE_TYPES } from '../../ports/file-inspector.js';
 import { identityOf } from './require-auth.js';
 import { routeSchema } from './route-schema.js';
-import { receiveUpload, sweepTempUploads } from './upload-receiver.js';
+import { PART_LIMITS, receiveUpload, sweepTempUploads } from './upload-receiver.js';
 import type { CleanupTask } from '../cleanup-job.js';
 import { cleanupUnattached } from '../../core/files/cleanup-unattached.js';
 import { validate } from './validate.js';
@@ -85,7 +85,7 @@ export function fileRoutes(options: FileRouteOptions) {
   const inFlight = new InFlight(UPLOADS_IN_FLIGHT_PER_USER);
 
   return async (app: FastifyInstance): Promise<void> => {
-    await app.register(multipart, { limits: { parts: 1, files: 1, fields: 0, headerPairs: 16 } });
+    await app.register(multipart, { limits: PART_LIMITS });
 
     app.post('/api/v1/rooms/:room/files', { preHandler: auth, schema: docs.upload }, async (request, reply) => {
       const { room } = validate(RoomParams, request.params);
@@ -94,15 +94,20 @@ export function fileRoutes(options: FileRouteOptions) {
       const allowance = await allowUpload(ctx, files, user, room);
       if (!inFlight.tryAcquire(user.id)) throw new ParleyError('RATE_LIMITED', undefined, 1);
       let path: string | undefined;
+      let file;
       try {
         const received = await receiveUpload(request, tempDir, allowance.maxBytes, allowance.overLimit);
         path = received.path;
-        const file = await storeUpload(ctx, files, user, allowance, received);
-        return await reply.status(201).send({ file });
+        file = await storeUpload(ctx, files, user, allowance, received);
+      } catch (error) {
+        // The rest of a refused body stays unread: this connection cannot carry another request.
+        if (!request.raw.readableEnded) void reply.header('Connection', 'close');
+        throw error;
       } finally {
         inFlight.release(user.id);
         if (path !== undefined) await rm(path, { force: true });
       }
+      return reply.status(201).send({ file });
     });
 
     for (const part of ['file', 'thumbnail'] as const) {

@@ -16,8 +16,19 @@ export interface ReceivedUpload {
   size: number;
 }
 
-/** The multipart parser's limits: one part, a file, few and short headers. */
-const PART_LIMITS = { parts: 1, files: 1, fields: 0, headerPairs: 16, fieldNameSize: 64 } as const;
+/**
+ * The multipart parser's limits: one part, a file, few and short headers. busboy keeps at most
+ * `headerSize` bytes and `headerPairs` lines of a part's headers and skips the rest unread into
+ * memory (a part whose Content-Disposition is skipped so is no file: UPLOAD_INVALID).
+ */
+export const PART_LIMITS = {
+  parts: 1,
+  files: 1,
+  fields: 0,
+  headerPairs: 16,
+  headerSize: 8192,
+  fieldNameSize: 64,
+} as const;
 
 /**
  * Reads an upload's one file part named `file` into a temporary file under `tempDir`, counting the
@@ -46,7 +57,7 @@ export async function receiveUpload(
       const counter = new ByteCounter(maxBytes);
       await pipeline(part.file, counter, createWriteStream(path, { flags: 'wx' }));
       if (part.file.truncated) throw new ParleyError(overLimit);
-      received = { path, name: part.filename, size: counter.bytes };
+      received = { path, name: formDataName(part.filename), size: counter.bytes };
     }
     if (!received) throw invalid('No file part named "file".');
     return received;
@@ -54,6 +65,14 @@ export async function receiveUpload(
     await rm(path, { force: true });
     throw uploadError(error, overLimit, request);
   }
+}
+
+/**
+ * Browsers (and undici) write a FormData file name with `"`, CR and LF percent-encoded (the HTML
+ * standard's multipart/form-data encoding): undo exactly those three.
+ */
+function formDataName(name: string | undefined): string | undefined {
+  return name?.replace(/%(22|0D|0A)/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** Counts bytes through; more than `max` fails the pipeline with TooManyBytes. */
