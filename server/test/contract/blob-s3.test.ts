@@ -58,9 +58,9 @@ it('S3: a store that accepts connections but never answers fails each call at th
     const body = Buffer.from('into the void');
     const put = store.put('k1', streamOf(body), { size: body.length, contentType: 'text/plain' });
     await expect(put).rejects.toBeInstanceOf(BlobUnavailableError);
-    await expect(store.get('k1')).rejects.toBeInstanceOf(BlobUnavailableError);
+    const error = (await store.get('k1').catch((caught: unknown) => caught)) as BlobUnavailableError;
+    expect(error).toBeInstanceOf(BlobUnavailableError);
     // Nothing secret in what the edge may log.
-    const error = (await store.get('k2').catch((caught: unknown) => caught)) as BlobUnavailableError;
     const logged = JSON.stringify({ ...error, message: error.message, cause: String(error.cause) });
     expect(logged).not.toContain('never-sent-only-signed');
     expect(logged).not.toContain('AKIAEXAMPLEKEY');
