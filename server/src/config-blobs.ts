@@ -18,8 +18,11 @@ export const BlobsEnv = {
   S3_ACCESS_KEY_ID: z.string().optional(),
   /** Its secret (never logged). Required with s3; in production at least 16 characters, never `minioadmin`. */
   S3_SECRET_ACCESS_KEY: z.string().optional(),
-  /** true: path-style URLs (`endpoint/bucket/key`), as MinIO and most self-hosted stores want. Default false. */
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /**
+   * true: path-style URLs (`endpoint/bucket/key`), as MinIO and most self-hosted stores want; false:
+   * `bucket.endpoint/key`, as AWS wants. Default: true with S3_ENDPOINT, false without (AWS).
+   */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
 };
 
 export type BlobsConfig = { kind: 'disk' } | { kind: 's3'; s3: S3BlobConfig };
@@ -31,7 +34,7 @@ interface BlobsEnvValues {
   S3_BUCKET?: string | undefined;
   S3_ACCESS_KEY_ID?: string | undefined;
   S3_SECRET_ACCESS_KEY?: string | undefined;
-  S3_FORCE_PATH_STYLE: 'true' | 'false';
+  S3_FORCE_PATH_STYLE?: 'true' | 'false' | undefined;
 }
 
 /** S3 bucket names (the rules every S3-compatible store shares): 3-63 of a-z 0-9 . - */
@@ -75,7 +78,7 @@ export function parseBlobs(e: BlobsEnvValues, production: boolean, fail: (messag
       bucket,
       accessKeyId: e.S3_ACCESS_KEY_ID!,
       secretAccessKey: secret,
-      forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+      forcePathStyle: (e.S3_FORCE_PATH_STYLE ?? (e.S3_ENDPOINT === undefined ? 'false' : 'true')) === 'true',
     },
   };
 }

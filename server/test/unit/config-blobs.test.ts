@@ -30,7 +30,7 @@ describe('BLOB_STORE and S3_* configuration', () => {
     expect(load({}).blobs).toEqual({ kind: 'disk' });
   });
 
-  it('BLOB_STORE=s3 with a bucket and credentials: the S3 settings, us-east-1 and virtual-host style by default', () => {
+  it('BLOB_STORE=s3 with a bucket and credentials: the S3 settings, us-east-1, path style with an endpoint', () => {
     expect(load(s3).blobs).toEqual({
       kind: 's3',
       s3: {
@@ -39,14 +39,14 @@ describe('BLOB_STORE and S3_* configuration', () => {
         bucket: 'parley-files',
         accessKeyId: 'parley',
         secretAccessKey: SECRET,
-        forcePathStyle: false,
+        forcePathStyle: true,
       },
     });
-    const minio = load({ ...s3, S3_REGION: 'eu-west-3', S3_FORCE_PATH_STYLE: 'true' }).blobs;
-    expect(minio.kind === 's3' && [minio.s3.region, minio.s3.forcePathStyle]).toEqual(['eu-west-3', true]);
+    const hosts = load({ ...s3, S3_REGION: 'eu-west-3', S3_FORCE_PATH_STYLE: 'false' }).blobs;
+    expect(hosts.kind === 's3' && [hosts.s3.region, hosts.s3.forcePathStyle]).toEqual(['eu-west-3', false]);
     const { S3_ENDPOINT: _endpoint, ...onAws } = s3;
     const aws = load(onAws).blobs;
-    expect(aws.kind === 's3' && aws.s3.endpoint).toBeUndefined();
+    expect(aws.kind === 's3' && [aws.s3.endpoint, aws.s3.forcePathStyle]).toEqual([undefined, false]);
   });
 
   it('refuses to start without a bucket or credentials, or with S3_* but the disk, never printing the secret', () => {
