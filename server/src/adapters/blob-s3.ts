@@ -48,9 +48,12 @@ const SILENT = { trace: nothing, debug: nothing, info: nothing, warn: nothing, e
 export class S3BlobStore implements BlobStore {
   private readonly client: S3Client;
   private readonly bucket: string;
+  /** How long the clean-up after a failed put may take: a store that hangs must not double the wait. */
+  private readonly cleanupMs: number;
 
   constructor(config: S3BlobConfig, timeouts: S3Timeouts = DEFAULT_S3_TIMEOUTS) {
     this.bucket = config.bucket;
+    this.cleanupMs = Math.min(timeouts.requestMs, 5000);
     this.client = new S3Client({
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
       region: config.region,
@@ -97,7 +100,11 @@ export class S3BlobStore implements BlobStore {
       counted.destroy();
       await feeding;
       // The request may have reached the store before failing; the port promises no object.
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
+      await this.client
+        .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), {
+          abortSignal: AbortSignal.timeout(this.cleanupMs),
+        })
+        .catch(() => undefined);
       throw new BlobUnavailableError(plain(abort.signal.aborted ? abort.signal.reason : error));
     }
   }
