@@ -32,7 +32,14 @@ describe.each(STORE_KINDS)('file size limit and quota (%s)', (kind) => {
     const exact = await uploaded(env.server.url, alice.session, room, randomBytes(MAX), 'exact.bin');
     expect(exact.size).toBe(MAX);
     expect(temporary()).toEqual([]);
-    await closeAll(alice);
+    // Refused before a byte is read (not a member here): the connection closes, the next call works.
+    const bob = await person(env, 'bob');
+    for (let i = 0; i < 3; i++) {
+      const refused = await upload(env.server.url, bob.session, room, randomBytes(300 * MAX), 'big.bin');
+      expect(refused.body.error?.code).toBe('NOT_IN_ROOM');
+    }
+    expect((await bob.rest.get('/rooms')).status).toBe(200);
+    await closeAll(alice, bob);
   });
 
   it('the quota counts every file I keep; past it 413 QUOTA_EXCEEDED, with nothing half stored', async () => {

@@ -86,6 +86,12 @@ export function fileRoutes(options: FileRouteOptions) {
 
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(multipart, { limits: PART_LIMITS });
+    // An answer sent before the whole body was read (a refusal: no token, no access, over a limit)
+    // leaves the rest unread: this connection cannot carry another request.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!request.raw.complete) void reply.header('Connection', 'close');
+      return payload;
+    });
 
     app.post('/api/v1/rooms/:room/files', { preHandler: auth, schema: docs.upload }, async (request, reply) => {
       const { room } = validate(RoomParams, request.params);
@@ -99,10 +105,6 @@ export function fileRoutes(options: FileRouteOptions) {
         const received = await receiveUpload(request, tempDir, allowance.maxBytes, allowance.overLimit);
         path = received.path;
         file = await storeUpload(ctx, files, user, allowance, received);
-      } catch (error) {
-        // The rest of a refused body stays unread: this connection cannot carry another request.
-        if (!request.raw.readableEnded) void reply.header('Connection', 'close');
-        throw error;
       } finally {
         inFlight.release(user.id);
         if (path !== undefined) await rm(path, { force: true });
