@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { expect, it } from 'vitest';
@@ -23,9 +23,16 @@ describeBlobStoreContract('S3 (s3rver)', async () => {
   const opened: S3BlobStore[] = [store];
   return {
     store,
-    // s3rver writes an object in place, to <directory>/<bucket>/<key>._S3rver_object.
-    receiving: (key) =>
-      waitUntil(() => existsSync(join(s3.directory, s3.bucket, `${key}._S3rver_object`)), `s3rver writes ${key}`),
+    // s3rver writes an object in place, to <directory>/<bucket>/<key>._S3rver_object: it has begun
+    // once that file is there, or (over an old object) truncated and changed.
+    receiving: (key) => {
+      const path = join(s3.directory, s3.bucket, `${key}._S3rver_object`);
+      const before = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+      return waitUntil(() => {
+        const now = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+        return now !== undefined && now !== before;
+      }, `s3rver writes ${key}`);
+    },
     async unreachable() {
       const { server, port } = await listen();
       await new Promise((resolve) => server.close(resolve));
