@@ -28,7 +28,8 @@ const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
 export const UNATTACHED_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const RoomParams = z.strictObject({ room: z.string().regex(Limits.ROOM_PATTERN) });
-const FileParams = z.strictObject({ id: z.string().max(128) });
+// Any id is looked at: one that cannot be a file id is the same 404 as one that is not a file.
+const FileParams = z.strictObject({ id: z.string() });
 
 const docs = {
   upload: routeSchema({
