@@ -4,7 +4,17 @@
  */
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['connect', 'fanout', 'login', 'cluster', 'rooms', 'roomlist', 'profile', 'search'] as const;
+export const SCENARIOS = [
+  'connect',
+  'fanout',
+  'login',
+  'cluster',
+  'rooms',
+  'roomlist',
+  'search',
+  'upload',
+  'profile',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -56,6 +66,8 @@ export interface BenchOptions {
   };
   /** GET /api/v1/rooms for one user in many rooms, beside the same for a user in one room and /health. */
   roomList: { rooms: number; requests: number; stores: ('sqlite' | 'postgres')[] };
+  /** The fanout's room at its reference rate, alone and while a 10 MB file is uploaded again and again. */
+  upload: { fileBytes: number; pairs: number };
   profile: { seconds: number; rate: number };
   /** Full-text search over `messages` messages per store (scenarios/search.ts). */
   search: { messages: number; queries: number; appends: number; stores: ('sqlite' | 'postgres')[] };
@@ -63,7 +75,7 @@ export interface BenchOptions {
 
 const HELP = `npm run bench -- [options]
 
-  --scenarios=connect,fanout,login,cluster,rooms,roomlist,search   which to run (also: profile); default all seven
+  --scenarios=connect,fanout,login,cluster,rooms,roomlist,search,upload   which to run (also: profile); default all eight
   --quick                 small and short: a smoke test of every scenario
   --targets=parley        only Parley (or only baseline); default both, side by side
   --sockets=N             connect: sockets to open (default 5000)
@@ -133,7 +145,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!Number.isInteger(parsed) || parsed < min) throw new Error(`expected an integer >= ${min}, got "${value}"`);
     return parsed;
   };
-  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster,rooms,roomlist,search')
+  const scenarios = (values.scenarios ?? 'connect,fanout,login,cluster,rooms,roomlist,search,upload')
     .split(',')
     .map((name) => name.trim());
   for (const name of scenarios) {
@@ -207,6 +219,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       requests: quick ? 50 : 200,
       stores: stores as BenchOptions['roomList']['stores'],
     },
+    upload: { fileBytes: 10_000_000, pairs: repeats },
     profile: {
       seconds: int(values['profile-seconds'], quick ? 3 : 10),
       rate: int(values['profile-rate'], referenceRate * 2),

@@ -12,6 +12,7 @@ import type { ProfileResult } from './scenarios/profile.js';
 import type { RequestFigures, RoomListResult } from './scenarios/room-list.js';
 import type { RoomsResult } from './scenarios/rooms.js';
 import type { SearchResult } from './scenarios/search.js';
+import type { UploadFanoutResult } from './scenarios/upload.js';
 import { round } from './stats.js';
 
 export interface Table {
@@ -211,6 +212,7 @@ export function buildTables(results: BenchResults): Table[] {
   if (results.rooms) tables.push(...roomsTables(results.rooms, fanout));
   for (const list of results.roomlist ?? []) tables.push(roomListTable(list));
   if (results.search) tables.push(...searchTables(results.search));
+  if (results.upload) tables.push(uploadTable(results.upload));
   if (profile) tables.push(...profileTables(profile.parley, profile.baseline));
   for (const [scenario, error] of Object.entries(results.errors)) {
     tables.push({ title: `${scenario}: FAILED`, headers: ['error'], rows: [[error.split('\n')[0] ?? error]] });
@@ -392,4 +394,27 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const file = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'bench/results/latest.json';
   const tables = buildTables(JSON.parse(readFileSync(file, 'utf8')) as BenchResults);
   console.log(process.argv.includes('--markdown') ? renderMarkdown(tables) : renderText(tables));
+}
+
+function uploadTable(result: UploadFanoutResult): Table {
+  const verdict =
+    result.differenceMs <= result.budgetMs ? `within ${result.budgetMs} ms ✔` : `over ${result.budgetMs} ms ✘`;
+  return {
+    title:
+      `upload: fan-out p99 of one node's room (${result.receivers} receivers, ${result.senders} senders, ` +
+      `${result.rate} msg/s) with and without ${fmt(result.fileBytes / 1e6)} MB uploads through the same node; ` +
+      `difference of medians ${result.differenceMs} ms, ${verdict}`,
+    headers: ['pair', 'p99 alone (ms)', 'p99 with uploads (ms)', 'uploads', 'upload p50 (ms)', 'upload MB/s'],
+    rows: [
+      ...result.pairs.map((p, index) => [
+        String(index + 1),
+        fmt(p.without.p99Ms),
+        fmt(p.with.p99Ms),
+        `${p.uploads}${p.uploadFailures > 0 ? ` (${p.uploadFailures} failed)` : ''}`,
+        fmt(p.uploadP50Ms),
+        fmt(p.uploadMbPerSecond),
+      ]),
+      ['median', fmt(result.withoutP99Ms), fmt(result.withP99Ms), '', '', ''],
+    ],
+  };
 }

@@ -8,6 +8,7 @@ import type { ProfileResult } from './scenarios/profile.js';
 import type { RoomListResult } from './scenarios/room-list.js';
 import type { RoomsResult } from './scenarios/rooms.js';
 import type { SearchResult } from './scenarios/search.js';
+import type { UploadFanoutResult } from './scenarios/upload.js';
 
 export interface Pair<T> {
   parley?: T;
@@ -27,6 +28,8 @@ export interface BenchResults {
   rooms?: Pair<RoomsResult>;
   /** Parley only, one entry per store. */
   roomlist?: RoomListResult[];
+  /** Parley only: the fan-out p99 with and without uploads through the same node. */
+  upload?: UploadFanoutResult;
   profile?: Pair<ProfileResult>;
   /** Parley only: full-text search per store, and the FTS5 cost on the SQLite append path. */
   search?: SearchResult;

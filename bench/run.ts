@@ -22,6 +22,7 @@ import { runProfile } from './scenarios/profile.js';
 import { runRoomList } from './scenarios/room-list.js';
 import { runRoomsSideBySide } from './scenarios/rooms.js';
 import { runSearch } from './scenarios/search.js';
+import { runUploadFanout } from './scenarios/upload.js';
 import { ROOT, type TargetKind } from './targets.js';
 
 const TIME_LIMIT_MS = 20 * 60_000;
@@ -78,6 +79,11 @@ async function main(): Promise<void> {
     if (scenario === 'search') {
       await attempt(results, scenario, async () => {
         results.search = await runSearch(options.search);
+      });
+    }
+    if (scenario === 'upload') {
+      await attempt(results, scenario, async () => {
+        results.upload = await runUploadFanout(options);
       });
     }
     if (scenario === 'profile') {

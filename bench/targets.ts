@@ -60,6 +60,8 @@ export const LIFTED_LIMITS: Record<string, string> = {
   RATE_LIMIT_DMS_PER_HOUR: '1000000',
   ROOMS_PER_USER_MAX: '1000000',
   ROOM_MEMBERS_MAX: '10000000',
+  // Files (issue 18): the upload scenario sends one user's 10 MB file hundreds of times.
+  FILE_QUOTA_BYTES: '1000000000000',
 };
 
 export async function startParley(options: TargetOptions): Promise<Target> {

@@ -16,6 +16,8 @@ import { medianOf, round } from '../stats.js';
 import { rememberCredentialShape, startTarget, type Target, type TargetKind } from '../targets.js';
 import { cpuOver, logStep, RunningTotals, stepWindow, summarizeStep, type FanoutStep } from './step.js';
 
+type StepWindow = ReturnType<typeof stepWindow>;
+
 export type { FanoutStep } from './step.js';
 
 export interface FanoutResult {
@@ -48,17 +50,18 @@ const DRAIN_TIMEOUT_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One target with its room full of sockets, ready to be measured step by step. */
-interface OpenFanout {
+export interface OpenFanout {
   kind: TargetKind;
   label: string;
   nodes: number;
   setupSeconds: number;
   idleServerCores: number;
   session: FanoutSession;
+  target: Target;
   close(): Promise<void>;
 }
 
-async function openFanout(kind: TargetKind, options: BenchOptions, plan: FanoutPlan): Promise<OpenFanout> {
+export async function openFanout(kind: TargetKind, options: BenchOptions, plan: FanoutPlan): Promise<OpenFanout> {
   const setupStarted = performance.now();
   const target = await startTarget(kind, {
     bcryptCost: 4,
@@ -86,7 +89,7 @@ async function openFanout(kind: TargetKind, options: BenchOptions, plan: FanoutP
     const setupSeconds = round((performance.now() - setupStarted) / 1000, 1);
     const idleServerCores = await session.idle();
     const label = plan.label ?? (kind === 'parley' ? 'Parley' : 'baseline');
-    return { kind, label, nodes: target.nodes.length, setupSeconds, idleServerCores, session, close };
+    return { kind, label, nodes: target.nodes.length, setupSeconds, idleServerCores, session, target, close };
   } catch (error) {
     await close();
     throw error;
@@ -264,10 +267,12 @@ class FanoutSession {
     return this.cpu.stop().serverCores;
   }
 
-  async step(rate: number, note = ''): Promise<FanoutStep> {
+  /** `during`, if given, runs beside the step from its start (other load on the node: uploads). */
+  async step(rate: number, note = '', during?: (window: StepWindow) => Promise<void>): Promise<FanoutStep> {
     const o = this.options.fanout;
     await waitForQuiet(this.target.serverPids, () => this.load.pids());
     const { startUs, windowStartUs, windowEndUs } = stepWindow(o.warmupMs, this.measureMs);
+    const beside = during?.({ startUs, windowStartUs, windowEndUs });
     await Promise.all(
       this.load.receivers.map((receiver) => receiver.call('window', { startUs: windowStartUs, endUs: windowEndUs })),
     );
@@ -281,6 +286,7 @@ class FanoutSession {
       fillerChars: o.fillerChars,
     });
     const cpu = await cpuDone;
+    await beside;
     const rss = rssBytes(this.target.nodes[0]!.pid);
     await this.drain(sent.maxSeq);
     const received = await this.load.report(sent.maxSeq);

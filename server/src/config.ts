@@ -9,6 +9,8 @@ import { parseDatabaseUrl, type DatabaseConfig } from './config-database.js';
 import { parseOrigins } from './config-origins.js';
 import { parseWebAuthn, type WebAuthnConfig } from './config-webauthn.js';
 import { parseOidc, type OidcConfig } from './config-oidc.js';
+import { BlobsEnv, parseBlobs, type BlobsConfig } from './config-blobs.js';
+import { checkMessageFits, replyBudget } from './config-message-size.js';
 
 /**
  * Every option, read once from the environment and validated; an unknown or malformed value stops
@@ -180,10 +182,10 @@ const EnvSchema = z.object({
   WS_MESSAGE_TIMEOUT_MS: count(10_000, 500, 300_000),
   /** Directory of the built web client. Default web/dist. */
   PUBLIC_DIR: z.string().default('web/dist'),
-  /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: see config-metrics.ts. */
-  ...MetricsEnv,
+  ...MetricsEnv, // METRICS_PORT, METRICS_HOST, METRICS_TOKEN: see config-metrics.ts.
   ...FilesEnv, // FILE_MAX_BYTES, FILE_QUOTA_BYTES: see config-files.ts.
   ...SearchEnv, // RATE_LIMIT_SEARCHES_PER_USER_PER_MINUTE: see config-search.ts
+  ...BlobsEnv, // BLOB_STORE and S3_*: see config-blobs.ts.
 });
 
 export interface Config {
@@ -238,6 +240,7 @@ export interface Config {
   /** Undefined: no metrics (GET /metrics is 404). */
   metrics: MetricsConfig | undefined;
   search: SearchConfig;
+  blobs: BlobsConfig;
   rateLimits: {
     loginFreeFailures: number;
     loginMaxDelaySeconds: number;
@@ -342,6 +345,7 @@ export function loadConfig(
     publicDir: e.PUBLIC_DIR,
     metrics: parseMetrics(e, e.PORT, e.NODE_ENV === 'production', (message) => new ConfigError(message)),
     search: parseSearch(e),
+    blobs: parseBlobs(e, e.NODE_ENV === 'production', (message) => new ConfigError(message)),
     rateLimits: {
       loginFreeFailures: e.RATE_LIMIT_LOGIN_FREE_FAILURES,
       loginMaxDelaySeconds: e.RATE_LIMIT_LOGIN_MAX_DELAY,
@@ -371,7 +375,7 @@ export function loadConfig(
     },
   };
   checkSecret(config);
-  checkMessageFits(config);
+  checkMessageFits(config, (message) => new ConfigError(message));
   if (config.env === 'production' && !config.cookieSecure) {
     // Without Secure, the refresh token and the device cookie would travel over plain HTTP.
     throw new ConfigError(
@@ -382,33 +386,6 @@ export function loadConfig(
     throw new ConfigError('REDIS_URL: several nodes need one shared database; set DATABASE_URL=postgres://… too');
   }
   return config;
-}
-
-/**
- * The messages of one reply may fill at most half the send buffer (and never more than 256 KiB), so
- * a join or a history page leaves room for the live traffic behind it and never trips 4408 alone.
- */
-export function replyBudget(wsMaxBufferedBytes: number): number {
-  return Math.min(Limits.REPLY_MAX_BYTES, Math.floor(wsMaxBufferedBytes / 2));
-}
-
-/** Refuses a configuration in which a message within the limits could not be sent or delivered. */
-function checkMessageFits(config: Config): void {
-  const send = config.messageMaxBytes + Limits.SEND_FRAME_OVERHEAD_MAX;
-  if (send > config.wsMaxPayload) {
-    throw new ConfigError(
-      `MESSAGE_MAX_BYTES: ${config.messageMaxBytes} bytes of text need a send frame of up to ${send} bytes, ` +
-        `more than WS_MAX_PAYLOAD (${config.wsMaxPayload}); lower MESSAGE_MAX_BYTES or raise WS_MAX_PAYLOAD`,
-    );
-  }
-  const frame = config.messageMaxBytes + Limits.MESSAGE_FRAME_OVERHEAD_MAX;
-  if (frame > config.replyMaxBytes) {
-    throw new ConfigError(
-      `MESSAGE_MAX_BYTES: a message frame of up to ${frame} bytes does not fit the reply budget of ` +
-        `${config.replyMaxBytes} bytes (half of WS_MAX_BUFFERED_BYTES, at most ${Limits.REPLY_MAX_BYTES}); ` +
-        'lower MESSAGE_MAX_BYTES or raise WS_MAX_BUFFERED_BYTES',
-    );
-  }
 }
 
 function loadTls(certPath: string | undefined, keyPath: string | undefined): TlsFiles | undefined {

@@ -7,6 +7,7 @@ import { loadCommonPasswords } from './adapters/common-passwords.js';
 import { selectAdapters } from './adapters/select-adapters.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { blobsWarning } from './config-blobs.js';
 import { loadOrCreateDevSecret } from './edge/auth/dev-secret.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './ports/clock.js';
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
       'TOTP_ENCRYPTION_KEY is not set; using a generated development key',
     );
   }
+
+  const blobs = blobsWarning(config.blobs, config.redis !== undefined);
+  if (blobs !== undefined) logger.warn({ blobStore: config.blobs.kind }, blobs);
 
   const adapters = await selectAdapters(config);
   const app = await buildApp(
