@@ -16,6 +16,8 @@ import { ipLimitKey, limitKeyedBy } from './edge/ip-limit-key.js';
 import { DeviceCookies } from './edge/auth/device-cookie.js';
 import { sessionRoutes } from './edge/http/session-routes.js';
 import { passkeyRoutes } from './edge/http/passkey-routes.js';
+import { ssoRoutes } from './edge/http/sso-routes.js';
+import { OidcProviders } from './adapters/oidc-providers.js';
 import { recordProof, requireRecentProof } from './core/accounts/step-up.js';
 import type { PasskeyContext } from './core/passkeys/passkey-context.js';
 import { ChatCore } from './core/chat-core.js';
@@ -363,6 +365,9 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       keyOfIp,
     ),
   });
+  const oidc = config.oidc && { ...config.oidc, providers: new OidcProviders(config.oidc.providers, deps.logger) };
+  const ssoIp = deps.limits.create('sso-ip', { points: rl.refreshPerIpPerMinute, windowSeconds: 60 });
+  ssoRoutes(http, { ...loginAnswers, ...passkeys, auth, oidc, perIp: limitKeyedBy(ssoIp, keyOfIp) });
   chatRoutes(http, core, auth);
   roomRoutes(http, core, auth);
   moderationRoutes(http, core, auth);

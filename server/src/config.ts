@@ -6,6 +6,7 @@ import { MetricsEnv, parseMetrics, type MetricsConfig } from './config-metrics.j
 import { parseDatabaseUrl, type DatabaseConfig } from './config-database.js';
 import { parseOrigins } from './config-origins.js';
 import { parseWebAuthn, type WebAuthnConfig } from './config-webauthn.js';
+import { parseOidc, type OidcConfig } from './config-oidc.js';
 
 /**
  * Every option, read once from the environment and validated; an unknown or malformed value stops
@@ -204,6 +205,8 @@ export interface Config {
   allowedOrigins: string[] | undefined;
   /** Passkeys' relying party; undefined (production without it): passkey routes answer 503. */
   webauthn: WebAuthnConfig | undefined;
+  /** OIDC_PROVIDERS, OIDC_<ID>_* and PUBLIC_URL (config-oidc.ts); undefined: no single sign-on. */
+  oidc: OidcConfig | undefined;
   /** Always true with `tls`: the cookie names and HSTS follow the scheme clients use. */
   cookieSecure: boolean;
   /** Set: the server itself speaks HTTPS and WSS. */
@@ -313,6 +316,7 @@ export function loadConfig(
       e.NODE_ENV === 'production',
       (message) => new ConfigError(message),
     ),
+    oidc: parseOidc(env, e.NODE_ENV === 'production', (message) => new ConfigError(message)),
     cookieSecure: e.COOKIE_SECURE === 'true' || tls !== undefined,
     tls,
     trustProxy: e.TRUST_PROXY,

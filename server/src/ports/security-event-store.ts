@@ -19,6 +19,10 @@ export const SecurityEventKinds = [
   'passkey_added',
   'passkey_removed',
   'passkey_used',
+  // Single sign-on (issue 17).
+  'sso_linked',
+  'sso_unlinked',
+  'sso_code_reuse',
 ] as const;
 
 export type SecurityEventKind = (typeof SecurityEventKinds)[number];

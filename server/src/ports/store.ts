@@ -24,6 +24,7 @@ import type { PasskeyStore } from './passkey-store.js';
 import type { SecurityEventStore } from './security-event-store.js';
 import type { SecondFactorStore } from './second-factor-store.js';
 import type { SessionStore } from './session-store.js';
+import type { SsoStore } from './sso-store.js';
 import type { ConversationStore, StoredRoom } from './conversation-store.js';
 
 export type { StoredSession, StoredRefreshToken, SessionScope } from './session-store.js';
@@ -171,7 +172,8 @@ export interface Store
     ConversationStore,
     AuthzRuleStore,
     AuditLogStore,
-    PasskeyStore {
+    PasskeyStore,
+    SsoStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

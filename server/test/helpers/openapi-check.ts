@@ -54,6 +54,9 @@ export function responseChecker(document: OpenApiDocument) {
     const responses = operation.responses ?? {};
     const key = [String(status), `${String(status)[0]}XX`, 'default'].find((candidate) => responses[candidate]);
     if (key === undefined) return `status ${status} is not documented`;
+    const html = responses[key]?.content?.['text/html'];
+    if (html !== undefined)
+      return contentType.startsWith('text/html') ? undefined : `expected HTML, got ${contentType}`;
     const text = responses[key]?.content?.['text/plain'];
     if (text !== undefined)
       return contentType.startsWith('text/plain') ? undefined : `expected text, got ${contentType}`;

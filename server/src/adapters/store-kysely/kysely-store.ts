@@ -9,6 +9,7 @@ import type { Database } from './schema.js';
 import { kyselySecurityEvents } from './security-events.js';
 import { kyselySecondFactors } from './second-factors.js';
 import { kyselySessions } from './sessions.js';
+import { kyselySso } from './sso.js';
 import { kyselyUsers } from './users.js';
 
 /**
@@ -27,6 +28,7 @@ export function kyselyStore(db: Kysely<Database>, classify: (error: unknown) => 
     ...kyselyAuthzRules(db),
     ...kyselyAuditLog(db),
     ...kyselyPasskeys(db),
+    ...kyselySso(db),
   };
   const guarded = Object.fromEntries(
     Object.entries(parts).map(([name, method]) => [

@@ -39,6 +39,37 @@ export interface Database {
     created_at: string;
     expires_at: string;
   };
+  sso_identities: {
+    id: string;
+    user_id: string;
+    provider: string;
+    issuer: string;
+    subject: string;
+    label: string;
+    linked_at: string;
+  };
+  sso_flows: {
+    state_hash: string;
+    provider: string;
+    pkce_verifier: string;
+    nonce: string;
+    binding_hash: string;
+    purpose: string;
+    user_id: string | null;
+    created_at: string;
+    expires_at: string;
+    used_at: string | null;
+  };
+  sso_codes: {
+    code_hash: string;
+    kind: string;
+    binding_hash: string;
+    user_id: string | null;
+    pending: string | null;
+    created_at: string;
+    expires_at: string;
+    used_at: string | null;
+  };
   users: {
     id: string;
     username: string;

@@ -5,6 +5,7 @@ import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
 import { filesUp } from '../store-kysely/files-migration.js';
 import { passkeysUp } from '../store-kysely/passkeys-migration.js';
+import { ssoUp } from '../store-kysely/sso-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
 import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
@@ -94,6 +95,7 @@ const migrations: Record<string, Migration> = {
   '0007_strong_auth': { up: strongAuthUp },
   '0008_passkeys': { up: passkeysUp },
   '0009_files': { up: filesUp },
+  '0011_sso': { up: ssoUp },
 };
 
 export const postgresMigrations: MigrationProvider = {

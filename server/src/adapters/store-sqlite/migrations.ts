@@ -5,6 +5,7 @@ import { conversationsUp } from '../store-kysely/conversations-migration.js';
 import { moderationUp } from '../store-kysely/moderation-migration.js';
 import { filesUp } from '../store-kysely/files-migration.js';
 import { passkeysUp } from '../store-kysely/passkeys-migration.js';
+import { ssoUp } from '../store-kysely/sso-migration.js';
 import { suspensionUp } from '../store-kysely/suspension-migration.js';
 import { strongAuthUp } from '../store-kysely/strong-auth-migration.js';
 
@@ -108,6 +109,7 @@ const migrations: Record<string, Migration> = {
   '0008_strong_auth': { up: strongAuthUp },
   '0009_passkeys': { up: passkeysUp },
   '0010_files': { up: filesUp },
+  '0012_sso': { up: ssoUp },
 };
 
 export const sqliteMigrations: MigrationProvider = {

@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { markHtmlResponses } from './html-responses.js';
 import { OPTIONAL_BODY, routeSchema, SECURITY, TEXT_RESPONSE } from '../http/route-schema.js';
 import { asyncApiDocument } from './asyncapi.js';
 
@@ -52,7 +53,8 @@ export async function registerApiDocs(app: FastifyInstance, options: { fingerpri
       },
     },
     transform: createJsonSchemaTransform({ skipList: [] }),
-    transformObject: (input) => markTextResponses(markOptionalBodies(jsonSchemaTransformObject(input))),
+    transformObject: (input) =>
+      markHtmlResponses(markTextResponses(markOptionalBodies(jsonSchemaTransformObject(input)))),
   });
 
   const styleHashes = swaggerUiStyleHashes();

@@ -22,6 +22,8 @@ export interface RouteDoc {
   response: Record<number, z.ZodType>;
   /** The 200 answer is `text/plain` (its schema a string), not JSON. */
   textResponse?: boolean;
+  /** A page a browser navigates to: these statuses answer `text/html` (list them in `response` as a string). */
+  htmlStatuses?: number[];
 }
 
 /** The names of the security schemes in the document (api-docs.ts declares them). */
@@ -39,6 +41,13 @@ export const OPTIONAL_BODY = 'x-parley-optional-body';
  */
 export const TEXT_RESPONSE = 'x-parley-text-response';
 
+/**
+ * Marks an operation some of whose answers are HTML pages (the SSO callback's failure page):
+ * api-docs.ts moves those statuses from `application/json` to `text/html`, and a documented
+ * answer without a body (a redirect) loses its content.
+ */
+export const HTML_RESPONSE = 'x-parley-html-response';
+
 /** An answer without a body (204). */
 export const NoContent = z.null().describe('No content.');
 
@@ -54,6 +63,7 @@ export function routeSchema(doc: RouteDoc): FastifySchema {
     ...(doc.params === undefined ? {} : { params: doc.params }),
     ...(doc.querystring === undefined ? {} : { querystring: doc.querystring }),
     ...(doc.textResponse ? { [TEXT_RESPONSE]: true } : {}),
+    ...(doc.htmlStatuses ? { [HTML_RESPONSE]: doc.htmlStatuses } : {}),
     ...(doc.auth ? { security: [{ [SECURITY.bearer]: [], [SECURITY.fingerprint]: [] }] } : {}),
     response: { ...doc.response, default: ErrorBodySchema },
   };
