@@ -4,12 +4,13 @@
  * http://localhost:PORT: "sign in with …" on the login screen, the provider's own pages, and back to a
  * logged-in chat, with no access, refresh or ID token in any URL the browser requested (redirect hops
  * and frames included: every request of the context). A first sign-in whose name is taken asks for a
- * username. From the security page a password account links the provider, then signs in with it;
- * an account whose only way in is the provider cannot unlink it.
+ * username. From the security page a password account links the provider (after the step-up prompt),
+ * then signs in with it; an account whose only way in is the provider cannot unlink it.
  */
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { arrive, ensureWebBuilt, launchBrowser, openPage } from '../helpers/browser.js';
+import { movableClock } from '../helpers/backends.js';
 import { GOOD_PASSWORD, register, uniqueName } from '../helpers/http.js';
 import type { TestOidcProvider } from '../helpers/oidc-provider.js';
 import { logOut, openSecurity } from '../helpers/security-page.js';
@@ -19,6 +20,9 @@ import { startSsoServer } from '../helpers/sso.js';
 /** The provider's id in Parley's configuration, and the name its link shows. */
 const ID = 'corp';
 const NAME = `Test ${ID}`;
+/** Parley's clock: moved past the step-up window (5 minutes) so that linking asks for a fresh proof. */
+const clock = movableClock();
+const STALE_MS = 6 * 60 * 1000;
 let sso: Awaited<ReturnType<typeof startSsoServer>>;
 let server: TestServer;
 let idp: TestOidcProvider;
@@ -27,7 +31,7 @@ let dispose: () => Promise<void>;
 
 beforeAll(async () => {
   ensureWebBuilt();
-  sso = await startSsoServer([ID]);
+  sso = await startSsoServer([ID], { clock });
   server = sso.server;
   idp = sso.idps[ID]!;
   const launched = await launchBrowser();
@@ -179,13 +183,18 @@ it('asks for a username when the provider’s name is taken here, and says so wh
   await context.close();
 });
 
-it('links the provider from the security page, then signs in with it; unlinks it while the password remains', async () => {
+it('links the provider from the security page after a step-up, then signs in with it; unlinks it while the password remains', async () => {
   const ana = await arrive(browser, localUrl(), uniqueName('ana'), GOOD_PASSWORD);
   const seen = watch(ana.context);
   await openSecurity(ana.page);
   await ana.page.waitForSelector('#identities-section:not([hidden]) #identities-list:not([aria-busy])');
   expect(await ana.page.textContent('#identities-list')).toContain('No linked sign-ins yet');
+  // Her login is old by now: linking asks her to confirm it is her (the step-up prompt), then goes on.
+  clock.advance(STALE_MS);
   await ana.page.click(`#identities-link button[data-provider="${ID}"]`);
+  await ana.page.waitForSelector('#step-up-dialog[open]');
+  await ana.page.fill('#step-up-password', GOOD_PASSWORD);
+  await ana.page.click('#step-up-confirm');
   const login = account('anaidp');
   await throughProvider(ana.page, login);
 
