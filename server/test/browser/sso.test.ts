@@ -129,8 +129,13 @@ it('signs in through the provider back to the chat, with no token in any URL the
   expect(await link.textContent()).toBe(`sign in with ${NAME}`);
   expect(await link.getAttribute('href')).toBe(`/api/v1/auth/oidc/${ID}/start`);
 
+  // Reached from the keyboard: the next stop after "sign in with a passkey", followed with Enter.
   const login = account('sso');
-  await signInWithProvider(page, login);
+  await page.focus('#passkey-login-btn');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['provider'])).toBe(ID);
+  await page.keyboard.press('Enter');
+  await throughProvider(page, login);
   await page.waitForSelector('#status[data-state="online"]');
   expect(await page.textContent('#me')).toBe(login);
   // The one-time code left the address bar at once.
@@ -150,6 +155,18 @@ it('signs in through the provider back to the chat, with no token in any URL the
     /only way to sign in/,
   );
   expect(await page.$$('#identities-list li[data-identity-id]')).toHaveLength(1);
+  await context.close();
+});
+
+it('an unknown code leaves the address bar and ends on the login screen, saying so', async () => {
+  const { context, page } = await openPage(browser);
+  const seen = watch(context);
+  await page.goto(`${localUrl()}/?sso=not-a-real-code`);
+  const error = await page.waitForSelector('#auth-error:not([hidden])');
+  expect(await error.textContent()).toMatch(/expired or was already used/);
+  expect(page.url()).toBe(`${localUrl()}/`);
+  expect(seen.urls.filter((u) => u.endsWith('/api/v1/auth/oidc/exchange'))).toHaveLength(1);
+  await page.waitForSelector(`a.sso-link[data-provider="${ID}"]`);
   await context.close();
 });
 
