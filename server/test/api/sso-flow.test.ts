@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, movableClock, type Backend } from '../helpers/backends.js';
 import { request, type Session } from '../helpers/http.js';
 import type { RawDb } from '../helpers/raw-db.js';
-import { exchangeCode, ssoCode, startSsoServer, sessionOf } from '../helpers/sso.js';
+import { callback, exchangeCode, ssoCode, startSignIn, startSsoServer, sessionOf } from '../helpers/sso.js';
 
 const TOKENISH = /accessToken|refreshToken|access_token|refresh_token|id_token|eyJ/;
 
@@ -76,6 +76,19 @@ describe.each(BACKENDS)('single sign-on, the whole flow against a real provider 
     expect(reused.status).toBe(401);
     expect(reused.body).toMatchObject({ error: { code: 'EXCHANGE_CODE_INVALID' } });
     expect(await securityEvents(sso.server.url, sessionOf(used))).toContain('sso_code_reuse');
+  });
+
+  it('single use under concurrency: of five simultaneous callbacks or exchanges, exactly one wins', async () => {
+    sso.idps['main']!.setAccount('dave-sub', { preferred_username: 'dave_sso' });
+    const started = await startSignIn(sso.server, 'main');
+    const back = await sso.idps['main']!.login(started.authorizationUrl, 'dave-sub');
+    const callbacks = await Promise.all([1, 2, 3, 4, 5].map(() => callback(back, started.cookie)));
+    expect(callbacks.map((answer) => answer.status).sort()).toEqual([302, 400, 400, 400, 400]);
+    const { code, cookie } = await ssoCode(sso.server, sso.idps['main']!, 'main', 'dave-sub');
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => exchangeCode(sso.server, code, cookie)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401, 401, 401, 401]);
+    const users = await raw.rows(`select count(*) as n from users where username = 'dave_sso'`);
+    expect(Number(users[0]!['n'])).toBe(1);
   });
 
   it('refuses a code after 60 s, and a code from another browser (no or wrong binding cookie)', async () => {

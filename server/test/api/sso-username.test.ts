@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GOOD_PASSWORD, register, request } from '../helpers/http.js';
+import { exchangeCode, sessionOf, ssoCode, startSsoServer } from '../helpers/sso.js';
+
+type Step = { chooseUsername: { ticket: string; expiresAt: string; suggestion?: string } };
+
+describe('single sign-on: the username step, and accounts without a password', () => {
+  let sso: Awaited<ReturnType<typeof startSsoServer>>;
+  const url = (path: string) => `${sso.server.url}${path}`;
+  const choose = (ticket: string, username: string, cookie: string | undefined) =>
+    request(url('/api/v1/auth/oidc/username'), { body: { ticket, username }, ...(cookie ? { cookie } : {}) });
+
+  beforeAll(async () => {
+    sso = await startSsoServer(['main']);
+  });
+  afterAll(async () => {
+    await sso.close();
+  });
+
+  it('derives a valid name from the claims (accents, dots and dashes made plain)', async () => {
+    sso.idps['main']!.setAccount('h', { preferred_username: 'Hélène.de-Vries' });
+    const { code, cookie } = await ssoCode(sso.server, sso.idps['main']!, 'main', 'h');
+    expect(sessionOf(await exchangeCode(sso.server, code, cookie)).user.username).toBe('Helene_de_Vries');
+    sso.idps['main']!.setAccount('i', { email: 'ivan.petrov@example.com' });
+    const second = await ssoCode(sso.server, sso.idps['main']!, 'main', 'i');
+    expect(sessionOf(await exchangeCode(sso.server, second.code, second.cookie)).user.username).toBe('ivan_petrov');
+  });
+
+  it('a taken name asks for another: invalid and taken choices are refused, the ticket stays until one fits', async () => {
+    await register(sso.server.url, 'taken_name');
+    sso.idps['main']!.setAccount('j', { preferred_username: 'taken_name', email: 'j@example.com' });
+    const { code, cookie } = await ssoCode(sso.server, sso.idps['main']!, 'main', 'j');
+    const step = await exchangeCode(sso.server, code, cookie);
+    expect(step.status).toBe(200);
+    const { ticket, suggestion } = (step.body as Step).chooseUsername;
+    expect(suggestion).toBe('taken_name2');
+    expect((await choose(ticket, 'no spaces', cookie)).body).toMatchObject({ error: { code: 'INVALID_USERNAME' } });
+    expect((await choose(ticket, 'TAKEN_NAME', cookie)).body).toMatchObject({ error: { code: 'USERNAME_TAKEN' } });
+    expect((await choose(ticket, 'jay_sso', undefined)).body).toMatchObject({
+      error: { code: 'EXCHANGE_CODE_INVALID' },
+    });
+    const chosen = await choose(ticket, 'jay_sso', cookie);
+    expect(chosen.status).toBe(200);
+    expect(sessionOf(chosen).user.username).toBe('jay_sso');
+    // Used up: a second account cannot be made from the same ticket.
+    expect((await choose(ticket, 'jay_again', cookie)).body).toMatchObject({
+      error: { code: 'EXCHANGE_CODE_INVALID' },
+    });
+  });
+
+  it('a name too short to use asks for one, without a suggestion', async () => {
+    sso.idps['main']!.setAccount('k', { email: 'k@example.com' });
+    const { code, cookie } = await ssoCode(sso.server, sso.idps['main']!, 'main', 'k');
+    const step = (await exchangeCode(sso.server, code, cookie)).body as Step;
+    expect(step.chooseUsername.ticket).toEqual(expect.any(String));
+    expect(step.chooseUsername.suggestion).toBeUndefined();
+  });
+
+  it('an account made by single sign-on has no password: login, step-up and password change refuse every guess', async () => {
+    sso.idps['main']!.setAccount('l', { preferred_username: 'lena_sso' });
+    const { code, cookie } = await ssoCode(sso.server, sso.idps['main']!, 'main', 'l');
+    const lena = sessionOf(await exchangeCode(sso.server, code, cookie));
+    for (const password of ['', '!no-password', GOOD_PASSWORD]) {
+      const login = await request(url('/api/v1/auth/login'), { body: { username: 'lena_sso', password } });
+      expect(login.status).not.toBe(200);
+    }
+    const auth = { token: lena.accessToken, cookie: lena.cookie };
+    const stepUp = await request(url('/api/v1/auth/step-up'), { ...auth, body: { password: '!no-password' } });
+    expect(stepUp.body).toMatchObject({ error: { code: 'INVALID_CREDENTIALS' } });
+    const change = await request(url('/api/v1/auth/password'), {
+      ...auth,
+      body: { currentPassword: '!no-password', newPassword: 'a-brand-new-long-password', logoutOtherSessions: false },
+    });
+    expect(change.body).toMatchObject({ error: { code: 'CURRENT_PASSWORD_WRONG' } });
+  });
+});
