@@ -37,7 +37,10 @@ export function usernameProblem(err: unknown): string {
 /** A refused link or unlink, on the security page. */
 export function identityProblem(err: unknown, action: 'link' | 'unlink'): string {
   if (err instanceof ApiError) {
-    if (err.needsStepUp) return `Not ${action}ed: it needs you to confirm it is you.`;
+    if (err.needsStepUp) {
+      // An account made by single sign-on has no password: a passkey, or a fresh sign-in, is its proof.
+      return `Not ${action}ed: it needs you to confirm it is you (your password or a passkey; without either, sign in again and do it right after).`;
+    }
     switch (err.code as string) {
       case 'LAST_SIGN_IN_METHOD':
         return 'This is your only way to sign in, so it stays. Add a passkey or link another provider first.';
