@@ -212,6 +212,8 @@ it('links the provider from the security page after a step-up, then signs in wit
   await ana.page.waitForSelector('#step-up-dialog[open]');
   await ana.page.fill('#step-up-password', GOOD_PASSWORD);
   await ana.page.click('#step-up-confirm');
+  // Still in the chat until the browser has left for the provider (whose login page then waits).
+  await ana.page.waitForURL((url) => url.href.startsWith(idp.issuer));
   const login = account('anaidp');
   await throughProvider(ana.page, login);
 
