@@ -61,6 +61,13 @@ describe.each(BACKENDS)('single sign-on, the whole flow against a real provider 
     const again = await ssoCode(sso.server, sso.idps['main']!, 'main', 'alice-sub');
     const second = await exchangeCode(sso.server, again.code, again.cookie);
     expect(sessionOf(second).user.id).toBe(session.user.id);
+    // The first code (which made the account) presented again: refused, and the new account is warned.
+    expect((await exchangeCode(sso.server, code, cookie)).status).toBe(401);
+    expect(await securityEvents(sso.server.url, session)).toContain('sso_code_reuse');
+    // Nothing secret in the server's logs: not the client secret, the exchange code or the tokens.
+    const logs = sso.server.logs.join('');
+    for (const secret of [sso.idps['main']!.clientSecret, code, session.accessToken])
+      expect(logs).not.toContain(secret);
   });
 
   it('the exchange code works once: a second use is refused and recorded as sso_code_reuse', async () => {

@@ -10,6 +10,7 @@ async function expectPage(answer: Response, status: number, code: string) {
   expect(answer.status).toBe(status);
   expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
   expect(answer.headers.get('location')).toBeNull();
+  expect(answer.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
   const page = await answer.text();
   expect(page).toContain(code);
   expect(page).not.toMatch(/<script|<style|style=/i);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GOOD_PASSWORD, register, request } from '../helpers/http.js';
-import { exchangeCode, sessionOf, ssoCode, startSsoServer } from '../helpers/sso.js';
+import { adminAs, makeAdmin } from '../helpers/admin.js';
+import { GOOD_PASSWORD, newUser, register, request } from '../helpers/http.js';
+import { exchangeCode, sessionOf, ssoCode, ssoSignIn, startSignIn, startSsoServer } from '../helpers/sso.js';
 
 type Step = { chooseUsername: { ticket: string; expiresAt: string; suggestion?: string } };
 
@@ -72,5 +73,38 @@ describe('single sign-on: the username step, and accounts without a password', (
       body: { currentPassword: '!no-password', newPassword: 'a-brand-new-long-password', logoutOtherSessions: false },
     });
     expect(change.body).toMatchObject({ error: { code: 'CURRENT_PASSWORD_WRONG' } });
+  });
+});
+
+describe('single sign-on and suspension', () => {
+  it('a suspended account is refused at the exchange, like a password login', async () => {
+    const sso = await startSsoServer(['main']);
+    try {
+      sso.idps['main']!.setAccount('s', { preferred_username: 'sus_sso' });
+      await ssoSignIn(sso.server, sso.idps['main']!, 'main', 's');
+      const admin = await newUser(sso.server.url, 'admin');
+      await makeAdmin(sso.server.app, admin);
+      await adminAs(sso.server.url, admin).suspend('sus_sso', 'spam');
+      const { code, cookie } = await ssoCode(sso.server, sso.idps['main']!, 'main', 's');
+      const refused = await exchangeCode(sso.server, code, cookie);
+      expect(refused.body).toMatchObject({ error: { code: 'ACCOUNT_SUSPENDED', reason: 'spam' } });
+    } finally {
+      await sso.close();
+    }
+  });
+});
+
+describe('single sign-on: start, exchange and the username step are limited per IP', () => {
+  it('refuses past the allowance with 429 RATE_LIMITED', async () => {
+    const sso = await startSsoServer(['main'], { env: { RATE_LIMIT_REFRESH_IP_PER_MINUTE: '3' } });
+    try {
+      for (let i = 0; i < 3; i++) await startSignIn(sso.server, 'main');
+      const fourth = await request(`${sso.server.url}/api/v1/auth/oidc/main/start`);
+      expect(fourth.body).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+      const exchange = await request(`${sso.server.url}/api/v1/auth/oidc/exchange`, { body: { code: 'guess' } });
+      expect(exchange.status).toBe(429);
+    } finally {
+      await sso.close();
+    }
   });
 });

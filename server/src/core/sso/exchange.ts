@@ -24,7 +24,11 @@ export async function exchange(
   if (!consumed || consumed.code.kind !== 'exchange') throw new ParleyError('EXCHANGE_CODE_INVALID');
   const found = consumed.code;
   if (consumed.outcome === 'reused') {
-    if (found.userId !== null) await ctx.securityLog.record('sso_code_reuse', found.userId, null, device);
+    // A first sign-in's code names no user yet: the account its first use made is the one to warn.
+    const pending = found.pending;
+    const ownerId =
+      found.userId ?? (pending ? (await ctx.store.findSsoIdentity(pending.issuer, pending.subject))?.userId : null);
+    if (ownerId) await ctx.securityLog.record('sso_code_reuse', ownerId, null, device);
     throw new ParleyError('EXCHANGE_CODE_INVALID');
   }
   if (bindingHash === '' || found.bindingHash !== bindingHash || found.expiresAt <= iso(now)) {
