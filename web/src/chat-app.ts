@@ -34,6 +34,8 @@ export interface ChatAppHandlers {
 
 export interface ChatApp {
   stop(): void;
+  /** Opens the security page saying this single sign-on provider was just linked. */
+  showLinked(providerId: string): void;
 }
 
 interface Live {
@@ -249,5 +251,6 @@ export function startChat(user: User, handlers: ChatAppHandlers): ChatApp {
       view.hide();
       store.reset();
     },
+    showLinked: (providerId) => security?.openLinked(providerId),
   };
 }

@@ -7,14 +7,22 @@ import type { LoginResponse } from '../../protocol/frames.js';
 import { browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService } from '@simplewebauthn/browser';
 import * as api from './api.js';
 import * as strong from './api-strong.js';
+import * as sso from './api-sso.js';
 import type { ChatApp } from './chat-app.js';
 import { suspendedText } from './moderation/words.js';
 import { adoptSession, dropSession, installRefresher, refreshSession } from './session-token.js';
+import { takeSsoReturn } from './sso-return.js';
 import { initTheme, rememberThemeAgain } from './theme.js';
 import { createAuthView } from './ui/auth-view.js';
 import { passkeyProblem } from './ui/passkey-words.js';
 import { createSecondStepView } from './ui/second-step-view.js';
+import { createSsoLinks } from './ui/sso-links.js';
+import { ssoSignInProblem } from './ui/sso-words.js';
+import { createUsernameStepView } from './ui/username-step-view.js';
 import { byId } from './ui/dom.js';
+
+// Back from a single sign-on provider: the one-time code leaves the address bar before anything else.
+const ssoReturn = takeSsoReturn();
 
 const SESSION_ENDED = 'Your session has ended. Log in again.';
 const LOGOUT_WAIT_MS = 4000;
@@ -67,6 +75,13 @@ const secondStep = createSecondStepView({
   back: (message) => auth.show(message),
 });
 
+const ssoLinks = createSsoLinks(sso.providers);
+const usernameStep = createUsernameStepView({
+  choose: sso.chooseUsername,
+  done: start,
+  back: (message) => auth.show(message),
+});
+
 /** A password login either signed in, or (with an authenticator app on) asks for the second step. */
 async function loggedIn(res: Awaited<ReturnType<typeof api.login>>): Promise<void> {
   if (!('secondStep' in res)) return start(res);
@@ -84,6 +99,7 @@ async function start(res: LoginResponse): Promise<void> {
   bootEl.hidden = true;
   WebAuthnAbortService.cancelCeremony(); // the autofill offer, if one is pending
   secondStep.hide();
+  usernameStep.hide();
   auth.hide();
   screen = 'chat';
   app?.stop();
@@ -125,13 +141,33 @@ function endSession(message: string): void {
   dropSession();
   bootEl.hidden = true;
   auth.show(message);
+  void ssoLinks.load();
   autofill();
 }
 
+/**
+ * Back from a provider with a one-time code: traded with a POST (its binding cookie goes along), then
+ * signed in exactly as a password login is, or, on a first sign-in whose name is taken, the username step.
+ */
+async function finishSso(code: string): Promise<void> {
+  try {
+    const res = await sso.exchange(code);
+    if (!('chooseUsername' in res)) return await loggedIn(res);
+    endSession('');
+    auth.hideForm();
+    usernameStep.show(res.chooseUsername);
+  } catch (err) {
+    endSession(ssoSignInProblem(err));
+  }
+}
+
 async function boot(): Promise<void> {
+  if (ssoReturn.code !== null) return finishSso(ssoReturn.code);
   try {
     // A reload stays logged in: the HttpOnly refresh cookie buys a new access token.
     await start(await refreshSession());
+    // Back from linking a provider on the security page: open it again, saying so.
+    if (ssoReturn.linked !== null) app?.showLinked(ssoReturn.linked);
   } catch (err) {
     screen = 'chat'; // so endSession shows the login screen
     // A suspended account says so at once, rather than a blank login form that will refuse it.

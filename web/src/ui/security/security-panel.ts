@@ -1,14 +1,17 @@
 /**
- * The security page: passkeys, the authenticator app and its recovery codes. A modal <dialog>
- * reached from "my account"; focus starts on its close button and returns to what opened it.
+ * The security page: passkeys, the authenticator app and its recovery codes, linked sign-ins. A modal
+ * <dialog> reached from "my account"; focus starts on its close button and returns to what opened it.
  */
 import '../../styles/security.css';
 import { byId } from '../dom.js';
+import { createIdentitiesSection } from './identities-section.js';
 import { createPasskeysSection } from './passkeys-section.js';
 import { createTotpSection } from './totp-section.js';
 
 export interface SecurityPanel {
   open(): void;
+  /** Opens it saying that this single sign-on provider was just linked (back from `?ssoLinked=`). */
+  openLinked(providerId: string): void;
   close(): void;
 }
 
@@ -19,7 +22,12 @@ export function createSecurityPanel(onAuthFailure: () => void): SecurityPanel {
     if (dialog.open) dialog.close();
     onAuthFailure();
   };
-  const sections = [createPasskeysSection(ended), createTotpSection(ended)];
+  const identities = createIdentitiesSection(ended);
+  const sections = [createPasskeysSection(ended), createTotpSection(ended), identities];
+  function show(): void {
+    if (!dialog.open) dialog.showModal();
+    closeBtn.focus();
+  }
   closeBtn.addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => {
     for (const section of sections) section.close();
@@ -27,8 +35,14 @@ export function createSecurityPanel(onAuthFailure: () => void): SecurityPanel {
   return {
     open() {
       for (const section of sections) section.open();
-      if (!dialog.open) dialog.showModal();
-      closeBtn.focus();
+      show();
+    },
+    openLinked(providerId) {
+      for (const section of sections) {
+        if (section === identities) identities.openLinked(providerId);
+        else section.open();
+      }
+      show();
     },
     close() {
       if (dialog.open) dialog.close();
