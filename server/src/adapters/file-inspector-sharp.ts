@@ -71,8 +71,8 @@ export class SharpFileInspector implements FileInspector {
         type,
         image: { width: info.width, height },
         size: (await stat(`${out}.img`)).size,
-        open: () => createReadStream(`${out}.img`),
-        thumbnail: { size: thumb.size, type: 'image/webp', open: () => createReadStream(`${out}.thumb`) },
+        open: () => readInBigChunks(`${out}.img`),
+        thumbnail: { size: thumb.size, type: 'image/webp', open: () => readInBigChunks(`${out}.thumb`) },
         dispose: () => removeAll(made),
       };
     } catch (error) {
@@ -86,9 +86,17 @@ async function asUploaded(path: string, type: string): Promise<InspectedFile> {
   return {
     type,
     size: (await stat(path)).size,
-    open: () => createReadStream(path),
+    open: () => readInBigChunks(path),
     dispose: () => Promise.resolve(),
   };
+}
+
+/**
+ * Copying a stored file into the blob store runs on the event loop chunk by chunk; 1 MiB chunks instead
+ * of the default 64 KiB make a 10 MB upload 10 turns rather than 160, so a busy room's fan-out waits less.
+ */
+function readInBigChunks(path: string) {
+  return createReadStream(path, { highWaterMark: 1024 * 1024 });
 }
 
 async function removeAll(paths: string[]): Promise<void> {
