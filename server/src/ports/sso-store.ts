@@ -76,7 +76,11 @@ export interface SsoStore {
   findSsoIdentity(issuer: string, subject: string): Promise<StoredSsoIdentity | undefined>;
   /** The user's identities, oldest first. */
   listSsoIdentities(userId: string): Promise<StoredSsoIdentity[]>;
-  removeSsoIdentity(userId: string, id: string): Promise<boolean>;
+  /**
+   * Removes one of the user's identities. With `keepOne`, only if another identity of theirs remains
+   * ('last' otherwise), decided atomically with the removal, so two at once cannot remove both.
+   */
+  removeSsoIdentity(userId: string, id: string, keepOne?: boolean): Promise<'removed' | 'not-found' | 'last'>;
   /** The user and its first identity, together or not at all. */
   createUserWithIdentity(
     user: { id: string; username: string; passwordHash: string; createdAt: string },
@@ -92,6 +96,8 @@ export interface SsoStore {
   findSsoCode(codeHash: string): Promise<StoredSsoCode | undefined>;
   /** 'taken' for the first use (the caller checks expiry, kind and binding), 'reused' after; undefined when unknown. */
   consumeSsoCode(codeHash: string, now: string): Promise<ConsumedSsoCode | undefined>;
+  /** Makes a code usable again after `consumeSsoCode` took it at `usedAt` (a refused username keeps its ticket). */
+  releaseSsoCode(codeHash: string, usedAt: string): Promise<void>;
   /** Removes flows and codes that expired before `before`; answers how many. */
   deleteExpiredSso(before: string): Promise<number>;
 }

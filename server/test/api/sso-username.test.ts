@@ -49,6 +49,20 @@ describe('single sign-on: the username step, and accounts without a password', (
     });
   });
 
+  it('one ticket sent five times at once makes one account and one session', async () => {
+    await register(sso.server.url, 'race_name');
+    sso.idps['main']!.setAccount('r', { preferred_username: 'race_name' });
+    const { code, cookie } = await ssoCode(sso.server, sso.idps['main']!, 'main', 'r');
+    const { ticket } = ((await exchangeCode(sso.server, code, cookie)).body as Step).chooseUsername;
+    const answers = await Promise.all(
+      ['ra_1', 'ra_2', 'ra_3', 'ra_4', 'ra_5'].map((name) => choose(ticket, name, cookie)),
+    );
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const refused of answers.filter((answer) => answer.status !== 200)) {
+      expect(refused.body).toMatchObject({ error: { code: 'EXCHANGE_CODE_INVALID' } });
+    }
+  });
+
   it('a name too short to use asks for one, without a suggestion', async () => {
     sso.idps['main']!.setAccount('k', { email: 'k@example.com' });
     const { code, cookie } = await ssoCode(sso.server, sso.idps['main']!, 'main', 'k');

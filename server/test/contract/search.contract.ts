@@ -141,6 +141,9 @@ export function describeSearchContract(name: string, open: () => Promise<StoreFi
          values ('${randomUUID()}', 'two', '${alice}', null, 'b.png', 'image/png', 10, 'k2', '${at()}')`,
       );
       expect(await texts('heron', { hasFile: true })).toEqual(['heron one']);
+      // A hit carries its files, as history does (a picture-only message is not an empty hit).
+      const [hit] = (await search('heron', { hasFile: true })).hits;
+      expect(hit?.message.files?.map((file) => file.name)).toEqual(['a.png']);
     });
 
     it('pages newest first by cursor, with no duplicate and no gap while messages arrive', async () => {

@@ -71,8 +71,27 @@ export function describeSsoContract(adapter: string, open: () => Promise<SsoStor
       );
       expect((await store.findSsoIdentity(first.issuer, first.subject))?.userId).toBe(a.id);
       expect((await store.listSsoIdentities(a.id)).map((i) => i.id)).toEqual([first.id]);
-      expect(await store.removeSsoIdentity(b.id, first.id)).toBe(false);
-      expect(await store.removeSsoIdentity(a.id, first.id)).toBe(true);
+      expect(await store.removeSsoIdentity(b.id, first.id)).toBe('not-found');
+      expect(await store.removeSsoIdentity(a.id, first.id)).toBe('removed');
+    });
+
+    it('with keepOne, two removals at once of the last two identities take exactly one', async () => {
+      const a = newUser();
+      await store.createUser(a);
+      const one = identity(a.id);
+      const two = identity(a.id, { subject: `${one.subject}-2` });
+      expect(await store.addSsoIdentity(one)).toBe('added');
+      expect(await store.addSsoIdentity(two)).toBe('added');
+      const outcomes = await Promise.all([
+        // One store: SQLite's one connection serialises them; PostgreSQL's pool runs them at once.
+        store.removeSsoIdentity(a.id, one.id, true),
+        store.removeSsoIdentity(a.id, two.id, true),
+      ]);
+      expect(outcomes.sort()).toEqual(['last', 'removed']);
+      expect(await store.listSsoIdentities(a.id)).toHaveLength(1);
+      const [left] = await store.listSsoIdentities(a.id);
+      expect(await store.removeSsoIdentity(a.id, left!.id, true)).toBe('last');
+      expect(await store.removeSsoIdentity(a.id, left!.id)).toBe('removed');
     });
 
     it('creates the user and its identity together or not at all', async () => {

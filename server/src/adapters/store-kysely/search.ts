@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { SearchQuery, SearchResult, SearchStore } from '../../ports/search-store.js';
 import { toMembership } from './conversations.js';
+import { withFiles } from './files.js';
 import { hydrate, toMessage, toRoom, type MessageRow } from './messages.js';
 import type { Database } from './schema.js';
 
@@ -76,8 +77,7 @@ export async function toPage<Row extends MessageRow & { highlight: string }>(
 ): Promise<SearchResult> {
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  const messages = await hydrate(db, page.map(toMessage), query.viewerId);
-  // TODO(issue 18 files): `hydrate` fills StoredMessage.files once the files branch is merged.
+  const messages = await withFiles(db, await hydrate(db, page.map(toMessage), query.viewerId));
   return {
     status: 'ok',
     hits: messages.map((message, i) => ({ message, highlight: page[i]?.highlight ?? '' })),

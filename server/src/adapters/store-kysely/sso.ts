@@ -82,13 +82,34 @@ export function kyselySso(db: Kysely<Database>): SsoStore {
       return rows.map(identityOf);
     },
 
-    async removeSsoIdentity(userId, id) {
-      const result = await db
-        .deleteFrom('sso_identities')
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows) === 1;
+    async removeSsoIdentity(userId, id, keepOne = false) {
+      return db.transaction().execute(async (trx) => {
+        // A write to the user's row first: it serialises two unlinks of one account (PostgreSQL's row
+        // lock; SQLite's one writer), so the count below cannot be stale when `keepOne` asks for it.
+        await trx.updateTable('users').set({ id: userId }).where('id', '=', userId).execute();
+        if (keepOne) {
+          const { n } = await trx
+            .selectFrom('sso_identities')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .where('user_id', '=', userId)
+            .executeTakeFirstOrThrow();
+          if (Number(n) <= 1) {
+            const mine = await trx
+              .selectFrom('sso_identities')
+              .select('id')
+              .where('id', '=', id)
+              .where('user_id', '=', userId)
+              .executeTakeFirst();
+            return mine ? 'last' : 'not-found';
+          }
+        }
+        const result = await trx
+          .deleteFrom('sso_identities')
+          .where('id', '=', id)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        return Number(result.numDeletedRows) === 1 ? 'removed' : 'not-found';
+      });
     },
 
     async createUserWithIdentity(user, identity) {
@@ -199,6 +220,15 @@ export function kyselySso(db: Kysely<Database>): SsoStore {
       const row = await db.selectFrom('sso_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
       if (!row) return undefined;
       return { outcome: taken ? 'taken' : 'reused', code: codeOf(row) };
+    },
+
+    async releaseSsoCode(codeHash, usedAt) {
+      await db
+        .updateTable('sso_codes')
+        .set({ used_at: null })
+        .where('code_hash', '=', codeHash)
+        .where('used_at', '=', usedAt)
+        .execute();
     },
 
     async deleteExpiredSso(before) {

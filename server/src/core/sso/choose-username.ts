@@ -1,13 +1,14 @@
 import type { DeviceContext } from '../accounts/security-log.js';
 import type { IssuedSession } from '../accounts/sessions.js';
+import { isValidUsername } from '../accounts/password-policy.js';
 import { ParleyError } from '../errors.js';
 import { createAndSignIn } from './sign-in-user.js';
 import { iso, sha256, type SsoContext } from './sso-context.js';
 
 /**
- * `POST /api/v1/auth/oidc/username`: the name a first sign-in picked. A taken or invalid name keeps
- * the ticket (the person tries another); the account is created once, since the identity is unique,
- * and the ticket is then used up.
+ * `POST /api/v1/auth/oidc/username`: the name a first sign-in picked. The ticket is taken before the
+ * account is made, so two requests with one ticket cannot both sign in; a taken or invalid name gives
+ * it back (the person tries another).
  */
 export async function chooseUsername(
   ctx: SsoContext,
@@ -29,9 +30,16 @@ export async function chooseUsername(
   ) {
     throw new ParleyError('EXCHANGE_CODE_INVALID');
   }
-  const created = await createAndSignIn(ctx, found.pending, input.username, device);
-  if (created === 'invalid') throw new ParleyError('INVALID_USERNAME');
-  if (created === 'taken') throw new ParleyError('USERNAME_TAKEN');
-  await ctx.store.consumeSsoCode(ticketHash, now);
+  if (!isValidUsername(input.username)) throw new ParleyError('INVALID_USERNAME');
+  const taken = await ctx.store.consumeSsoCode(ticketHash, now);
+  if (taken?.outcome !== 'taken') throw new ParleyError('EXCHANGE_CODE_INVALID');
+  const created = await createAndSignIn(ctx, found.pending, input.username, device).catch(async (error: unknown) => {
+    await ctx.store.releaseSsoCode(ticketHash, now);
+    throw error;
+  });
+  if (created === 'taken' || created === 'invalid') {
+    await ctx.store.releaseSsoCode(ticketHash, now);
+    throw new ParleyError(created === 'taken' ? 'USERNAME_TAKEN' : 'INVALID_USERNAME');
+  }
   return created;
 }

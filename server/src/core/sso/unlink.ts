@@ -13,9 +13,11 @@ export async function unlink(ctx: SsoContext, userId: string, sessionId: string,
   if (!identity) throw new ParleyError('SSO_IDENTITY_NOT_FOUND');
   const user = await ctx.store.findUserById(userId);
   if (!user) throw new ParleyError('UNAUTHENTICATED');
-  const others =
-    identities.length > 1 || hasPassword(user.passwordHash) || (await ctx.store.listPasskeys(userId)).length > 0;
-  if (!others) throw new ParleyError('LAST_SIGN_IN_METHOD');
-  if (!(await ctx.store.removeSsoIdentity(userId, id))) throw new ParleyError('SSO_IDENTITY_NOT_FOUND');
+  // Without a password or a passkey, another identity must remain: the store decides that with the
+  // removal itself, so two unlinks at once cannot take both.
+  const otherWayIn = hasPassword(user.passwordHash) || (await ctx.store.listPasskeys(userId)).length > 0;
+  const outcome = await ctx.store.removeSsoIdentity(userId, id, !otherWayIn);
+  if (outcome === 'last') throw new ParleyError('LAST_SIGN_IN_METHOD');
+  if (outcome === 'not-found') throw new ParleyError('SSO_IDENTITY_NOT_FOUND');
   await ctx.securityLog.record('sso_unlinked', userId, sessionId, via, { provider: identity.provider });
 }
