@@ -33,6 +33,7 @@ import { Totp } from './core/accounts/factors/totp.js';
 import { totpRoutes } from './edge/http/totp-routes.js';
 import { chatRoutes } from './edge/http/chat-routes.js';
 import { fileCleanupTasks, fileRoutes, UNATTACHED_MAX_AGE_MS } from './edge/http/file-routes.js';
+import { IDLE_CONNECTION_MS, uploadDeadlineMs } from './edge/http/upload-receiver.js';
 import { SharpFileInspector } from './adapters/file-inspector-sharp.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { moderationRoutes } from './edge/http/moderation-routes.js';
@@ -121,8 +122,10 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     bodyLimit: config.httpBodyLimit,
     trustProxy,
     return503OnClosing: true,
-    // A client gets this long to send a whole request; slow-loris connections are cut.
-    requestTimeout: 30_000,
+    // A client gets this long to send a whole request: enough for the largest upload at a slow
+    // uplink's pace (uploadDeadlineMs), while a connection that sends nothing for 30 s is cut sooner.
+    requestTimeout: uploadDeadlineMs(config.files.maxBytes),
+    connectionTimeout: IDLE_CONNECTION_MS,
   });
   // ...and this long for the headers, upgrades included.
   http.server.headersTimeout = 10_000;

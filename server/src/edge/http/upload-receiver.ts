@@ -30,6 +30,20 @@ export const PART_LIMITS = {
   fieldNameSize: 64,
 } as const;
 
+/** The slowest uplink an upload of the largest file must still finish on: 32 KiB/s (256 kbit/s). */
+export const SLOWEST_UPLOAD_BYTES_PER_SECOND = 32 * 1024;
+/** A connection that sends nothing for this long is cut (slow-loris), whatever its request. */
+export const IDLE_CONNECTION_MS = 30_000;
+
+/**
+ * How long one request may take to arrive whole (Node's `requestTimeout`, server-wide): at least
+ * 30 s, and long enough for FILE_MAX_BYTES at SLOWEST_UPLOAD_BYTES_PER_SECOND, so an honest upload
+ * on a slow line is never cut with 408. A stalled body is still cut by the idle timeout.
+ */
+export function uploadDeadlineMs(fileMaxBytes: number): number {
+  return Math.max(30_000, Math.ceil(fileMaxBytes / SLOWEST_UPLOAD_BYTES_PER_SECOND) * 1000);
+}
+
 /**
  * Reads an upload's one file part named `file` into a temporary file under `tempDir`, counting the
  * bytes as they stream (never the whole file in memory). More than `maxBytes` → stop reading,
